@@ -1,0 +1,138 @@
+/**
+ * Every environment variable Insights reads, parsed and validated in one place.
+ * A bad value stops the process with one line naming the variable, before anything starts.
+ */
+import { hostname } from "node:os";
+import { resolve } from "node:path";
+import type { ServiceBroker } from "moleculer";
+import { serviceNames } from "./services/index.ts";
+
+export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace";
+export type Tracing = "off" | "console" | "event";
+
+export interface Config {
+	/** HTTP port of the api service (0 = any free port, used by tests). */
+	port: number;
+	/** Folder for NeDB files and other local state. */
+	dataDir: string;
+	/** Moleculer transporter URL; undefined = all services in this one process. */
+	transporter: string | undefined;
+	/** The NATS that `npm run cluster` and the distributed tests use. */
+	natsUrl: string;
+	/** Services this node runs. */
+	services: string[];
+	nodeId: string;
+	/** Cluster namespace: nodes only see nodes of the same namespace. */
+	namespace: string;
+	logLevel: LogLevel;
+	/** Port of the Prometheus /metrics endpoint; 0 turns the reporter off. */
+	metricsPort: number;
+	tracing: Tracing;
+	mongoUri: string | undefined;
+	/** Bearer token for operator routes; undefined = operator routes refuse every request. */
+	operatorToken: string | undefined;
+	/** Base URL used in links sent to clients (e-mail, redirects). */
+	publicUrl: string;
+}
+
+export class ConfigError extends Error {
+	override name = "ConfigError";
+}
+
+type Env = Record<string, string | undefined>;
+
+function fail(variable: string, value: string, expected: string): never {
+	throw new ConfigError(`Invalid ${variable}=${JSON.stringify(value)}: expected ${expected}`);
+}
+
+function port(env: Env, variable: string, fallback: number): number {
+	const raw = env[variable];
+	if (raw === undefined || raw === "") return fallback;
+	const value = Number(raw);
+	if (!/^\d+$/.test(raw) || value > 65535) fail(variable, raw, "an integer port from 0 to 65535");
+	return value;
+}
+
+function url(env: Env, variable: string, protocols: string[], fallback?: string): string | undefined {
+	const raw = env[variable];
+	if (raw === undefined || raw === "") return fallback;
+	let parsed: URL;
+	try {
+		parsed = new URL(raw);
+	} catch {
+		fail(variable, raw, `a URL starting with ${protocols.join(" or ")}`);
+	}
+	if (!protocols.includes(parsed.protocol))
+		fail(variable, raw, `a URL starting with ${protocols.join(" or ")}`);
+	return raw;
+}
+
+function oneOf<T extends string>(env: Env, variable: string, allowed: readonly T[], fallback: T): T {
+	const raw = env[variable];
+	if (raw === undefined || raw === "") return fallback;
+	if (!allowed.includes(raw as T)) fail(variable, raw, `one of ${allowed.join(", ")}`);
+	return raw as T;
+}
+
+function services(env: Env): string[] {
+	const raw = env.SERVICES;
+	if (raw === undefined || raw.trim() === "" || raw.trim() === "all") return [...serviceNames];
+	const names = raw
+		.split(",")
+		.map((name) => name.trim())
+		.filter(Boolean);
+	const unknown = names.filter((name) => !serviceNames.includes(name));
+	if (unknown.length > 0 || names.length === 0) {
+		fail("SERVICES", raw, `a comma list of ${serviceNames.join(", ")} (or "all")`);
+	}
+	return [...new Set(names)];
+}
+
+function token(env: Env, variable: string): string | undefined {
+	const raw = env[variable];
+	if (raw === undefined || raw === "") return undefined;
+	if (raw.length < 16) fail(variable, `${raw.slice(0, 2)}…`, "a secret of at least 16 characters");
+	return raw;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+	const httpPort = port(env, "PORT", 3000);
+	const nodeId = env.NODE_ID?.trim() || `${hostname()}-${process.pid}`;
+	if (!/^[\w.-]+$/.test(nodeId)) fail("NODE_ID", nodeId, "letters, digits, '.', '_' or '-'");
+	const namespace = env.NAMESPACE?.trim() || "insights";
+	if (!/^[\w-]+$/.test(namespace)) fail("NAMESPACE", namespace, "letters, digits, '_' or '-'");
+	return {
+		port: httpPort,
+		dataDir: resolve(env.DATA_DIR || "./data"),
+		transporter: url(env, "TRANSPORTER", ["nats:"]),
+		natsUrl: url(env, "NATS_URL", ["nats:"], "nats://127.0.0.1:4222") as string,
+		services: services(env),
+		nodeId,
+		namespace,
+		logLevel: oneOf(env, "LOG_LEVEL", ["fatal", "error", "warn", "info", "debug", "trace"], "info"),
+		metricsPort: port(env, "METRICS_PORT", 3030),
+		tracing: oneOf(env, "TRACING", ["off", "console", "event"], "off"),
+		mongoUri: url(env, "MONGO_URI", ["mongodb:", "mongodb+srv:"]),
+		operatorToken: token(env, "OPERATOR_TOKEN"),
+		publicUrl: (url(env, "PUBLIC_URL", ["http:", "https:"]) ?? `http://localhost:${httpPort}`).replace(
+			/\/$/,
+			"",
+		),
+	};
+}
+
+/*
+ * Services read the configuration of the broker they run in, not process.env, so that
+ * several brokers with different settings can live in one process (the tests do).
+ */
+const configs = new WeakMap<ServiceBroker, Config>();
+
+export function bindConfig(broker: ServiceBroker, config: Config): void {
+	configs.set(broker, config);
+}
+
+export function configOf(broker: ServiceBroker): Config {
+	const config = configs.get(broker);
+	if (!config) throw new Error(`No configuration bound to broker ${broker.nodeID}`);
+	return config;
+}

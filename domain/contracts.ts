@@ -1,0 +1,199 @@
+/**
+ * The names and payloads of every action and event between services: the only things a
+ * service may know about another. Import these instead of writing "products.get" by hand.
+ */
+import type { Notification } from "./notification.ts";
+import type { Category, Metrics, Product } from "./product.ts";
+import type { Publication } from "./publication.ts";
+import type { Interests, RiskProfile, Subscriber } from "./subscriber.ts";
+
+export interface Page<T> {
+	rows: T[];
+	total: number;
+	page: number;
+	pageSize: number;
+	totalPages: number;
+}
+
+export interface PricePoint {
+	date: string;
+	close: number;
+	adjClose: number;
+	volume: number;
+}
+
+export interface PriceHistory {
+	ticker: string;
+	symbol: string;
+	name?: string;
+	currency?: string;
+	points: PricePoint[];
+	dividends: { date: string; amount: number }[];
+	splits: { date: string; ratio: string }[];
+}
+
+export interface NodeHealth {
+	id: string;
+	available: boolean;
+	local: boolean;
+	services: string[];
+}
+
+export interface Health {
+	status: "ok";
+	version: string;
+	uptime: number;
+	nodeId: string;
+	nodes: NodeHealth[];
+}
+
+export interface CollectorRunSummary {
+	id: string;
+	startedAt: string;
+	finishedAt: string;
+	publicationId?: string;
+	sources: Record<
+		string,
+		{
+			fetched: number;
+			normalized: number;
+			skipped: number;
+			new: number;
+			changed: number;
+			unchanged: number;
+			errors: string[];
+			durationMs: number;
+		}
+	>;
+}
+
+export interface Match {
+	subscriberId: string;
+	productId: string;
+	reasons: Notification["reasons"];
+}
+
+export interface FrequencyRow {
+	day: string;
+	key: string;
+	published: number;
+	distributed: number;
+}
+
+export interface TopProduct {
+	productId: string;
+	name: string;
+	category: Category;
+	count: number;
+}
+
+/** Every action: its params and its result. */
+export interface Actions {
+	"api.health": { params: Record<string, never>; result: Health };
+	"prices.history": { params: { ticker: string; from?: string; to?: string }; result: PriceHistory };
+	"metrics.compute": { params: { ticker: string; baseDate?: string }; result: Metrics };
+	"metrics.computeMany": {
+		params: { tickers: string[]; baseDate?: string };
+		result: Record<string, Metrics | { error: string }>;
+	};
+	"collector.run": { params: { sources?: string[] }; result: CollectorRunSummary };
+	"collector.sources": {
+		params: Record<string, never>;
+		result: { name: string; type: string; enabled: boolean }[];
+	};
+	"products.list": {
+		params: { category?: Category; q?: string; page?: number; pageSize?: number };
+		result: Page<Product>;
+	};
+	"products.get": { params: { id: string }; result: Product };
+	"products.getMany": { params: { ids: string[] }; result: Product[] };
+	"products.publish": {
+		/** `id` makes a retried publish idempotent: the same id is stored once. */
+		params: { id?: string; sources: string[]; products: Product[]; publishedAt?: string };
+		result: Publication;
+	};
+	"publications.create": { params: Publication; result: Publication };
+	"publications.list": { params: { page?: number; pageSize?: number }; result: Page<Publication> };
+	"publications.get": { params: { id: string }; result: Publication & { products: Product[] } };
+	"subscribers.get": { params: { id: string }; result: Subscriber };
+	"subscribers.active": { params: Record<string, never>; result: Subscriber[] };
+	"matcher.preview": {
+		params: { interests: Interests; riskProfile: RiskProfile; days?: number };
+		result: { count: number; products: Product[] };
+	};
+	"notifications.list": {
+		params: { subscriberId: string; before?: string; limit?: number; category?: Category };
+		result: { rows: Notification[]; unread: number; hasMore: boolean };
+	};
+	"notifications.markRead": { params: { subscriberId: string; ids: string[] }; result: { updated: number } };
+	"mailer.deliveries": { params: { status?: string; page?: number }; result: Page<unknown> };
+	"analytics.frequency": {
+		params: { from: string; to: string; groupBy?: "category" | "source" };
+		result: FrequencyRow[];
+	};
+	"analytics.top": { params: { period?: "7d" | "30d" | "all"; limit?: number }; result: TopProduct[] };
+}
+
+/** Every event: its payload. Events stay small; consumers load what they need. */
+export interface Events {
+	"products.published": { publicationId: string };
+	"subscribers.changed": { subscriberId: string; reason: "verified" | "updated" | "unsubscribed" | "erased" };
+	"notifications.created": { subscriberId: string; notificationIds: string[]; publicationId: string };
+}
+
+export type ActionName = keyof Actions;
+export type EventName = keyof Events;
+
+/** Action names as values, for `broker.call(action.productsGet, …)` and REST aliases. */
+export const action = {
+	apiHealth: "api.health",
+	pricesHistory: "prices.history",
+	metricsCompute: "metrics.compute",
+	metricsComputeMany: "metrics.computeMany",
+	collectorRun: "collector.run",
+	collectorSources: "collector.sources",
+	productsList: "products.list",
+	productsGet: "products.get",
+	productsGetMany: "products.getMany",
+	productsPublish: "products.publish",
+	publicationsList: "publications.list",
+	publicationsGet: "publications.get",
+	publicationsCreate: "publications.create",
+	subscribersGet: "subscribers.get",
+	subscribersActive: "subscribers.active",
+	matcherPreview: "matcher.preview",
+	notificationsList: "notifications.list",
+	notificationsMarkRead: "notifications.markRead",
+	mailerDeliveries: "mailer.deliveries",
+	analyticsFrequency: "analytics.frequency",
+	analyticsTop: "analytics.top",
+} as const satisfies Record<string, ActionName>;
+
+export const event = {
+	productsPublished: "products.published",
+	subscribersChanged: "subscribers.changed",
+	notificationsCreated: "notifications.created",
+} as const satisfies Record<string, EventName>;
+
+/** The slice of a broker or context that typed calls need. */
+interface Caller {
+	call(name: string, params?: unknown, opts?: unknown): Promise<unknown>;
+}
+interface Emitter {
+	emit(name: string, payload?: unknown, opts?: unknown): Promise<void> | void;
+}
+
+/** A type-checked `call`: the action name fixes the params and the result. */
+export function call<A extends ActionName>(
+	via: Caller,
+	name: A,
+	params: Actions[A]["params"],
+	opts?: Record<string, unknown>,
+): Promise<Actions[A]["result"]> {
+	return via.call(name, params, opts) as Promise<Actions[A]["result"]>;
+}
+
+/** A type-checked `emit`: the event name fixes the payload. */
+export async function emit<E extends EventName>(via: Emitter, name: E, payload: Events[E]): Promise<void> {
+	await via.emit(name, payload);
+}

@@ -1,0 +1,58 @@
+/**
+ * One matched product in one subscriber's inbox. Keyed by (subscriber, publication,
+ * product) so a redelivered publication can never create a second one.
+ */
+
+/** Why a product matched: one per satisfied constraint, e.g. dividendYield 0.091 ≥ 0.08. */
+export interface MatchReason {
+	field: string;
+	operator: "≥" | "≤" | "∈" | "=";
+	/** The product's value. */
+	value: number | string | boolean;
+	/** The subscriber's bound or set. */
+	bound: number | string | boolean | string[];
+}
+
+export interface Notification {
+	id: string;
+	subscriberId: string;
+	productId: string;
+	publicationId: string;
+	category: string;
+	reasons: MatchReason[];
+	createdAt: string;
+	seenAt?: string;
+	readAt?: string;
+}
+
+export function notificationKey(subscriberId: string, publicationId: string, productId: string): string {
+	return `${subscriberId}|${publicationId}|${productId}`;
+}
+
+export const matchReasonSchema = {
+	type: "object",
+	strict: "remove",
+	props: {
+		field: "string|min:1|max:50",
+		operator: { type: "enum", values: ["≥", "≤", "∈", "="] },
+		value: { type: "multi", rules: ["number", "string", "boolean"] },
+		bound: "any",
+	},
+} as const;
+
+export const notificationSchema = {
+	$$root: true,
+	type: "object",
+	strict: "remove",
+	props: {
+		id: "string|min:1",
+		subscriberId: "string|min:1",
+		productId: "string|min:1",
+		publicationId: "string|min:1",
+		category: "string|min:1",
+		reasons: { type: "array", items: matchReasonSchema },
+		createdAt: { type: "string", pattern: /^\d{4}-\d{2}-\d{2}T/ },
+		seenAt: { type: "string", optional: true },
+		readAt: { type: "string", optional: true },
+	},
+} as const;

@@ -1,0 +1,208 @@
+/**
+ * Products as Insights knows them, whatever broker they came from. Money is in BRL;
+ * rates, fees, yields and returns are fractions (0.091 = 9.1%), never percent numbers.
+ */
+
+export const categories = ["stock", "reit", "fund", "coe", "pension", "fixed_income"] as const;
+export type Category = (typeof categories)[number];
+
+export const rateIndexes = ["CDI", "IPCA", "PRE", "SELIC"] as const;
+export type RateIndex = (typeof rateIndexes)[number];
+
+/** Risk on the 1 (lowest) to 5 (highest) scale every source is mapped onto. */
+export type RiskLevel = 1 | 2 | 3 | 4 | 5;
+
+/**
+ * A rate as brokers quote it: "110% do CDI" = { index: "CDI", percentOfIndex: 1.1 },
+ * "IPCA + 6,15%" = { index: "IPCA", spread: 0.0615 }, "Pré 12,4%" = { index: "PRE", spread: 0.124 }.
+ */
+export interface Rate {
+	index: RateIndex;
+	percentOfIndex?: number;
+	spread?: number;
+}
+
+/** Market metrics of a ticker over the 12 months ending at baseDate (see DESIGN.md). */
+export interface Metrics {
+	ticker: string;
+	baseDate: string;
+	windowStart: string;
+	dividendYield: number;
+	meanDailyReturn: number;
+	meanDailyVolume: number;
+	meanDailyTradedValue: number;
+	totalReturn12m: number;
+	annualizedVolatility: number;
+	maxDrawdown: number;
+	/** Number of trading days the window held. */
+	points: number;
+	/** True when the window held fewer points than 12 months should: numbers are indicative. */
+	partial: boolean;
+}
+
+/** Fields every product has. */
+export interface ProductBase {
+	/** Stable across runs: `${source}:${category}:${nativeId}`. */
+	id: string;
+	source: string;
+	category: Category;
+	nativeId: string;
+	name: string;
+	issuer?: string;
+	url?: string;
+	description?: string;
+	riskLevel?: RiskLevel;
+	minimumInvestment?: number;
+	/** Return over the last 12 months as reported by the source. */
+	return12m?: number;
+	/** When the collector last saw the product. */
+	collectedAt: string;
+}
+
+export interface StockProduct extends ProductBase {
+	category: "stock";
+	ticker: string;
+	sector?: string;
+	/** Absent until enriched; `metricsUnavailable` says why when enrichment failed. */
+	metrics?: Metrics;
+	metricsUnavailable?: string;
+}
+
+export interface ReitProduct extends ProductBase {
+	category: "reit";
+	ticker: string;
+	/** Logistics, offices, malls, receivables ("papel")… */
+	segment?: string;
+	metrics?: Metrics;
+	metricsUnavailable?: string;
+}
+
+export interface FundProduct extends ProductBase {
+	category: "fund";
+	/** Renda fixa, multimercado, ações, cambial… */
+	fundType?: string;
+	adminFee?: number;
+	performanceFee?: number;
+	/** Calendar days from redemption request to cash (D+N). */
+	redemptionDays?: number;
+	cnpj?: string;
+	benchmark?: string;
+}
+
+export interface CoeProduct extends ProductBase {
+	category: "coe";
+	underlying?: string;
+	protectedCapital?: boolean;
+	maturityDate?: string;
+	termDays?: number;
+}
+
+export interface PensionProduct extends ProductBase {
+	category: "pension";
+	/** PGBL or VGBL. */
+	planType?: string;
+	adminFee?: number;
+	redemptionDays?: number;
+	fundType?: string;
+}
+
+export interface FixedIncomeProduct extends ProductBase {
+	category: "fixed_income";
+	/** CDB, LCI, LCA, CRI, CRA, debênture, Tesouro… */
+	instrument?: string;
+	rate?: Rate;
+	maturityDate?: string;
+	termDays?: number;
+	taxExempt?: boolean;
+	redemptionDays?: number;
+}
+
+export type Product =
+	| StockProduct
+	| ReitProduct
+	| FundProduct
+	| CoeProduct
+	| PensionProduct
+	| FixedIncomeProduct;
+
+const isoDate = { type: "string", pattern: /^\d{4}-\d{2}-\d{2}$/, patternFlags: "" } as const;
+const fraction = { type: "number", min: -1, max: 100, optional: true } as const;
+const money = { type: "number", min: 0, optional: true } as const;
+const days = { type: "number", integer: true, min: 0, optional: true } as const;
+const text = (max: number, optional = true) => ({ type: "string", max, optional, trim: true }) as const;
+
+const metricsProps = {
+	ticker: text(20, false),
+	baseDate: isoDate,
+	windowStart: isoDate,
+	dividendYield: "number",
+	meanDailyReturn: "number",
+	meanDailyVolume: "number|min:0",
+	meanDailyTradedValue: "number|min:0",
+	totalReturn12m: "number",
+	annualizedVolatility: "number|min:0",
+	maxDrawdown: "number|min:0|max:1",
+	points: "number|integer|min:0",
+	partial: "boolean",
+} as const;
+
+export const metricsSchema = { $$root: true, type: "object", strict: "remove", props: metricsProps } as const;
+
+/**
+ * One schema for all categories: fields that belong to another category are removed
+ * (`strict: "remove"`), so a crawled item can never smuggle in fields the model lacks.
+ */
+export const productSchema = {
+	$$root: true,
+	type: "object",
+	strict: "remove",
+	props: {
+		id: text(200, false),
+		source: text(50, false),
+		category: { type: "enum", values: [...categories] },
+		nativeId: text(100, false),
+		name: { type: "string", min: 1, max: 200, trim: true },
+		issuer: text(200),
+		url: { type: "url", optional: true },
+		description: text(2000),
+		riskLevel: { type: "number", integer: true, min: 1, max: 5, optional: true },
+		minimumInvestment: money,
+		return12m: fraction,
+		collectedAt: { type: "string", pattern: /^\d{4}-\d{2}-\d{2}T/ },
+		ticker: { type: "string", pattern: /^[A-Z0-9^.]{2,12}$/, optional: true },
+		sector: text(100),
+		segment: text(100),
+		metrics: { type: "object", strict: "remove", optional: true, props: metricsProps },
+		metricsUnavailable: text(200),
+		fundType: text(100),
+		adminFee: fraction,
+		performanceFee: fraction,
+		redemptionDays: days,
+		cnpj: { type: "string", pattern: /^\d{14}$/, optional: true },
+		benchmark: text(100),
+		underlying: text(200),
+		protectedCapital: { type: "boolean", optional: true },
+		maturityDate: { ...isoDate, optional: true },
+		termDays: days,
+		planType: { type: "enum", values: ["PGBL", "VGBL"], optional: true },
+		instrument: text(50),
+		rate: {
+			type: "object",
+			optional: true,
+			strict: "remove",
+			props: {
+				index: { type: "enum", values: [...rateIndexes] },
+				percentOfIndex: { type: "number", min: 0, max: 10, optional: true },
+				spread: { type: "number", min: -1, max: 10, optional: true },
+			},
+		},
+		taxExempt: { type: "boolean", optional: true },
+	},
+} as const;
+
+/** Fields only stocks and FIIs carry: the ticker is required for them. */
+export const tickerCategories: readonly Category[] = ["stock", "reit"];
+
+export function productId(source: string, category: Category, nativeId: string): string {
+	return `${source}:${category}:${nativeId}`;
+}

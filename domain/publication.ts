@@ -1,0 +1,28 @@
+/**
+ * A publication is one collector run's new or changed products. It is persisted before
+ * `products.published` is emitted, so every consumer can load it, and load it again.
+ */
+import type { Category } from "./product.ts";
+
+export interface Publication {
+	id: string;
+	/** When the run that produced it finished collecting. */
+	publishedAt: string;
+	sources: string[];
+	productIds: string[];
+	/** Products per category, for analytics without loading every product. */
+	counts: Partial<Record<Category, number>>;
+}
+
+export const publicationSchema = {
+	$$root: true,
+	type: "object",
+	strict: "remove",
+	props: {
+		id: "string|min:1|max:100",
+		publishedAt: { type: "string", pattern: /^\d{4}-\d{2}-\d{2}T/ },
+		sources: { type: "array", items: "string|min:1|max:50" },
+		productIds: { type: "array", items: "string|min:1|max:200" },
+		counts: { type: "record", key: "string", value: "number|integer|min:0" },
+	},
+} as const;

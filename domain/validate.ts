@@ -1,0 +1,38 @@
+/**
+ * Validation outside actions (crawled items, stored documents), with the same
+ * fastest-validator and options Moleculer uses at the edge, so both reject the same input.
+ */
+import FastestValidator from "fastest-validator";
+import { type Notification, notificationSchema } from "./notification.ts";
+import { type Product, productSchema, tickerCategories } from "./product.ts";
+import { type Publication, publicationSchema } from "./publication.ts";
+import { type Interests, interestsSchema } from "./subscriber.ts";
+
+// The package is CommonJS whose typings declare an ES default export; at run time the
+// module itself is the class.
+const Validator = FastestValidator as unknown as typeof FastestValidator.default;
+const validator = new Validator({ useNewCustomCheckerFunction: true });
+
+export type Validation<T> = { ok: true; value: T } | { ok: false; errors: string[] };
+
+function compile<T>(schema: object, extra?: (value: T) => string[]): (input: unknown) => Validation<T> {
+	const check = validator.compile({ $$root: true, ...schema });
+	return (input) => {
+		// fastest-validator sanitizes in place (trim, strict: "remove"): work on a copy.
+		const value = structuredClone(input) as T;
+		const result = check(value);
+		if (result !== true)
+			return { ok: false, errors: (result as { message?: string }[]).map((e) => e.message ?? "invalid") };
+		const errors = extra?.(value) ?? [];
+		return errors.length > 0 ? { ok: false, errors } : { ok: true, value };
+	};
+}
+
+export const validateProduct = compile<Product>(productSchema, (product) =>
+	tickerCategories.includes(product.category) && !("ticker" in product && product.ticker)
+		? [`A ${product.category} product needs a ticker.`]
+		: [],
+);
+export const validatePublication = compile<Publication>(publicationSchema);
+export const validateNotification = compile<Notification>(notificationSchema);
+export const validateInterests = compile<Interests>(interestsSchema);

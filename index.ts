@@ -1,0 +1,46 @@
+/**
+ * Process entry point: `npm start` (everything in one process) or one node of a cluster
+ * (`SERVICES=api TRANSPORTER=nats://… npm start`).
+ */
+import type { ServiceBroker } from "moleculer";
+import { ConfigError, loadConfig } from "./config.ts";
+import { startNode } from "./system.ts";
+
+/** Longer than the broker's own 10 s drain of in-flight requests, so that one wins. */
+const SHUTDOWN_DEADLINE_MS = 15_000;
+
+function shutdownOn(broker: ServiceBroker): void {
+	let stopping = false;
+	const stop = (signal: string) => {
+		if (stopping) return;
+		stopping = true;
+		broker.logger.info(`${signal} received: draining and stopping`);
+		setTimeout(() => {
+			broker.logger.error(`Shutdown took longer than ${SHUTDOWN_DEADLINE_MS} ms: exiting anyway`);
+			process.exit(1);
+		}, SHUTDOWN_DEADLINE_MS).unref();
+		broker.stop().then(
+			() => process.exit(0),
+			(err) => {
+				broker.logger.error("Shutdown failed", err);
+				process.exit(1);
+			},
+		);
+	};
+	process.on("SIGTERM", () => stop("SIGTERM"));
+	process.on("SIGINT", () => stop("SIGINT"));
+}
+
+try {
+	const config = loadConfig();
+	const broker = await startNode(config);
+	shutdownOn(broker);
+	if (process.argv.includes("--repl")) broker.repl();
+} catch (err) {
+	if (err instanceof ConfigError) {
+		console.error(`insights: ${err.message}`);
+		process.exit(2);
+	}
+	console.error("insights: failed to start:", err);
+	process.exit(1);
+}

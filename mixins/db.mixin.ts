@@ -1,0 +1,104 @@
+/**
+ * Storage for a service, over moleculer-db: NeDB files in DATA_DIR by default (the embedded
+ * default needs nothing installed), MongoDB when MONGO_URI is set. Same contract on both,
+ * proven by test/integration/db-contract.test.ts.
+ */
+import { join } from "node:path";
+import { Errors, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
+import DbService from "moleculer-db";
+import MongoAdapter from "moleculer-db-adapter-mongo";
+import { configOf } from "../config.ts";
+
+export interface DbMixinOptions {
+	/** Collection (MongoDB) or file name (NeDB, `<collection>.db`). */
+	collection: string;
+	/** Fields whose values must be unique across the collection (the id always is). */
+	unique?: string[];
+	/** Other fields queried often. */
+	indexed?: string[];
+	/**
+	 * Keep moleculer-db's generic CRUD actions (find, list, get, create, insert, update,
+	 * remove)? Off by default: services expose their own domain actions instead.
+	 */
+	crudActions?: boolean;
+}
+
+/** The part of moleculer-db's adapters that the mixin itself uses. */
+interface Adapter {
+	db?: {
+		ensureIndex(options: { fieldName: string; unique?: boolean }): Promise<void>;
+		update(query: object, doc: object, options: { upsert: boolean }): Promise<unknown>;
+	};
+	collection?: {
+		createIndex(keys: Record<string, 1>, options: { unique?: boolean }): Promise<string>;
+		replaceOne(query: object, doc: object, options: { upsert: boolean }): Promise<unknown>;
+	};
+}
+
+const crudActions = ["find", "count", "list", "create", "insert", "get", "update", "remove"];
+
+/** A duplicate key from either database, as a 409 the API can show. */
+export function mapDbError(err: unknown): unknown {
+	const e = err as { errorType?: string; code?: number; key?: unknown; message?: string };
+	if (e?.errorType === "uniqueViolated" || e?.code === 11000) {
+		return new Errors.MoleculerClientError(
+			"An entity with the same key already exists.",
+			409,
+			"ALREADY_EXISTS",
+			{
+				key: e.key,
+			},
+		);
+	}
+	return err;
+}
+
+/** moleculer-db reads the collection name from the schema itself. */
+type DbSchema = Partial<ServiceSchema> & { collection: string };
+
+export function DbMixin(options: DbMixinOptions): DbSchema {
+	const disabled = options.crudActions ? {} : Object.fromEntries(crudActions.map((name) => [name, false]));
+	return {
+		mixins: [DbService as unknown as ServiceSchema],
+		collection: options.collection,
+		// Domain ids are stored as the database key, so they are unique by construction.
+		settings: { idField: "id" } as ServiceSettingSchema,
+		actions: disabled,
+		hooks: {
+			error: {
+				"*"(_ctx: unknown, err: unknown) {
+					throw mapDbError(err);
+				},
+			},
+		},
+		methods: {
+			/** Insert or replace the whole document stored under `id` (an atomic write on both databases). */
+			async upsert(id: string, doc: Record<string, unknown>): Promise<void> {
+				const { id: _ignored, ...fields } = doc;
+				const adapter = this.adapter as Adapter;
+				if (adapter.db) await adapter.db.update({ _id: id }, { _id: id, ...fields }, { upsert: true });
+				else await adapter.collection?.replaceOne({ _id: id }, fields, { upsert: true });
+			},
+		},
+		// Runs after moleculer-db's own created(), replacing its in-memory default. The adapter
+		// is made per service instance: several brokers in one process must not share one.
+		created() {
+			const config = configOf(this.broker);
+			this.adapter = config.mongoUri
+				? new MongoAdapter(config.mongoUri)
+				: new DbService.MemoryAdapter({ filename: join(config.dataDir, `${options.collection}.db`) });
+			this.adapter.init(this.broker, this);
+		},
+		async started() {
+			const adapter = this.adapter as Adapter;
+			const indexes = [
+				...(options.unique ?? []).map((field) => ({ field, unique: true })),
+				...(options.indexed ?? []).map((field) => ({ field, unique: false })),
+			];
+			for (const { field, unique } of indexes) {
+				if (adapter.db?.ensureIndex) await adapter.db.ensureIndex({ fieldName: field, unique });
+				else await adapter.collection?.createIndex({ [field]: 1 }, { unique });
+			}
+		},
+	};
+}

@@ -1,0 +1,101 @@
+/**
+ * The HTTP gateway: REST under /api, the built SPA from public/ with client-route fallback,
+ * and the cluster's health.
+ */
+import { createReadStream, existsSync } from "node:fs";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { fileURLToPath } from "node:url";
+import { type Context, Errors, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
+import ApiGateway from "moleculer-web";
+import { configOf } from "../../config.ts";
+import type { Health } from "../../domain/contracts.ts";
+import pkg from "../../package.json" with { type: "json" };
+import { requestPath, sendJsonError, wantsApp } from "./errors.ts";
+import { nodeHealth } from "./health.ts";
+
+const publicDir = fileURLToPath(new URL("../../public/", import.meta.url));
+const appIndex = `${publicDir}index.html`;
+
+const api: ServiceSchema = {
+	name: "api",
+	mixins: [ApiGateway as unknown as ServiceSchema],
+
+	settings: {
+		port: 3000,
+		ip: "0.0.0.0",
+		routes: [
+			{
+				path: "/api",
+				mappingPolicy: "restrict",
+				// Services publish their own routes with `rest:` on their actions.
+				autoAliases: true,
+				aliases: {
+					"GET health": "api.health",
+					"GET ready": "api.ready",
+				},
+				bodyParsers: { json: { strict: true, limit: "100kb" }, urlencoded: false },
+			},
+		],
+		assets: { folder: publicDir, options: { index: "index.html" } },
+		onError(this: unknown, _req: IncomingMessage, res: ServerResponse, err: Errors.MoleculerError) {
+			sendJsonError(res, err);
+		},
+	} as ServiceSettingSchema,
+
+	actions: {
+		// An HTTP request is not safe to replay as a whole: only the calls it makes are retried.
+		rest: { retryPolicy: { enabled: false } },
+
+		health: {
+			async handler(ctx: Context): Promise<Health> {
+				const nodes = await ctx.call<Parameters<typeof nodeHealth>[0], object>("$node.list", {
+					withServices: true,
+					onlyAvailable: true,
+				});
+				return {
+					status: "ok",
+					version: pkg.version,
+					uptime: Math.round(process.uptime()),
+					nodeId: this.broker.nodeID,
+					nodes: nodeHealth(nodes),
+				};
+			},
+		},
+
+		ready: {
+			handler(): { ready: true; nodeId: string } {
+				// broker.started turns true only after every local service's started() resolved.
+				if (!this.broker.started || this.broker.stopping) {
+					throw new Errors.MoleculerError("This node is not ready yet.", 503, "NOT_READY", {
+						nodeId: this.broker.nodeID,
+					});
+				}
+				return { ready: true, nodeId: this.broker.nodeID };
+			},
+		},
+	},
+
+	methods: {
+		/** Client routes of the SPA (/dicas, /interesses…) get index.html; the rest a JSON 404. */
+		send404(req: IncomingMessage, res: ServerResponse) {
+			if (wantsApp(req) && existsSync(appIndex)) {
+				res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
+				if (req.method === "HEAD") return res.end();
+				createReadStream(appIndex).pipe(res);
+				return;
+			}
+			sendJsonError(
+				res,
+				new Errors.MoleculerClientError(`Nothing at ${req.method} ${requestPath(req)}.`, 404, "NOT_FOUND"),
+			);
+		},
+	},
+
+	// moleculer-web creates the server in its created() and listens on settings.port in
+	// started(): the port of this broker's configuration is set in between.
+	created() {
+		(this.settings as { port: number }).port = configOf(this.broker).port;
+	},
+};
+
+export default api;

@@ -1,0 +1,27 @@
+/**
+ * The catalogue of services a node can run (`SERVICES`). Schemas are imported lazily so a
+ * node only loads the code, and the dependencies, of the services it runs.
+ */
+import type { ServiceSchema } from "moleculer";
+
+type Loader = () => Promise<ServiceSchema[]>;
+
+const schemas = (...modules: Promise<{ default: ServiceSchema }>[]) =>
+	Promise.all(modules).then((m) => m.map((x) => x.default));
+
+/** A name in SERVICES starts every service of its folder. */
+const loaders = {
+	api: () => schemas(import("./api/api.service.ts")),
+	products: () =>
+		schemas(import("./products/products.service.ts"), import("./products/publications.service.ts")),
+} satisfies Record<string, Loader>;
+
+export type ServiceName = keyof typeof loaders;
+
+export const serviceNames: readonly string[] = Object.keys(loaders);
+
+export async function loadServiceSchemas(name: string): Promise<ServiceSchema[]> {
+	const load = loaders[name as ServiceName];
+	if (!load) throw new Error(`Unknown service "${name}"`);
+	return load();
+}

@@ -1,0 +1,73 @@
+/**
+ * Publications: what each collector run published, in order. Written once, never changed.
+ */
+import { type Context, Errors, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
+import type { Actions } from "../../domain/contracts.ts";
+import type { Product } from "../../domain/product.ts";
+import { type Publication, publicationSchema } from "../../domain/publication.ts";
+import { DbMixin } from "../../mixins/db.mixin.ts";
+import { pageOf } from "./catalogue.ts";
+
+const publications: ServiceSchema = {
+	name: "publications",
+	mixins: [DbMixin({ collection: "publications", indexed: ["publishedAt"] })],
+
+	settings: { rest: "/publications" } as ServiceSettingSchema,
+
+	actions: {
+		list: {
+			rest: "GET /",
+			params: {
+				page: "number|integer|min:1|convert|default:1",
+				pageSize: "number|integer|min:1|max:100|convert|default:20",
+			},
+			async handler(ctx: Context<{ page: number; pageSize: number }>) {
+				const { page, pageSize } = ctx.params;
+				const [rows, total] = await Promise.all([
+					this.adapter.find({ sort: ["-publishedAt"], offset: (page - 1) * pageSize, limit: pageSize }),
+					this.adapter.count({}),
+				]);
+				return pageOf(
+					rows.map((row: object) => this.adapter.afterRetrieveTransformID(row, "id")),
+					total,
+					page,
+					pageSize,
+				);
+			},
+		},
+
+		get: {
+			rest: "GET /:id",
+			params: { id: "string|min:1|max:100" },
+			async handler(ctx: Context<{ id: string }>): Promise<Actions["publications.get"]["result"]> {
+				const doc = await this.adapter.findById(ctx.params.id);
+				if (!doc)
+					throw new Errors.MoleculerClientError(
+						`No publication with id "${ctx.params.id}".`,
+						404,
+						"NOT_FOUND",
+					);
+				const publication: Publication = this.adapter.afterRetrieveTransformID(doc, "id");
+				const products = await ctx.call<Product[], { ids: string[] }>("products.getMany", {
+					ids: publication.productIds,
+				});
+				return { ...publication, products };
+			},
+		},
+
+		/** Internal: called by products.publish. The same id twice keeps the first one. */
+		create: {
+			visibility: "public",
+			params: publicationSchema.props,
+			async handler(ctx: Context<Publication>): Promise<Publication> {
+				const existing = await this.adapter.findById(ctx.params.id);
+				if (existing) return this.adapter.afterRetrieveTransformID(existing, "id");
+				const { id, ...fields } = ctx.params;
+				const doc = await this.adapter.insert({ _id: id, ...fields });
+				return this.adapter.afterRetrieveTransformID(doc, "id");
+			},
+		},
+	},
+};
+
+export default publications;
