@@ -126,9 +126,9 @@ export type Product =
 	| FixedIncomeProduct;
 
 const isoDate = { type: "string", pattern: /^\d{4}-\d{2}-\d{2}$/, patternFlags: "" } as const;
-const fraction = { type: "number", min: -1, max: 100, optional: true } as const;
-const money = { type: "number", min: 0, optional: true } as const;
-const days = { type: "number", integer: true, min: 0, optional: true } as const;
+const fraction = () => ({ type: "number", min: -1, max: 100, optional: true }) as const;
+const money = () => ({ type: "number", min: 0, optional: true }) as const;
+const days = () => ({ type: "number", integer: true, min: 0, optional: true }) as const;
 const text = (max: number, optional = true) => ({ type: "string", max, optional, trim: true }) as const;
 
 const metricsProps = {
@@ -166,8 +166,8 @@ export const productSchema = {
 		url: { type: "url", optional: true },
 		description: text(2000),
 		riskLevel: { type: "number", integer: true, min: 1, max: 5, optional: true },
-		minimumInvestment: money,
-		return12m: fraction,
+		minimumInvestment: money(),
+		return12m: fraction(),
 		collectedAt: { type: "string", pattern: /^\d{4}-\d{2}-\d{2}T/ },
 		ticker: { type: "string", pattern: /^[A-Z0-9^.]{2,12}$/, optional: true },
 		sector: text(100),
@@ -175,15 +175,15 @@ export const productSchema = {
 		metrics: { type: "object", strict: "remove", optional: true, props: metricsProps },
 		metricsUnavailable: text(200),
 		fundType: text(100),
-		adminFee: fraction,
-		performanceFee: fraction,
-		redemptionDays: days,
+		adminFee: fraction(),
+		performanceFee: fraction(),
+		redemptionDays: days(),
 		cnpj: { type: "string", pattern: /^\d{14}$/, optional: true },
 		benchmark: text(100),
 		underlying: text(200),
 		protectedCapital: { type: "boolean", optional: true },
 		maturityDate: { ...isoDate, optional: true },
-		termDays: days,
+		termDays: days(),
 		planType: { type: "enum", values: ["PGBL", "VGBL"], optional: true },
 		instrument: text(50),
 		rate: {

@@ -134,77 +134,82 @@ export interface Subscriber {
 	updatedAt: string;
 }
 
-const range = {
-	type: "object",
-	optional: true,
-	strict: true,
-	props: { min: "number|optional|finite", max: "number|optional|finite" },
-	messages: { rangeOrder: "The '{field}' range has min greater than max." },
-	custom: (value: Range, errors: unknown[]) => {
-		if (value.min !== undefined && value.max !== undefined && value.min > value.max) {
-			errors.push({ type: "rangeOrder", expected: "min ≤ max", actual: value });
-		}
-		return value;
-	},
-} as const;
+// Rules are made fresh for every field: fastest-validator mutates a rule object while
+// compiling it, and a `custom` check on a shared object silently runs for one field only.
+const range = () =>
+	({
+		type: "object",
+		optional: true,
+		strict: true,
+		props: { min: "number|optional|finite", max: "number|optional|finite" },
+		messages: { rangeOrder: "The '{field}' range has min greater than max." },
+		custom: (value: Range, errors: unknown[]) => {
+			// Called for absent optional fields too.
+			if (value?.min !== undefined && value.max !== undefined && value.min > value.max) {
+				errors.push({ type: "rangeOrder", expected: "min ≤ max", actual: value });
+			}
+			return value;
+		},
+	}) as const;
 
-const set = {
-	type: "array",
-	optional: true,
-	max: 50,
-	unique: true,
-	items: "string|trim|min:1|max:100",
-} as const;
-const flag = { type: "boolean", optional: true } as const;
+const set = () =>
+	({
+		type: "array",
+		optional: true,
+		max: 50,
+		unique: true,
+		items: "string|trim|min:1|max:100",
+	}) as const;
+const flag = () => ({ type: "boolean", optional: true }) as const;
 
 const interestProps: Record<Category, Record<string, unknown>> = {
 	stock: {
-		dividendYield: range,
-		totalReturn12m: range,
-		meanDailyTradedValue: range,
-		annualizedVolatility: range,
-		maxDrawdown: range,
-		sectors: set,
+		dividendYield: range(),
+		totalReturn12m: range(),
+		meanDailyTradedValue: range(),
+		annualizedVolatility: range(),
+		maxDrawdown: range(),
+		sectors: set(),
 	},
 	reit: {
-		dividendYield: range,
-		totalReturn12m: range,
-		meanDailyTradedValue: range,
-		annualizedVolatility: range,
-		segments: set,
+		dividendYield: range(),
+		totalReturn12m: range(),
+		meanDailyTradedValue: range(),
+		annualizedVolatility: range(),
+		segments: set(),
 	},
 	fund: {
-		minimumInvestment: range,
-		adminFee: range,
-		performanceFee: range,
-		return12m: range,
-		redemptionDays: range,
-		riskLevel: range,
-		fundTypes: set,
+		minimumInvestment: range(),
+		adminFee: range(),
+		performanceFee: range(),
+		return12m: range(),
+		redemptionDays: range(),
+		riskLevel: range(),
+		fundTypes: set(),
 	},
 	coe: {
-		minimumInvestment: range,
-		termDays: range,
-		riskLevel: range,
-		protectedCapital: flag,
-		underlyings: set,
+		minimumInvestment: range(),
+		termDays: range(),
+		riskLevel: range(),
+		protectedCapital: flag(),
+		underlyings: set(),
 	},
 	pension: {
-		minimumInvestment: range,
-		adminFee: range,
-		return12m: range,
-		redemptionDays: range,
-		planTypes: set,
+		minimumInvestment: range(),
+		adminFee: range(),
+		return12m: range(),
+		redemptionDays: range(),
+		planTypes: set(),
 	},
 	fixed_income: {
-		minimumInvestment: range,
-		termDays: range,
-		redemptionDays: range,
-		spread: range,
-		percentOfIndex: range,
-		rateIndexes: { ...set, items: { type: "enum", values: [...rateIndexes] } },
-		instruments: set,
-		taxExempt: flag,
+		minimumInvestment: range(),
+		termDays: range(),
+		redemptionDays: range(),
+		spread: range(),
+		percentOfIndex: range(),
+		rateIndexes: { ...set(), items: { type: "enum", values: [...rateIndexes] } },
+		instruments: set(),
+		taxExempt: flag(),
 	},
 };
 
@@ -233,7 +238,7 @@ export const preferencesSchema = {
 			optional: true,
 			messages: { timeZone: "The '{field}' field must be an IANA time zone such as America/Sao_Paulo." },
 			custom: (value: string, errors: unknown[]) => {
-				if (!isTimeZone(value)) errors.push({ type: "timeZone", actual: value });
+				if (value !== undefined && !isTimeZone(value)) errors.push({ type: "timeZone", actual: value });
 				return value;
 			},
 		},

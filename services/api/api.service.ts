@@ -75,6 +75,15 @@ const api: ServiceSchema = {
 		},
 	},
 
+	events: {
+		// moleculer-web regenerates REST aliases 500 ms after services change; at start that
+		// would leave a ready node answering 404 on routes of its own local services.
+		"$broker.started"() {
+			this.regenerateAllAutoAliases();
+			this.regenerateAllAutoAliases.flush();
+		},
+	},
+
 	methods: {
 		/** Client routes of the SPA (/dicas, /interesses…) get index.html; the rest a JSON 404. */
 		send404(req: IncomingMessage, res: ServerResponse) {

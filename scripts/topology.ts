@@ -1,0 +1,15 @@
+/**
+ * The local multi-node topology `npm run cluster` starts: the production split of
+ * services, as processes over one NATS. Every service in services/index.ts appears once.
+ */
+export interface ClusterNode {
+	name: string;
+	services: string[];
+	/** Only the gateway listens for HTTP. */
+	http?: boolean;
+}
+
+export const topology: ClusterNode[] = [
+	{ name: "gateway", services: ["api"], http: true },
+	{ name: "catalogue", services: ["products"] },
+];

@@ -1,0 +1,139 @@
+/**
+ * The storage contract every service relies on, run against each database we support:
+ * NeDB always, MongoDB whenever MONGO_URI is set (no MongoDB server exists on CI machines).
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { ServiceBroker as Broker, type ServiceBroker } from "moleculer";
+import { bindConfig } from "../../config.ts";
+import { DbMixin } from "../../mixins/db.mixin.ts";
+import { tempDir, testConfig } from "../harness.ts";
+
+const backends = [{ name: "NeDB", mongoUri: undefined as string | undefined }];
+if (process.env.MONGO_URI) backends.push({ name: "MongoDB", mongoUri: process.env.MONGO_URI });
+else console.log("# db contract: MONGO_URI is not set, so only the NeDB half runs (no MongoDB server here)");
+
+for (const backend of backends) {
+	describe(`storage contract on ${backend.name}`, () => {
+		const data = tempDir();
+		const collection = `contract_${Date.now()}`;
+		let broker: ServiceBroker;
+
+		before(async () => {
+			const config = testConfig({ DATA_DIR: data.path, MONGO_URI: backend.mongoUri });
+			broker = new Broker({ logger: false, nodeID: "contract" });
+			bindConfig(broker, config);
+			broker.createService({
+				name: "things",
+				mixins: [DbMixin({ collection, unique: ["email"], indexed: ["kind"], crudActions: true })],
+				actions: {
+					upsert: {
+						handler(ctx) {
+							return this.upsert(ctx.params.id, ctx.params);
+						},
+					},
+					increment: {
+						async handler(ctx) {
+							await this.adapter.updateById(ctx.params.id, { $inc: { count: 1 } });
+						},
+					},
+				},
+			});
+			await broker.start();
+		});
+
+		after(async () => {
+			// MongoDB outlives the test: leave no collection behind.
+			const service = broker.getLocalService("things") as unknown as {
+				adapter: { collection?: { drop(): Promise<unknown> } };
+			};
+			await service.adapter.collection?.drop();
+			await broker.stop();
+			data.remove();
+		});
+
+		it("creates and finds by id and by query", async () => {
+			const created = await broker.call<{ id: string }, object>("things.create", {
+				id: "t1",
+				email: "a@example.com",
+				kind: "fund",
+			});
+			assert.equal(created.id, "t1");
+			const got = await broker.call<{ email: string }, object>("things.get", { id: "t1" });
+			assert.equal(got.email, "a@example.com");
+			const found = await broker.call<{ id: string }[], object>("things.find", { query: { kind: "fund" } });
+			assert.deepEqual(
+				found.map((f) => f.id),
+				["t1"],
+			);
+		});
+
+		it("updates a document and keeps the change", async () => {
+			await broker.call("things.update", { id: "t1", kind: "stock" });
+			const got = await broker.call<{ kind: string }, object>("things.get", { id: "t1" });
+			assert.equal(got.kind, "stock");
+			await broker.call("things.upsert", { id: "t9", email: "u@example.com", kind: "coe" });
+			await broker.call("things.upsert", { id: "t9", email: "u@example.com", kind: "reit" });
+			const upserted = await broker.call<{ id: string; kind: string }[], object>("things.find", {
+				query: { email: "u@example.com" },
+			});
+			assert.deepEqual(
+				upserted.map((u) => [u.id, u.kind]),
+				[["t9", "reit"]],
+			);
+		});
+
+		it("refuses a second document with the same unique key, with a 409", async () => {
+			await assert.rejects(
+				broker.call("things.create", { id: "t2", email: "a@example.com" }),
+				(err: { code: number; type: string }) => {
+					assert.equal(err.code, 409);
+					assert.equal(err.type, "ALREADY_EXISTS");
+					return true;
+				},
+			);
+			await assert.rejects(broker.call("things.create", { id: "t1", email: "other@example.com" }), {
+				code: 409,
+			});
+			assert.equal(await broker.call("things.count", { query: { email: "a@example.com" } }), 1);
+		});
+
+		it("keeps every one of many concurrent writes, and exactly one of racing duplicates", async () => {
+			await Promise.all(
+				Array.from({ length: 100 }, (_, i) =>
+					broker.call("things.create", { id: `c${i}`, email: `c${i}@example.com`, kind: "bulk" }),
+				),
+			);
+			assert.equal(await broker.call("things.count", { query: { kind: "bulk" } }), 100);
+
+			const racers = await Promise.allSettled(
+				Array.from({ length: 20 }, (_, i) =>
+					broker.call("things.create", { id: `r${i}`, email: "race@example.com" }),
+				),
+			);
+			assert.equal(racers.filter((r) => r.status === "fulfilled").length, 1);
+			assert.equal(await broker.call("things.count", { query: { email: "race@example.com" } }), 1);
+
+			await broker.call("things.create", { id: "counter", email: "counter@example.com", count: 0 });
+			await Promise.all(Array.from({ length: 50 }, () => broker.call("things.increment", { id: "counter" })));
+			const counter = await broker.call<{ count: number }, object>("things.get", { id: "counter" });
+			assert.equal(counter.count, 50);
+		});
+
+		it("keeps documents across a restart", async () => {
+			const config = testConfig({ DATA_DIR: data.path, MONGO_URI: backend.mongoUri });
+			const again = new Broker({ logger: false, nodeID: "contract-2" });
+			bindConfig(again, config);
+			again.createService({
+				name: "things",
+				mixins: [DbMixin({ collection, unique: ["email"], crudActions: true })],
+			});
+			await again.start();
+			try {
+				assert.equal(await again.call("things.count", { query: { kind: "bulk" } }), 100);
+			} finally {
+				await again.stop();
+			}
+		});
+	});
+}

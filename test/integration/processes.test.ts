@@ -1,0 +1,188 @@
+/**
+ * Real processes, as operators run them: `node index.ts` alone (the embedded default),
+ * two nodes over NATS, the local cluster, and a bad env value.
+ */
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { topology } from "../../scripts/topology.ts";
+import { serviceNames } from "../../services/index.ts";
+import { freePort, getJson, natsUrl, tempDir, uniqueNamespace, waitFor } from "../harness.ts";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const running = new Set<ChildProcess>();
+
+interface Started {
+	child: ChildProcess;
+	output: () => string;
+	exited: Promise<number | null>;
+}
+
+function run(script: string, env: Record<string, string>): Started {
+	const child = spawn(process.execPath, [join(root, script)], {
+		cwd: root,
+		env: { ...process.env, LOG_LEVEL: "warn", ...env },
+		stdio: ["ignore", "pipe", "pipe"],
+	});
+	running.add(child);
+	let output = "";
+	child.stdout?.on("data", (chunk) => {
+		output += chunk;
+	});
+	child.stderr?.on("data", (chunk) => {
+		output += chunk;
+	});
+	const exited = new Promise<number | null>((resolve) =>
+		child.on("exit", (code) => {
+			running.delete(child);
+			resolve(code);
+		}),
+	);
+	return { child, output: () => output, exited };
+}
+
+async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+	let timer: NodeJS.Timeout | undefined;
+	const timeout = new Promise<never>((_, reject) => {
+		timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+	});
+	try {
+		return await Promise.race([promise, timeout]);
+	} finally {
+		clearTimeout(timer);
+	}
+}
+
+after(() => {
+	for (const child of running) child.kill("SIGKILL");
+});
+
+describe("processes", () => {
+	it("exits non-zero with a message naming the variable on a bad env value", async () => {
+		for (const [variable, value] of [
+			["PORT", "abc"],
+			["TRANSPORTER", "foo"],
+		] as const) {
+			const started = run("index.ts", { [variable]: value });
+			const code = await within(started.exited, 15_000, "exit");
+			assert.notEqual(code, 0);
+			assert.match(started.output(), new RegExp(`Invalid ${variable}=`));
+		}
+	});
+
+	it("starts the embedded default, answers health and metrics, and stops cleanly on SIGTERM", async () => {
+		const data = tempDir();
+		const [port, metricsPort] = [await freePort(), await freePort()];
+		const started = run("index.ts", {
+			DATA_DIR: data.path,
+			PORT: String(port),
+			METRICS_PORT: String(metricsPort),
+		});
+		try {
+			const health = await waitFor(
+				async () => {
+					const { status, body } = await getJson(`http://127.0.0.1:${port}/api/health`);
+					return status === 200 ? body : undefined;
+				},
+				{ timeoutMs: 60_000, what: "/api/health" },
+			);
+			assert.deepEqual(health.nodes[0].services, [...serviceNames, "publications"].sort());
+			const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+			assert.match(metrics, /moleculer_broker_started/);
+			assert.ok(existsSync(join(data.path, "products.db")), "NeDB file in DATA_DIR");
+
+			started.child.kill("SIGTERM");
+			assert.equal(await within(started.exited, 20_000, "shutdown"), 0);
+		} finally {
+			data.remove();
+		}
+	});
+
+	it("lists both nodes and their services when api and the rest run as separate nodes over NATS", async () => {
+		const namespace = uniqueNamespace();
+		const port = await freePort();
+		const common = { TRANSPORTER: natsUrl, NAMESPACE: namespace, METRICS_PORT: "0" };
+		const dataA = tempDir();
+		const dataB = tempDir();
+		const a = run("index.ts", {
+			...common,
+			SERVICES: "api",
+			NODE_ID: "node-a",
+			PORT: String(port),
+			DATA_DIR: dataA.path,
+		});
+		const others = serviceNames.filter((name) => name !== "api").join(",");
+		const b = run("index.ts", {
+			...common,
+			SERVICES: others,
+			NODE_ID: "node-b",
+			PORT: "0",
+			DATA_DIR: dataB.path,
+		});
+		try {
+			const health = await waitFor(
+				async () => {
+					const { body } = await getJson(`http://127.0.0.1:${port}/api/health`);
+					return body?.nodes?.length === 2 ? body : undefined;
+				},
+				{ timeoutMs: 60_000, what: "both nodes in /api/health" },
+			);
+			const byId = Object.fromEntries(
+				health.nodes.map((n: { id: string; services: string[] }) => [n.id, n.services]),
+			);
+			assert.deepEqual(byId["node-a"], ["api"]);
+			assert.deepEqual(byId["node-b"], ["products", "publications"]);
+			// The gateway on A serves B's routes.
+			const products = await waitFor(
+				async () => {
+					const res = await getJson(`http://127.0.0.1:${port}/api/products`);
+					return res.status === 200 ? res.body : undefined;
+				},
+				{ what: "GET /api/products through node A" },
+			);
+			assert.equal(products.total, 0);
+		} finally {
+			a.child.kill("SIGTERM");
+			b.child.kill("SIGTERM");
+			await Promise.all([a.exited, b.exited]);
+			dataA.remove();
+			dataB.remove();
+		}
+	});
+
+	it("runs every service in the local cluster topology exactly once", () => {
+		const placed = topology.flatMap((node) => node.services);
+		assert.deepEqual([...placed].sort(), [...serviceNames].sort());
+	});
+
+	it("starts the local cluster over NATS and stops every node on Ctrl-C", async () => {
+		const data = tempDir();
+		const port = await freePort();
+		const started = run("scripts/cluster.ts", {
+			NAMESPACE: uniqueNamespace(),
+			NATS_URL: natsUrl,
+			PORT: String(port),
+			METRICS_PORT: "0",
+			DATA_DIR: data.path,
+		});
+		try {
+			const health = await waitFor(
+				async () => {
+					const { body } = await getJson(`http://127.0.0.1:${port}/api/health`);
+					return body?.nodes?.length === topology.length ? body : undefined;
+				},
+				{ timeoutMs: 60_000, what: "every cluster node in /api/health" },
+			);
+			const ids = health.nodes.map((n: { id: string }) => n.id.split("-")[0]).sort();
+			assert.deepEqual(ids, topology.map((n) => n.name).sort());
+			started.child.kill("SIGINT");
+			assert.equal(await within(started.exited, 30_000, "cluster shutdown"), 0);
+			assert.match(started.output(), /all nodes stopped/);
+		} finally {
+			data.remove();
+		}
+	});
+});

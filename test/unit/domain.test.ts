@@ -1,0 +1,124 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { productId } from "../../domain/product.ts";
+import {
+	validateInterests,
+	validateNotification,
+	validateProduct,
+	validatePublication,
+} from "../../domain/validate.ts";
+
+const fund = {
+	id: productId("btg-funds", "fund", "123"),
+	source: "btg-funds",
+	category: "fund",
+	nativeId: "123",
+	name: "  BTG Pactual Crédito Corporativo FIC FIRF  ",
+	riskLevel: 2,
+	minimumInvestment: 500,
+	adminFee: 0.008,
+	performanceFee: 0,
+	redemptionDays: 31,
+	collectedAt: "2026-11-26T10:00:00.000Z",
+};
+
+describe("Product validation", () => {
+	it("accepts a fund, trims text and drops fields the model lacks", () => {
+		const result = validateProduct({ ...fund, injected: "<script>", ticker: undefined });
+		assert.ok(result.ok);
+		assert.equal(result.value.name, "BTG Pactual Crédito Corporativo FIC FIRF");
+		assert.equal("injected" in result.value, false);
+	});
+
+	it("does not change the input it validates", () => {
+		const input = { ...fund, injected: 1 };
+		validateProduct(input);
+		assert.equal(input.injected, 1);
+	});
+
+	it("accepts every category", () => {
+		const base = { source: "s", nativeId: "n", name: "N", collectedAt: "2026-11-26T10:00:00Z" };
+		const samples = [
+			{ ...base, id: "s:stock:n", category: "stock", ticker: "PETR4", sector: "Petróleo" },
+			{ ...base, id: "s:reit:n", category: "reit", ticker: "HGLG11", segment: "Logística" },
+			{ ...base, id: "s:coe:n", category: "coe", protectedCapital: true, termDays: 720 },
+			{ ...base, id: "s:pension:n", category: "pension", planType: "VGBL", adminFee: 0.01 },
+			{
+				...base,
+				id: "s:fixed_income:n",
+				category: "fixed_income",
+				rate: { index: "CDI", percentOfIndex: 1.1 },
+				taxExempt: true,
+				maturityDate: "2028-01-15",
+			},
+		];
+		for (const sample of samples) assert.ok(validateProduct(sample).ok, sample.category);
+	});
+
+	it("rejects a stock without ticker, an unknown category, a risk level out of 1–5 and a bad rate index", () => {
+		const base = { source: "s", nativeId: "n", name: "N", collectedAt: "2026-11-26T10:00:00Z", id: "x" };
+		const cases = [
+			{ ...base, category: "stock" },
+			{ ...base, category: "crypto" },
+			{ ...fund, riskLevel: 7 },
+			{ ...base, category: "fixed_income", rate: { index: "LIBOR", spread: 0.01 } },
+			{ ...fund, minimumInvestment: -1 },
+			{ ...fund, name: "" },
+		];
+		for (const input of cases) {
+			const result = validateProduct(input);
+			assert.equal(result.ok, false, JSON.stringify(input));
+			if (!result.ok) assert.ok(result.errors.length > 0 && result.errors.every((e) => e.length > 10));
+		}
+	});
+});
+
+describe("Interests validation", () => {
+	it("accepts ranges and sets per category", () => {
+		const result = validateInterests({
+			reit: { dividendYield: { min: 0.08 }, segments: ["Logística"] },
+			fixed_income: { rateIndexes: ["CDI", "IPCA"], termDays: { max: 1080 }, taxExempt: true },
+		});
+		assert.ok(result.ok);
+	});
+
+	it("rejects min above max, unknown categories, unknown fields and unknown rate indexes", () => {
+		const cases = [
+			{ fund: { adminFee: { min: 0.02, max: 0.01 } } },
+			{ crypto: {} },
+			{ stock: { dividendYeld: { min: 0.1 } } },
+			{ fixed_income: { rateIndexes: ["LIBOR"] } },
+		];
+		for (const input of cases) assert.equal(validateInterests(input).ok, false, JSON.stringify(input));
+		const minMax = validateInterests(cases[0]);
+		assert.ok(!minMax.ok && minMax.errors.some((e) => e.includes("min greater than max")));
+	});
+});
+
+describe("Publication and Notification validation", () => {
+	it("accepts well-formed documents and rejects malformed ones", () => {
+		const publication = {
+			id: "p1",
+			publishedAt: "2026-11-26T10:00:00Z",
+			sources: ["btg-funds"],
+			productIds: [fund.id],
+			counts: { fund: 1 },
+		};
+		assert.ok(validatePublication(publication).ok);
+		assert.equal(validatePublication({ ...publication, counts: { fund: -1 } }).ok, false);
+		const notification = {
+			id: "n1",
+			subscriberId: "s1",
+			productId: fund.id,
+			publicationId: "p1",
+			category: "fund",
+			reasons: [{ field: "adminFee", operator: "≤", value: 0.008, bound: 0.01 }],
+			createdAt: "2026-11-26T10:00:01Z",
+		};
+		assert.ok(validateNotification(notification).ok);
+		assert.equal(
+			validateNotification({ ...notification, reasons: [{ field: "x", operator: "~" }] }).ok,
+			false,
+		);
+	});
+});
