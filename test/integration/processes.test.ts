@@ -82,13 +82,13 @@ describe("processes", () => {
 			METRICS_PORT: String(metricsPort),
 		});
 		try {
-			const health = await waitFor(
-				async () => {
-					const { status, body } = await getJson(`http://127.0.0.1:${port}/api/health`);
-					return status === 200 ? body : undefined;
-				},
-				{ timeoutMs: 60_000, what: "/api/health" },
-			);
+			// The gateway may answer before the node's other services have started: /api/ready
+			// is the signal that all of them have.
+			await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/api/ready`)).status === 200, {
+				timeoutMs: 60_000,
+				what: "/api/ready",
+			});
+			const { body: health } = await getJson(`http://127.0.0.1:${port}/api/health`);
 			assert.deepEqual(health.nodes[0].services, [...serviceNames, "publications"].sort());
 			const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
 			assert.match(metrics, /moleculer_broker_started/);
