@@ -33,6 +33,14 @@ export interface Config {
 	operatorToken: string | undefined;
 	/** Base URL used in links sent to clients (e-mail, redirects). */
 	publicUrl: string;
+	/** Moleculer cacher: undefined = in-memory per node; redis://… = shared Redis. */
+	cacher: string | undefined;
+	/** Where daily price histories come from. */
+	pricesProvider: "yahoo" | "sample";
+	/** Sends every Yahoo request to this base URL instead of Yahoo's hosts (fixtures, mirrors). */
+	yahooBaseUrl: string | undefined;
+	/** Per-request timeout of a Yahoo call. */
+	yahooTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -88,6 +96,15 @@ function services(env: Env): string[] {
 	return [...new Set(names)];
 }
 
+function integer(env: Env, variable: string, fallback: number, min: number, max: number): number {
+	const raw = env[variable];
+	if (raw === undefined || raw === "") return fallback;
+	const value = Number(raw);
+	if (!/^\d+$/.test(raw) || value < min || value > max)
+		fail(variable, raw, `an integer from ${min} to ${max}`);
+	return value;
+}
+
 function token(env: Env, variable: string): string | undefined {
 	const raw = env[variable];
 	if (raw === undefined || raw === "") return undefined;
@@ -118,6 +135,10 @@ export function loadConfig(env: Env = process.env): Config {
 			/\/$/,
 			"",
 		),
+		cacher: url(env, "CACHER", ["redis:", "rediss:"]),
+		pricesProvider: oneOf(env, "PRICES_PROVIDER", ["yahoo", "sample"], "yahoo"),
+		yahooBaseUrl: url(env, "YAHOO_BASE_URL", ["http:", "https:"]),
+		yahooTimeoutMs: integer(env, "YAHOO_TIMEOUT_MS", 5_000, 100, 120_000),
 	};
 }
 

@@ -8,6 +8,19 @@ import type { Config } from "./config.ts";
 
 type MoleculerError = Errors.MoleculerError;
 
+/** ioredis options from a redis:// or rediss:// URL. */
+export function redisOptions(url: string): Record<string, unknown> {
+	const u = new URL(url);
+	return {
+		host: u.hostname,
+		port: Number(u.port || 6379),
+		username: u.username ? decodeURIComponent(u.username) : undefined,
+		password: u.password ? decodeURIComponent(u.password) : undefined,
+		db: Number(u.pathname.slice(1) || 0),
+		tls: u.protocol === "rediss:" ? {} : undefined,
+	};
+}
+
 export function brokerOptions(config: Config): BrokerOptions {
 	return {
 		// Nodes only see nodes of the same namespace, so tests and clusters can share one NATS.
@@ -59,6 +72,9 @@ export function brokerOptions(config: Config): BrokerOptions {
 		registry: { strategy: "RoundRobin", preferLocal: true },
 
 		validator: true,
+
+		// Per-node memory cache by default; CACHER=redis://… shares one cache between nodes.
+		cacher: config.cacher ? { type: "Redis", options: { redis: redisOptions(config.cacher) } } : "Memory",
 
 		metrics: {
 			enabled: config.metricsPort > 0,

@@ -1,0 +1,115 @@
+/**
+ * Daily price, volume, dividend and split history of a ticker, from Yahoo Finance (or the
+ * bundled sample series), cached for the day, one upstream request per ticker and range
+ * however many callers ask at once.
+ */
+import { type Context, Errors, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
+import { configOf } from "../../config.ts";
+import type { PriceHistory } from "../../domain/contracts.ts";
+import { addMonths, isIsoDate, localDate, secondsUntilEndOfDay } from "./dates.ts";
+import type { PriceProvider } from "./provider.ts";
+import { sampleProvider } from "./sample.provider.ts";
+import { toYahooSymbol } from "./symbols.ts";
+import { defaultUpstreamOptions, guardedUpstream, type Upstream } from "./upstream.ts";
+import { yahooProvider } from "./yahoo.provider.ts";
+
+interface HistoryParams {
+	ticker: string;
+	from?: string;
+	to?: string;
+}
+
+function invalid(field: string, message: string): Errors.ValidationError {
+	return new Errors.ValidationError(message, "VALIDATION_ERROR", [{ type: "invalid", field, message }]);
+}
+
+/** The range asked for, defaulting to the 13 months ending today (São Paulo). */
+export function resolveRange(params: HistoryParams, today: string): { from: string; to: string } {
+	for (const field of ["from", "to"] as const) {
+		const value = params[field];
+		if (value !== undefined && !isIsoDate(value)) {
+			throw invalid(field, `The '${field}' field must be a date as YYYY-MM-DD (got "${value}").`);
+		}
+	}
+	const to = params.to ?? today;
+	const from = params.from ?? addMonths(to, -13);
+	if (from > to) throw invalid("from", `'from' (${from}) is after 'to' (${to}).`);
+	return { from, to };
+}
+
+const prices: ServiceSchema = {
+	name: "prices",
+
+	settings: { rest: "/prices" } as ServiceSettingSchema,
+
+	actions: {
+		history: {
+			rest: "GET /:ticker",
+			params: {
+				ticker: { type: "string", trim: true, min: 1, max: 20, pattern: /^\^?[A-Za-z0-9.-]+$/ },
+				from: "string|optional",
+				to: "string|optional",
+			},
+			// Up to three upstream attempts with backoff fit in here (Moleculer reads
+			// `timeout` on actions; its typings lack it).
+			...({ timeout: 30_000 } as object),
+			// The upstream breaker in upstream.ts answers for Yahoo; Moleculer's would mark this
+			// healthy node unavailable instead (callers would see 404 SERVICE_NOT_AVAILABLE).
+			circuitBreaker: { enabled: false },
+			async handler(ctx: Context<HistoryParams>): Promise<PriceHistory> {
+				const ticker = ctx.params.ticker.toUpperCase();
+				const { from, to } = resolveRange(ctx.params, localDate(new Date()));
+				const symbol = toYahooSymbol(ticker);
+				const key = `prices.history:${this.provider.name}:${symbol}:${from}:${to}`;
+
+				const cached = (await this.broker.cacher?.get(key)) as PriceHistory | null | undefined;
+				if (cached) return cached;
+
+				let pending = this.inflight.get(key) as Promise<PriceHistory> | undefined;
+				if (!pending) {
+					pending = this.upstream.history(ticker, symbol, from, to).then(async (history: PriceHistory) => {
+						await this.broker.cacher?.set(key, history, secondsUntilEndOfDay());
+						return history;
+					});
+					this.inflight.set(key, pending);
+					(pending as Promise<PriceHistory>).finally(() => this.inflight.delete(key)).catch(() => {});
+					this.upstreamRequests++;
+				}
+				return pending as Promise<PriceHistory>;
+			},
+		},
+
+		/** Internal: how the upstream is doing (breaker state, requests made). */
+		upstream: {
+			visibility: "public",
+			handler() {
+				return {
+					provider: this.provider.name,
+					state: this.upstream.state(),
+					requests: this.upstreamRequests,
+				};
+			},
+		},
+	},
+
+	created() {
+		const config = configOf(this.broker);
+		const provider: PriceProvider =
+			config.pricesProvider === "sample"
+				? sampleProvider
+				: yahooProvider({ baseUrl: config.yahooBaseUrl, timeoutMs: config.yahooTimeoutMs, log: this.logger });
+		this.provider = provider;
+		this.upstream = guardedUpstream(provider, {
+			...defaultUpstreamOptions,
+			timeoutMs: config.yahooTimeoutMs,
+		});
+		this.inflight = new Map<string, Promise<PriceHistory>>();
+		this.upstreamRequests = 0;
+	},
+
+	stopped() {
+		(this.upstream as Upstream).shutdown();
+	},
+};
+
+export default prices;
