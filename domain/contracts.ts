@@ -94,7 +94,7 @@ export interface Actions {
 	"metrics.compute": { params: { ticker: string; baseDate?: string }; result: Metrics };
 	"metrics.computeMany": {
 		params: { tickers: string[]; baseDate?: string };
-		result: Record<string, Metrics | { error: string }>;
+		result: Record<string, Metrics | { error: string; type: string; code: number }>;
 	};
 	"collector.run": { params: { sources?: string[] }; result: CollectorRunSummary };
 	"collector.sources": {

@@ -32,7 +32,10 @@ export interface Metrics {
 	meanDailyVolume: number;
 	meanDailyTradedValue: number;
 	totalReturn12m: number;
-	annualizedVolatility: number;
+	/** Like totalReturn12m on close instead of adjClose: the price change without dividends. */
+	priceReturn12m: number;
+	/** Annualized: sample standard deviation of daily log returns × √252. */
+	volatility: number;
 	maxDrawdown: number;
 	/** Number of trading days the window held. */
 	points: number;
@@ -140,7 +143,8 @@ const metricsProps = {
 	meanDailyVolume: "number|min:0",
 	meanDailyTradedValue: "number|min:0",
 	totalReturn12m: "number",
-	annualizedVolatility: "number|min:0",
+	priceReturn12m: "number",
+	volatility: "number|min:0",
 	maxDrawdown: "number|min:0|max:1",
 	points: "number|integer|min:0",
 	partial: "boolean",

@@ -30,7 +30,7 @@ export interface StockInterest {
 	dividendYield?: Range;
 	totalReturn12m?: Range;
 	meanDailyTradedValue?: Range;
-	annualizedVolatility?: Range;
+	volatility?: Range;
 	maxDrawdown?: Range;
 	sectors?: string[];
 }
@@ -39,7 +39,7 @@ export interface ReitInterest {
 	dividendYield?: Range;
 	totalReturn12m?: Range;
 	meanDailyTradedValue?: Range;
-	annualizedVolatility?: Range;
+	volatility?: Range;
 	segments?: string[];
 }
 
@@ -167,7 +167,7 @@ const interestProps: Record<Category, Record<string, unknown>> = {
 		dividendYield: range(),
 		totalReturn12m: range(),
 		meanDailyTradedValue: range(),
-		annualizedVolatility: range(),
+		volatility: range(),
 		maxDrawdown: range(),
 		sectors: set(),
 	},
@@ -175,7 +175,7 @@ const interestProps: Record<Category, Record<string, unknown>> = {
 		dividendYield: range(),
 		totalReturn12m: range(),
 		meanDailyTradedValue: range(),
-		annualizedVolatility: range(),
+		volatility: range(),
 		segments: set(),
 	},
 	fund: {

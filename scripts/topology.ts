@@ -12,4 +12,5 @@ export interface ClusterNode {
 export const topology: ClusterNode[] = [
 	{ name: "gateway", services: ["api"], http: true },
 	{ name: "catalogue", services: ["products"] },
+	{ name: "market", services: ["prices", "metrics"] },
 ];

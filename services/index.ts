@@ -12,6 +12,7 @@ const schemas = (...modules: Promise<{ default: ServiceSchema }>[]) =>
 /** A name in SERVICES starts every service of its folder. */
 const loaders = {
 	api: () => schemas(import("./api/api.service.ts")),
+	metrics: () => schemas(import("./metrics/metrics.service.ts")),
 	prices: () => schemas(import("./prices/prices.service.ts")),
 	products: () =>
 		schemas(import("./products/products.service.ts"), import("./products/publications.service.ts")),
