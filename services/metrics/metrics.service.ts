@@ -72,7 +72,8 @@ const metrics: ServiceSchema = {
 			try {
 				return computeMetrics(history, baseDate ?? localDate(new Date()));
 			} catch (err) {
-				if (err instanceof NoPricesError) throw new Errors.MoleculerClientError(err.message, 404, "NO_PRICES", { ticker });
+				if (err instanceof NoPricesError)
+					throw new Errors.MoleculerClientError(err.message, 404, "NO_PRICES", { ticker });
 				throw err;
 			}
 		},

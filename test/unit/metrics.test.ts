@@ -10,11 +10,19 @@ const close = (value: number) => value;
 const near = (actual: number, expected: number, digits = 9) =>
 	assert.ok(Math.abs(actual - expected) < 10 ** -digits, `${actual} ≉ ${expected}`);
 
-function history(points: [string, number, number?, number?][], dividends: PriceHistory["dividends"] = []): PriceHistory {
+function history(
+	points: [string, number, number?, number?][],
+	dividends: PriceHistory["dividends"] = [],
+): PriceHistory {
 	return {
 		ticker: "TEST4",
 		symbol: "TEST4.SA",
-		points: points.map(([date, c, adj, volume]) => ({ date, close: c, adjClose: adj ?? c, volume: volume ?? 100 })),
+		points: points.map(([date, c, adj, volume]) => ({
+			date,
+			close: c,
+			adjClose: adj ?? c,
+			volume: volume ?? 100,
+		})),
 		dividends,
 		splits: [],
 	};
@@ -74,7 +82,11 @@ describe("metrics formulas (hand-computed)", () => {
 
 	it("gives a flat, complete year zero volatility, zero drawdown and zero return", () => {
 		const points: [string, number][] = [];
-		for (let i = 0; i < 260; i++) points.push([new Date(Date.UTC(2024, 0, 2) + i * 86_400_000 * 1.4).toISOString().slice(0, 10), close(25)]);
+		for (let i = 0; i < 260; i++)
+			points.push([
+				new Date(Date.UTC(2024, 0, 2) + i * 86_400_000 * 1.4).toISOString().slice(0, 10),
+				close(25),
+			]);
 		const m = computeMetrics(history(points), "2024-12-31");
 		assert.equal(m.partial, false);
 		assert.equal(m.volatility, 0);
@@ -131,14 +143,22 @@ describe("prices helpers", () => {
 	it("drops days with missing values instead of turning them into zeros, and dates them in the exchange's zone", () => {
 		const at = (date: string) => new Date(`${date}T13:00:00Z`);
 		const h = toPriceHistory("PETR4", {
-			meta: { symbol: "PETR4.SA", currency: "BRL", longName: "Petrobras", exchangeTimezoneName: "America/Sao_Paulo" },
+			meta: {
+				symbol: "PETR4.SA",
+				currency: "BRL",
+				longName: "Petrobras",
+				exchangeTimezoneName: "America/Sao_Paulo",
+			},
 			quotes: [
 				{ date: at("2025-01-07"), close: 31, adjclose: 30, volume: 10 },
 				{ date: at("2025-01-06"), close: 30, adjclose: 29, volume: 10 },
 				{ date: at("2025-01-08"), close: null, adjclose: null, volume: null },
 				{ date: new Date("2025-01-09T02:00:00Z"), close: 32, adjclose: 31, volume: 0 },
 			],
-			events: { dividends: [{ date: at("2025-01-07"), amount: 0.3 }], splits: [{ date: at("2025-01-06"), numerator: 2, denominator: 1 }] },
+			events: {
+				dividends: [{ date: at("2025-01-07"), amount: 0.3 }],
+				splits: [{ date: at("2025-01-06"), numerator: 2, denominator: 1 }],
+			},
 		});
 		assert.deepEqual(
 			h.points.map((p) => [p.date, p.close, p.adjClose]),
