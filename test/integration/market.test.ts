@@ -188,6 +188,30 @@ describe("market data against a local Yahoo", () => {
 	});
 });
 
+describe("a Redis cache shared by prices nodes (CACHER=redis://…)", () => {
+	it("answers a second node from the history the first one fetched", async () => {
+		const redisUrl = process.env.REDIS_URL || "redis://127.0.0.1:6379";
+		const yahoo = await startYahooFixture([{ symbol: "VALE3.SA", days: petr }]);
+		const namespace = uniqueNamespace();
+		const env = { CACHER: redisUrl, YAHOO_BASE_URL: yahoo.url, SERVICES: "prices", NAMESPACE: namespace };
+		const [one, two] = [await startSystem(env), await startSystem(env)];
+		try {
+			const first = await one.broker.call<{ points: unknown[] }, object>("prices.history", {
+				ticker: "VALE3",
+			});
+			const second = await two.broker.call<{ points: unknown[] }, object>("prices.history", {
+				ticker: "VALE3",
+			});
+			assert.equal(second.points.length, first.points.length);
+			assert.equal(yahoo.requests.get("VALE3.SA"), 1);
+		} finally {
+			await one.broker.cacher?.clean();
+			await Promise.all([one.stop(), two.stop()]);
+			await yahoo.close();
+		}
+	});
+});
+
 describe("metrics and prices on different nodes over NATS", () => {
 	it("computes metrics on one node from prices fetched by another", async () => {
 		const yahoo = await startYahooFixture([{ symbol: "PETR4.SA", days: petr, dividends }]);

@@ -63,6 +63,10 @@ describe("config", () => {
 		["OPERATOR_TOKEN", "short"],
 		["PUBLIC_URL", "ftp://x"],
 		["NODE_ID", "has space"],
+		["CACHER", "memcached://x"],
+		["PRICES_PROVIDER", "bloomberg"],
+		["YAHOO_BASE_URL", "not a url"],
+		["YAHOO_TIMEOUT_MS", "fast"],
 	];
 	for (const [variable, value] of bad) {
 		it(`rejects ${variable}=${value} with a message naming the variable`, () => {
