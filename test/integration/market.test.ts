@@ -101,6 +101,7 @@ describe("market data against a local Yahoo", () => {
 			assert.equal(status, 422, query);
 			assert.match(body.error.data[0].message, /from|to/);
 		}
+		await assert.rejects(system.broker.call("prices.history", { ticker: "" }), { code: 422 });
 		const unknown = await getJson(`${system.url}/api/prices/NOPE3`);
 		assert.equal(unknown.status, 404);
 		assert.equal(unknown.body.error.type, "UNKNOWN_TICKER");
@@ -123,6 +124,17 @@ describe("market data against a local Yahoo", () => {
 		await system.broker.call("prices.history", { ticker: "PETR4", from });
 		assert.equal((yahoo.requests.get("PETR4.SA") ?? 0) - before, 1, "the cache answers afterwards");
 		yahoo.delay(0);
+	});
+
+	it("retries a transient failure with backoff and answers", async () => {
+		const before = yahoo.requests.get("BOVA11.SA") ?? 0;
+		yahoo.failNext(2, 502);
+		const history = await system.broker.call<{ points: unknown[] }, object>("prices.history", {
+			ticker: "BOVA11",
+			from: addDays(today, -10),
+		});
+		assert.ok(history.points.length > 0);
+		assert.equal((yahoo.requests.get("BOVA11.SA") ?? 0) - before, 3, "two failures, then the answer");
 	});
 
 	it("opens the circuit when Yahoo keeps failing (fast 503s), and closes it when Yahoo answers again", async () => {
