@@ -7,6 +7,7 @@ import { type Context, Errors, type ServiceSchema, type ServiceSettingSchema } f
 import { configOf } from "../../config.ts";
 import type { PriceHistory } from "../../domain/contracts.ts";
 import { addMonths, isIsoDate, localDate, secondsUntilEndOfDay } from "./dates.ts";
+import { UnknownTickerError } from "./errors.ts";
 import type { PriceProvider } from "./provider.ts";
 import { sampleProvider } from "./sample.provider.ts";
 import { toYahooSymbol } from "./symbols.ts";
@@ -37,6 +38,8 @@ export function resolveRange(params: HistoryParams, today: string): { from: stri
 	return { from, to };
 }
 
+const UNKNOWN_TTL_SECONDS = 3_600;
+
 const prices: ServiceSchema = {
 	name: "prices",
 
@@ -62,15 +65,28 @@ const prices: ServiceSchema = {
 				const symbol = toYahooSymbol(ticker);
 				const key = `prices.history:${this.provider.name}:${symbol}:${from}:${to}`;
 
-				const cached = (await this.broker.cacher?.get(key)) as PriceHistory | null | undefined;
+				const cached = (await this.broker.cacher?.get(key)) as
+					| PriceHistory
+					| { unknown: true }
+					| null
+					| undefined;
+				if (cached && "unknown" in cached) throw new UnknownTickerError(ticker);
 				if (cached) return cached;
 
 				let pending = this.inflight.get(key) as Promise<PriceHistory> | undefined;
 				if (!pending) {
-					pending = this.upstream.history(ticker, symbol, from, to).then(async (history: PriceHistory) => {
-						await this.broker.cacher?.set(key, history, secondsUntilEndOfDay());
-						return history;
-					});
+					pending = this.upstream.history(ticker, symbol, from, to).then(
+						async (history: PriceHistory) => {
+							await this.broker.cacher?.set(key, history, secondsUntilEndOfDay());
+							return history;
+						},
+						async (err: unknown) => {
+							// Remember unknown tickers for an hour: a bad ticker must not hammer Yahoo.
+							if (err instanceof UnknownTickerError)
+								await this.broker.cacher?.set(key, { unknown: true }, UNKNOWN_TTL_SECONDS);
+							throw err;
+						},
+					);
 					this.inflight.set(key, pending);
 					(pending as Promise<PriceHistory>).finally(() => this.inflight.delete(key)).catch(() => {});
 					this.upstreamRequests++;

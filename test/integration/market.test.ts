@@ -106,6 +106,9 @@ describe("market data against a local Yahoo", () => {
 		assert.equal(unknown.status, 404);
 		assert.equal(unknown.body.error.type, "UNKNOWN_TICKER");
 		assert.match(unknown.body.error.message, /NOPE3/);
+		const asked = yahoo.requests.get("NOPE3.SA");
+		assert.equal((await getJson(`${system.url}/api/prices/NOPE3`)).status, 404);
+		assert.equal(yahoo.requests.get("NOPE3.SA"), asked, "an unknown ticker is remembered, not asked again");
 		const badDate = await getJson(`${system.url}/api/metrics/PETR4?baseDate=2025-02-30`);
 		assert.equal(badDate.status, 422);
 	});
