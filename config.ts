@@ -4,7 +4,9 @@
  */
 import { hostname } from "node:os";
 import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { ServiceBroker } from "moleculer";
+import { loadSources, type SourcesConfig } from "./services/collector/sources.ts";
 import { serviceNames } from "./services/index.ts";
 
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace";
@@ -41,6 +43,13 @@ export interface Config {
 	yahooBaseUrl: string | undefined;
 	/** Per-request timeout of a Yahoo call. */
 	yahooTimeoutMs: number;
+	/** The collector's sources file, validated at start when this node runs the collector. */
+	sourcesFile: string;
+	sources: SourcesConfig | undefined;
+	/** Sample sources marked `vary` change a few products per run (the demo's moving feed). */
+	demoVariation: boolean;
+	/** Values for `${VAR}` in the sources file's headers (API keys live in env, not in files). */
+	secrets: Env;
 }
 
 export class ConfigError extends Error {
@@ -112,8 +121,25 @@ function token(env: Env, variable: string): string | undefined {
 	return raw;
 }
 
+function sources(env: Env, file: string, wanted: boolean): SourcesConfig | undefined {
+	if (!wanted) return undefined;
+	try {
+		return loadSources(file);
+	} catch (err) {
+		fail(
+			"SOURCES_FILE",
+			env.SOURCES_FILE || file,
+			`a valid sources file (docs/sources.md): ${(err as Error).message}`,
+		);
+	}
+}
+
+export const defaultSourcesFile = fileURLToPath(new URL("./config/sources.json", import.meta.url));
+
 export function loadConfig(env: Env = process.env): Config {
 	const httpPort = port(env, "PORT", 3000);
+	const sourcesFile = resolve(env.SOURCES_FILE || defaultSourcesFile);
+	const chosen = services(env);
 	const nodeId = env.NODE_ID?.trim() || `${hostname()}-${process.pid}`;
 	if (!/^[\w.-]+$/.test(nodeId)) fail("NODE_ID", nodeId, "letters, digits, '.', '_' or '-'");
 	const namespace = env.NAMESPACE?.trim() || "insights";
@@ -123,7 +149,7 @@ export function loadConfig(env: Env = process.env): Config {
 		dataDir: resolve(env.DATA_DIR || "./data"),
 		transporter: url(env, "TRANSPORTER", ["nats:"]),
 		natsUrl: url(env, "NATS_URL", ["nats:"], "nats://127.0.0.1:4222") as string,
-		services: services(env),
+		services: chosen,
 		nodeId,
 		namespace,
 		logLevel: oneOf(env, "LOG_LEVEL", ["fatal", "error", "warn", "info", "debug", "trace"], "info"),
@@ -139,6 +165,10 @@ export function loadConfig(env: Env = process.env): Config {
 		pricesProvider: oneOf(env, "PRICES_PROVIDER", ["yahoo", "sample"], "yahoo"),
 		yahooBaseUrl: url(env, "YAHOO_BASE_URL", ["http:", "https:"]),
 		yahooTimeoutMs: integer(env, "YAHOO_TIMEOUT_MS", 5_000, 100, 120_000),
+		sourcesFile,
+		sources: sources(env, sourcesFile, chosen.includes("collector")),
+		demoVariation: oneOf(env, "DEMO_VARIATION", ["0", "1"], "1") === "1",
+		secrets: env,
 	};
 }
 

@@ -47,24 +47,43 @@ export interface Health {
 	nodes: NodeHealth[];
 }
 
+/** What one source gave in one run. Reasons are examples (the first 20); counts are exact. */
+export interface SourceRunSummary {
+	status: "ok" | "failed" | "skipped";
+	fetched: number;
+	normalized: number;
+	skipped: number;
+	skippedReasons: string[];
+	/** Values left empty because they could not be read. */
+	unparsed: number;
+	unparsedExamples: string[];
+	new: number;
+	changed: number;
+	unchanged: number;
+	errors: string[];
+	durationMs: number;
+}
+
 export interface CollectorRunSummary {
 	id: string;
+	trigger: "manual" | "schedule";
 	startedAt: string;
 	finishedAt: string;
+	/** Absent when nothing was new or changed: then nobody is told anything. */
 	publicationId?: string;
-	sources: Record<
-		string,
-		{
-			fetched: number;
-			normalized: number;
-			skipped: number;
-			new: number;
-			changed: number;
-			unchanged: number;
-			errors: string[];
-			durationMs: number;
-		}
-	>;
+	published: number;
+	enrichment: { enriched: number; unavailable: number; error?: string };
+	sources: Record<string, SourceRunSummary>;
+}
+
+export interface CollectorSourceInfo {
+	name: string;
+	type: string;
+	format: string;
+	enabled: boolean;
+	schedule?: string;
+	/** Where it reads from; never its headers, which may hold keys. */
+	location: string;
 }
 
 export interface Match {
@@ -97,10 +116,8 @@ export interface Actions {
 		result: Record<string, Metrics | { error: string; type: string; code: number }>;
 	};
 	"collector.run": { params: { sources?: string[] }; result: CollectorRunSummary };
-	"collector.sources": {
-		params: Record<string, never>;
-		result: { name: string; type: string; enabled: boolean }[];
-	};
+	"collector.sources": { params: Record<string, never>; result: CollectorSourceInfo[] };
+	"collector.runs": { params: { page?: number; pageSize?: number }; result: Page<CollectorRunSummary> };
 	"products.list": {
 		params: { category?: Category; q?: string; page?: number; pageSize?: number };
 		result: Page<Product>;
@@ -108,10 +125,14 @@ export interface Actions {
 	"products.get": { params: { id: string }; result: Product };
 	"products.getMany": { params: { ids: string[] }; result: Product[] };
 	"products.publish": {
-		/** `id` makes a retried publish idempotent: the same id is stored once. */
-		params: { id?: string; sources: string[]; products: Product[]; publishedAt?: string };
+		/**
+		 * Completes publication `id` from the products staged for it plus `products` given
+		 * inline. `id` makes a retried publish idempotent: the same id is stored once.
+		 */
+		params: { id?: string; sources: string[]; products?: Product[]; publishedAt?: string };
 		result: Publication;
 	};
+	"products.stage": { params: { publicationId: string; products: Product[] }; result: { staged: number } };
 	"publications.create": { params: Publication; result: Publication };
 	"publications.list": { params: { page?: number; pageSize?: number }; result: Page<Publication> };
 	"publications.get": { params: { id: string }; result: Publication & { products: Product[] } };
@@ -152,10 +173,12 @@ export const action = {
 	metricsComputeMany: "metrics.computeMany",
 	collectorRun: "collector.run",
 	collectorSources: "collector.sources",
+	collectorRuns: "collector.runs",
 	productsList: "products.list",
 	productsGet: "products.get",
 	productsGetMany: "products.getMany",
 	productsPublish: "products.publish",
+	productsStage: "products.stage",
 	publicationsList: "publications.list",
 	publicationsGet: "publications.get",
 	publicationsCreate: "publications.create",

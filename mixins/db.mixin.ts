@@ -27,7 +27,8 @@ export interface DbMixinOptions {
 interface Adapter {
 	db?: {
 		ensureIndex(options: { fieldName: string; unique?: boolean }): Promise<void>;
-		update(query: object, doc: object, options: { upsert: boolean }): Promise<unknown>;
+		/** NeDB's own promise API; moleculer-db's promisified `update` warns (DEP0174) on Node 24. */
+		updateAsync(query: object, doc: object, options: { upsert: boolean }): Promise<unknown>;
 	};
 	collection?: {
 		createIndex(keys: Record<string, 1>, options: { unique?: boolean }): Promise<string>;
@@ -76,7 +77,7 @@ export function DbMixin(options: DbMixinOptions): DbSchema {
 			async upsert(id: string, doc: Record<string, unknown>): Promise<void> {
 				const { id: _ignored, ...fields } = doc;
 				const adapter = this.adapter as Adapter;
-				if (adapter.db) await adapter.db.update({ _id: id }, { _id: id, ...fields }, { upsert: true });
+				if (adapter.db) await adapter.db.updateAsync({ _id: id }, { _id: id, ...fields }, { upsert: true });
 				else await adapter.collection?.replaceOne({ _id: id }, fields, { upsert: true });
 			},
 		},

@@ -12,5 +12,6 @@ export interface ClusterNode {
 export const topology: ClusterNode[] = [
 	{ name: "gateway", services: ["api"], http: true },
 	{ name: "catalogue", services: ["products"] },
+	{ name: "collector", services: ["collector"] },
 	{ name: "market", services: ["prices", "metrics"] },
 ];

@@ -12,10 +12,15 @@ const schemas = (...modules: Promise<{ default: ServiceSchema }>[]) =>
 /** A name in SERVICES starts every service of its folder. */
 const loaders = {
 	api: () => schemas(import("./api/api.service.ts")),
+	collector: () => schemas(import("./collector/collector.service.ts")),
 	metrics: () => schemas(import("./metrics/metrics.service.ts")),
 	prices: () => schemas(import("./prices/prices.service.ts")),
 	products: () =>
-		schemas(import("./products/products.service.ts"), import("./products/publications.service.ts")),
+		schemas(
+			import("./products/products.service.ts"),
+			import("./products/publications.service.ts"),
+			import("./products/staging.service.ts"),
+		),
 } satisfies Record<string, Loader>;
 
 export type ServiceName = keyof typeof loaders;

@@ -9,6 +9,7 @@ import { type Context, Errors, type ServiceSchema, type ServiceSettingSchema } f
 import ApiGateway from "moleculer-web";
 import { configOf } from "../../config.ts";
 import type { Health } from "../../domain/contracts.ts";
+import { checkOperator } from "../../mixins/auth.ts";
 import pkg from "../../package.json" with { type: "json" };
 import { requestPath, sendJsonError, wantsApp } from "./errors.ts";
 import { nodeHealth } from "./health.ts";
@@ -34,6 +35,8 @@ const api: ServiceSchema = {
 					"GET ready": "api.ready",
 				},
 				bodyParsers: { json: { strict: true, limit: "100kb" }, urlencoded: false },
+				// Actions declare who may call them over HTTP with `auth` (see authorize below).
+				authorization: true,
 			},
 		],
 		assets: { folder: publicDir, options: { index: "index.html" } },
@@ -85,6 +88,12 @@ const api: ServiceSchema = {
 	},
 
 	methods: {
+		/** `auth: "operator"` on an action: the caller must send `Authorization: Bearer $OPERATOR_TOKEN`. */
+		authorize(_ctx: Context, _route: unknown, req: IncomingMessage & { $action?: { auth?: string } }) {
+			if (req.$action?.auth !== "operator") return;
+			checkOperator(configOf(this.broker).operatorToken, req.headers.authorization);
+		},
+
 		/** Client routes of the SPA (/dicas, /interesses…) get index.html; the rest a JSON 404. */
 		send404(req: IncomingMessage, res: ServerResponse) {
 			if (wantsApp(req) && existsSync(appIndex)) {

@@ -7,17 +7,47 @@ import { randomUUID } from "node:crypto";
 import { type Context, Errors, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
 import { type Actions, call, emit } from "../../domain/contracts.ts";
 import { categories, type Product } from "../../domain/product.ts";
+import type { Publication } from "../../domain/publication.ts";
 import { validateProduct } from "../../domain/validate.ts";
 import { DbMixin } from "../../mixins/db.mixin.ts";
 import { countByCategory, escapeRegExp, pageOf } from "./catalogue.ts";
 
 type Params<A extends keyof Actions> = Actions[A]["params"];
 
+/** Every product valid, or a 422 listing each invalid one: a chunk is taken whole or not at all. */
+function validateAll(inputs: unknown[]): Product[] {
+	const valid: Product[] = [];
+	const errors: { index: number; errors: string[] }[] = [];
+	inputs.forEach((input, index) => {
+		const result = validateProduct(input);
+		if (result.ok) valid.push(result.value);
+		else errors.push({ index, errors: result.errors });
+	});
+	if (errors.length > 0)
+		throw new Errors.ValidationError(
+			"Some products are invalid; nothing was published.",
+			"INVALID_PRODUCTS",
+			errors,
+		);
+	return valid;
+}
+
 const products: ServiceSchema = {
 	name: "products",
 	mixins: [DbMixin({ collection: "products", indexed: ["category", "ticker"] })],
 
 	settings: { rest: "/products" } as ServiceSettingSchema,
+
+	methods: {
+		async existingPublication(ctx: Context, id: string): Promise<Publication | undefined> {
+			try {
+				return await call(ctx, "publications.get", { id });
+			} catch (err) {
+				if ((err as { code?: number }).code === 404) return undefined;
+				throw err;
+			}
+		},
+	},
 
 	actions: {
 		list: {
@@ -57,43 +87,68 @@ const products: ServiceSchema = {
 			},
 		},
 
-		/** Internal (no REST route): the collector calls it at the end of a run. */
+		/**
+		 * Internal: products of a publication in the making, in chunks of up to 1,000 (a NATS
+		 * message holds about 1 MB). Every product is validated; one invalid product refuses
+		 * the chunk with the reasons, and nothing of it is staged.
+		 */
+		stage: {
+			visibility: "public",
+			params: {
+				publicationId: "string|min:1|max:100",
+				products: { type: "array", items: "object", max: 1_000 },
+			},
+			async handler(ctx: Context<Params<"products.stage">>): Promise<{ staged: number }> {
+				const valid = validateAll(ctx.params.products);
+				await ctx.call("staging.add", { publicationId: ctx.params.publicationId, products: valid });
+				return { staged: valid.length };
+			},
+		},
+
+		/**
+		 * Internal: completes publication `id` from its staged products (plus any given inline):
+		 * products first, then the publication that points at them, then the event, so whoever
+		 * hears of a publication can load all of it. Safe to retry: the same id is stored once.
+		 */
 		publish: {
 			visibility: "public",
 			params: {
 				id: "string|min:1|max:100|optional",
 				sources: { type: "array", items: "string|min:1|max:50", min: 1 },
-				products: { type: "array", items: "object", max: 50_000 },
+				products: { type: "array", items: "object", max: 1_000, optional: true },
 				publishedAt: "string|optional",
 			},
-			async handler(ctx: Context<Params<"products.publish"> & { id?: string }>) {
-				const valid: Product[] = [];
-				const errors: { index: number; errors: string[] }[] = [];
-				ctx.params.products.forEach((input, index) => {
-					const result = validateProduct(input);
-					if (result.ok) valid.push(result.value);
-					else errors.push({ index, errors: result.errors });
+			async handler(ctx: Context<Params<"products.publish">>) {
+				const id = ctx.params.id ?? randomUUID();
+				if (ctx.params.products)
+					await ctx.call("staging.add", { publicationId: id, products: validateAll(ctx.params.products) });
+				const staged = await ctx.call<Product[], { publicationId: string }>("staging.take", {
+					publicationId: id,
 				});
-				if (errors.length > 0) {
-					throw new Errors.ValidationError(
-						"Some products are invalid; nothing was published.",
-						"INVALID_PRODUCTS",
-						errors,
-					);
+				const existing = staged.length === 0 ? await this.existingPublication(ctx, id) : undefined;
+				if (existing) {
+					// A retry after the first attempt completed: tell again, consumers are idempotent.
+					await emit(ctx, "products.published", { publicationId: existing.id });
+					return existing;
 				}
-				// Products first, then the publication that points at them, then the event:
-				// whoever hears of a publication can load all of it.
-				for (const product of valid)
+				if (staged.length === 0)
+					throw new Errors.MoleculerClientError(
+						"A publication needs at least one product.",
+						422,
+						"EMPTY_PUBLICATION",
+					);
+				for (const product of staged)
 					await this.upsert(product.id, product as unknown as Record<string, unknown>);
 				const publication = await call(ctx, "publications.create", {
-					id: ctx.params.id ?? randomUUID(),
+					id,
 					publishedAt: ctx.params.publishedAt ?? new Date().toISOString(),
 					sources: ctx.params.sources,
-					productIds: valid.map((product) => product.id),
-					counts: countByCategory(valid),
+					productIds: staged.map((product) => product.id),
+					counts: countByCategory(staged),
 				});
 				await emit(ctx, "products.published", { publicationId: publication.id });
-				this.logger.info("Published", { publicationId: publication.id, products: valid.length });
+				await ctx.call("staging.clear", { publicationId: id });
+				this.logger.info("Published", { publicationId: publication.id, products: staged.length });
 				return publication;
 			},
 		},

@@ -1,0 +1,44 @@
+/** What the JSON adapters share: reading the body safely and the redemption arithmetic. */
+import { parseTermDays } from "../formats.ts";
+import type { Parsed } from "../normalize.ts";
+
+export type RawItem = Record<string, unknown>;
+
+/**
+ * The item objects of a JSON body. A body that is not JSON, or not of the expected shape,
+ * throws: the whole source failed, and the run says so.
+ */
+export function jsonItems(
+	text: string,
+	parsed: Parsed,
+	pick: (json: unknown) => unknown[] | undefined,
+): RawItem[] {
+	let json: unknown;
+	try {
+		json = JSON.parse(text);
+	} catch (err) {
+		throw new Error(`response is not valid JSON (${(err as Error).message.slice(0, 80)})`);
+	}
+	const items = pick(json);
+	if (!items) throw new Error("response does not have the expected shape");
+	parsed.fetched = items.length;
+	return items.flatMap((item, index) => {
+		if (item && typeof item === "object" && !Array.isArray(item)) return [item as RawItem];
+		parsed.skipped.push(`item ${index}: not an object`);
+		return [];
+	});
+}
+
+/**
+ * Days from a redemption request to cash: quotation days plus settlement days
+ * (D+30 quota and D+2 settlement = 32). Either may be "D+N" or a number.
+ */
+export function redemptionDays(quota: unknown, settlement: unknown): { value?: number; raw?: string } {
+	if (quota === undefined || quota === null || quota === "") return {};
+	const q = parseTermDays(quota);
+	const s =
+		settlement === undefined || settlement === null || settlement === "" ? 0 : parseTermDays(settlement);
+	if (q === undefined || s === undefined)
+		return { raw: `${String(quota)} / ${String(settlement)}`.slice(0, 60) };
+	return { value: q + s };
+}

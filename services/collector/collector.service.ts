@@ -1,0 +1,242 @@
+/**
+ * The collector: reads the brokers' featured products on the sources file's schedules (or
+ * when an operator asks), and publishes what is new or changed. One run at a time across
+ * the whole cluster; every run's summary is kept.
+ */
+import { randomUUID } from "node:crypto";
+import { readFile, stat } from "node:fs/promises";
+import { Cron } from "croner";
+import {
+	type Context,
+	Errors,
+	type ServiceBroker,
+	type ServiceSchema,
+	type ServiceSettingSchema,
+} from "moleculer";
+import { type Config, configOf } from "../../config.ts";
+import {
+	type Actions,
+	type CollectorRunSummary,
+	type CollectorSourceInfo,
+	call,
+} from "../../domain/contracts.ts";
+import type { Product } from "../../domain/product.ts";
+import { operatorOnly } from "../../mixins/auth.ts";
+import { DbMixin } from "../../mixins/db.mixin.ts";
+import { pageOf } from "../products/catalogue.ts";
+import { createHttp, decode, type Http } from "./http.ts";
+import { localLock, natsLock, type RunLock } from "./lock.ts";
+import { collect, type RunDeps } from "./run.ts";
+import type { Source, SourcesConfig } from "./sources.ts";
+import { vary } from "./variation.ts";
+
+/** Products per message to the products service: well under NATS's 1 MB payload. */
+const chunkSize = 500;
+
+function chunks<T>(items: T[], size = chunkSize): T[][] {
+	const out: T[][] = [];
+	for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+	return out;
+}
+
+function describe(source: Source): CollectorSourceInfo {
+	const { location } = source;
+	return {
+		name: source.name,
+		type: source.type,
+		format: source.format,
+		enabled: source.enabled,
+		schedule: source.schedule,
+		location:
+			location.kind === "http" ? location.url : `${location.kind}:${location.path.split("/").slice(-1)[0]}`,
+	};
+}
+
+interface CollectorThis {
+	config: Config;
+	sourcesConfig: SourcesConfig;
+	http: Http;
+	lock: RunLock;
+	jobs: Cron[];
+	current: Promise<unknown> | undefined;
+}
+
+const collector: ServiceSchema = {
+	name: "collector",
+	mixins: [DbMixin({ collection: "collector_runs", indexed: ["startedAt"] })],
+
+	settings: { rest: "/collector" } as ServiceSettingSchema,
+
+	actions: {
+		run: {
+			rest: "POST /run",
+			...operatorOnly,
+			// A run reads every source with retries and answers with the whole summary
+			// (Moleculer honours `timeout` on actions; its typings lack it).
+			...({ timeout: 10 * 60_000 } as object),
+			retryPolicy: { enabled: false },
+			params: {
+				sources: { type: "array", items: "string|min:1|max:50", optional: true, min: 1, max: 100 },
+			},
+			async handler(ctx: Context<Actions["collector.run"]["params"]>): Promise<CollectorRunSummary> {
+				const sources = this.chooseSources(ctx.params.sources);
+				const summary = await this.runExclusive(ctx, "manual", sources);
+				if (!summary)
+					throw new Errors.MoleculerClientError(
+						"A collector run is already in progress; try again when it has finished.",
+						409,
+						"RUN_IN_PROGRESS",
+					);
+				return summary;
+			},
+		},
+
+		sources: {
+			rest: "GET /sources",
+			handler(): CollectorSourceInfo[] {
+				return (this.sourcesConfig as SourcesConfig).sources.map(describe);
+			},
+		},
+
+		runs: {
+			rest: "GET /runs",
+			params: {
+				page: "number|integer|min:1|convert|default:1",
+				pageSize: "number|integer|min:1|max:100|convert|default:20",
+			},
+			async handler(ctx: Context<{ page: number; pageSize: number }>) {
+				const { page, pageSize } = ctx.params;
+				const [rows, total] = await Promise.all([
+					this.adapter.find({ sort: ["-startedAt"], offset: (page - 1) * pageSize, limit: pageSize }),
+					this.adapter.count({}),
+				]);
+				return pageOf(
+					rows.map((row: object) => this.adapter.afterRetrieveTransformID(row, "id")),
+					total,
+					page,
+					pageSize,
+				);
+			},
+		},
+	},
+
+	methods: {
+		chooseSources(this: CollectorThis, names: string[] | undefined): Source[] {
+			if (!names) return this.sourcesConfig.sources.filter((source) => source.enabled);
+			const byName = new Map(this.sourcesConfig.sources.map((source) => [source.name, source]));
+			const unknown = names.filter((name) => !byName.has(name));
+			if (unknown.length > 0)
+				throw new Errors.ValidationError(
+					`Unknown source ${unknown.map((n) => `"${n}"`).join(", ")}; see GET /api/collector/sources.`,
+					"UNKNOWN_SOURCE",
+					{ unknown },
+				);
+			return [...new Set(names)].map((name) => byName.get(name) as Source);
+		},
+
+		/** Runs unless a run holds the lock anywhere in the cluster; undefined then. */
+		async runExclusive(
+			via: Context | ServiceBroker,
+			trigger: "manual" | "schedule",
+			sources: Source[],
+		): Promise<CollectorRunSummary | undefined> {
+			const id = randomUUID();
+			const release = await this.lock.acquire(`${this.broker.nodeID}/${id}`);
+			if (!release) return undefined;
+			const running = (async () => {
+				try {
+					const summary = await collect({ id, trigger, sources }, this.sourcesConfig, this.runDeps(via));
+					await this.upsert(id, summary as unknown as Record<string, unknown>);
+					return summary;
+				} finally {
+					await release();
+				}
+			})();
+			this.current = running.catch(() => undefined);
+			return running;
+		},
+
+		/** `via` is the request's context (manual runs) or the broker (scheduled ones). */
+		runDeps(via: Context | ServiceBroker): RunDeps {
+			const { config, http } = this as unknown as CollectorThis;
+			const demoRun = Math.floor(Date.now() / 60_000);
+			return {
+				async load(source, headers) {
+					const { location, limits } = source;
+					if (location.kind === "http") return (await http.getText(location.url, headers, limits)).text;
+					const { size } = await stat(location.path);
+					if (size > limits.maxBytes)
+						throw new Error(`file of ${size} bytes is over the ${limits.maxBytes}-byte limit`);
+					return decode(await readFile(location.path), "");
+				},
+				async previous(ids) {
+					const found = await Promise.all(
+						chunks(ids).map((part) => call(via, "products.getMany", { ids: part })),
+					);
+					return found.flat();
+				},
+				computeMany: (tickers, deadlineMs) =>
+					call(via, "metrics.computeMany", { tickers }, { timeout: deadlineMs, retries: 0 }),
+				async publish(publicationId, sources, products: Product[]) {
+					for (const part of chunks(products))
+						await call(via, "products.stage", { publicationId, products: part });
+					const publication = await call(via, "products.publish", { id: publicationId, sources });
+					return publication.id;
+				},
+				env: config.secrets,
+				vary: config.demoVariation ? (products) => vary(products, demoRun) : undefined,
+				log: (level, message, data) => this.logger[level](message, data ?? ""),
+			};
+		},
+
+		/** One cron job per distinct schedule; a tick runs on one node of the cluster. */
+		schedule(this: CollectorThis & { runTick(expression: string, sources: Source[]): Promise<void> }) {
+			const bySchedule = new Map<string, Source[]>();
+			for (const source of this.sourcesConfig.sources) {
+				if (!source.enabled || !source.schedule) continue;
+				bySchedule.set(source.schedule, [...(bySchedule.get(source.schedule) ?? []), source]);
+			}
+			this.jobs = [...bySchedule].map(
+				([expression, sources]) =>
+					new Cron(expression, { timezone: this.sourcesConfig.timezone, protect: true }, () =>
+						this.runTick(expression, sources),
+					),
+			);
+		},
+
+		async runTick(expression: string, sources: Source[]) {
+			const tick = `${Buffer.from(expression).toString("base64url")}-${Math.round(Date.now() / 1000)}`;
+			try {
+				if (!(await this.lock.claimTick(tick))) return;
+				const summary = await this.runExclusive(this.broker, "schedule", sources);
+				if (!summary)
+					this.logger.warn("Scheduled collection skipped: another run is still going.", { expression });
+			} catch (err) {
+				this.logger.error("Scheduled collection failed", { expression, error: (err as Error).message });
+			}
+		},
+	},
+
+	created() {
+		this.config = configOf(this.broker);
+		if (!this.config.sources) throw new Error("The collector needs a sources file (SOURCES_FILE).");
+		this.sourcesConfig = this.config.sources;
+		this.http = createHttp(this.sourcesConfig.userAgent);
+		this.jobs = [];
+	},
+
+	async started() {
+		const { transporter, namespace } = this.config as Config;
+		this.lock = transporter ? await natsLock(transporter, `insights-${namespace}-collector`) : localLock();
+		this.schedule();
+	},
+
+	async stopped() {
+		for (const job of this.jobs as Cron[]) job.stop();
+		// Let a run in progress finish: its products are staged, not yet half-published.
+		await this.current;
+		await (this.lock as RunLock | undefined)?.close();
+	},
+};
+
+export default collector;

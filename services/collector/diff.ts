@@ -1,0 +1,47 @@
+/**
+ * Change detection: a product is sent to clients again only when something that matters to
+ * them changed since it was last published (a fee, a rate, a minimum, the risk, metrics
+ * beyond a tolerance). Which fields matter is configured in the sources file.
+ */
+import type { Product } from "../../domain/product.ts";
+import type { ChangeDetection } from "./sources.ts";
+
+export type Change = { kind: "new" } | { kind: "changed"; fields: string[] } | { kind: "unchanged" };
+
+function same(a: unknown, b: unknown): boolean {
+	if (typeof a === "number" && typeof b === "number")
+		return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a));
+	if (a && b && typeof a === "object" && typeof b === "object") {
+		const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+		return [...keys].every((key) =>
+			same((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]),
+		);
+	}
+	return a === b;
+}
+
+/** Relative move of a metric; from or to zero counts as a change unless both are zero. */
+function movedBeyond(before: number | undefined, after: number | undefined, tolerance: number): boolean {
+	if (before === undefined || after === undefined) return before !== after;
+	if (before === after) return false;
+	if (before === 0) return true;
+	return Math.abs(after - before) / Math.abs(before) > tolerance;
+}
+
+export function detectChange(previous: Product | undefined, next: Product, rules: ChangeDetection): Change {
+	if (!previous) return { kind: "new" };
+	if (!rules.enabled) return { kind: "changed", fields: ["*"] };
+	const before = previous as unknown as Record<string, unknown>;
+	const after = next as unknown as Record<string, unknown>;
+	const fields = rules.fields.filter((field) => !same(before[field], after[field]));
+	// Metrics that could not be computed this time say nothing about whether they moved.
+	const metricsBefore = before.metrics as Record<string, number> | undefined;
+	const metricsAfter = after.metrics as Record<string, number> | undefined;
+	if (metricsAfter) {
+		for (const field of rules.metricsFields) {
+			if (movedBeyond(metricsBefore?.[field], metricsAfter[field], rules.metricsTolerance))
+				fields.push(`metrics.${field}`);
+		}
+	}
+	return fields.length > 0 ? { kind: "changed", fields } : { kind: "unchanged" };
+}
