@@ -29,6 +29,8 @@ export function testConfig(env: Record<string, string | undefined> = {}): Config
 		LOG_LEVEL: "warn",
 		NAMESPACE: uniqueNamespace(),
 		NATS_URL: natsUrl,
+		// Sample sources without schedules: nothing runs unless a test asks.
+		SOURCES_FILE: new URL("./fixtures/sources.manual.json", import.meta.url).pathname,
 		...env,
 	});
 }

@@ -61,7 +61,9 @@ export const parsers = {
 	 * (null), not an unreadable value.
 	 */
 	redemption: (input: unknown) =>
-		typeof input === "string" && /^\s*(no|s[oó] no|apenas no) vencimento\s*$/i.test(input) ? null : parseTermDays(input),
+		typeof input === "string" && /^\s*(no|s[oó] no|apenas no) vencimento\s*$/i.test(input)
+			? null
+			: parseTermDays(input),
 } satisfies Record<string, (input: unknown) => unknown>;
 
 export type ParserName = keyof typeof parsers;
@@ -121,7 +123,7 @@ export function readFields(
 	const values: Record<string, unknown> = {};
 	const unparsed: Unparsed[] = [];
 	for (const [field, input] of Object.entries(raw)) {
-		const known = fieldParsers[field];
+		const known = Object.hasOwn(fieldParsers, field) ? fieldParsers[field] : undefined;
 		if (!known?.categories.includes(category)) continue;
 		if (input === undefined || input === null || (typeof input === "string" && input.trim() === "")) continue;
 		const value = parsers[rules[field] ?? known.parse](input);

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Cron } from "croner";
 import FastestValidator from "fastest-validator";
 import { type Category, categories } from "../../domain/product.ts";
@@ -126,7 +127,9 @@ const limitsProps = () => ({
 const cron = () => ({
 	type: "string",
 	optional: true,
-	custom(value: string, errors: { type: string; actual: unknown }[]) {
+	custom(value: string | undefined, errors: { type: string; actual: unknown }[]) {
+		// fastest-validator calls custom checks on absent optional values too.
+		if (value === undefined) return value;
 		try {
 			new Cron(value, { paused: true }).stop();
 		} catch {
@@ -226,7 +229,7 @@ const compiledSources = Object.fromEntries(
 	]),
 ) as Record<ParsedType, ReturnType<typeof validator.compile>>;
 
-const samplesDir = new URL("./samples/", import.meta.url).pathname;
+const samplesDir = fileURLToPath(new URL("./samples/", import.meta.url));
 
 function messages(result: true | unknown): string[] {
 	if (result === true) return [];
@@ -289,13 +292,13 @@ function checkFields(raw: Record<string, unknown>): string[] {
 	const problems: string[] = [];
 	if (!fields.name) problems.push(`fields.name is required`);
 	for (const [name, rule] of Object.entries(fields)) {
-		const known = fieldParsers[name];
+		const known = Object.hasOwn(fieldParsers, name) ? fieldParsers[name] : undefined;
 		if (name !== "nativeId" && !known?.categories.includes(category))
 			problems.push(`fields.${name} is not a field of ${category} products`);
 		if (!rule.selector && !rule.attr) problems.push(`fields.${name} needs a selector or an attr`);
 	}
 	for (const name of (raw.key as string[] | undefined) ?? [])
-		if (!fields[name]) problems.push(`key names "${name}", which is not in fields`);
+		if (!Object.hasOwn(fields, name)) problems.push(`key names "${name}", which is not in fields`);
 	return problems;
 }
 
@@ -319,8 +322,11 @@ export function parseSources(text: string, file: string): SourcesConfig {
 		checkSource(source, index, dirname(file), limits),
 	);
 	const names = sources.map((s) => s.name);
-	const duplicate = names.find((name, i) => names.indexOf(name) !== i);
-	if (duplicate) throw new SourcesFileError(`two sources are named "${duplicate}"`);
+	const duplicate = names.findIndex((name, i) => names.indexOf(name) !== i);
+	if (duplicate >= 0)
+		throw new SourcesFileError(
+			`sources[${duplicate}] ("${names[duplicate]}"): sources[${names.indexOf(names[duplicate] as string)}] has the same name`,
+		);
 	return {
 		file,
 		userAgent:
@@ -354,7 +360,7 @@ export function resolveHeaders(
 			name,
 			value.replace(/\$\{([A-Z_][A-Z0-9_]*)\}/g, (_, variable: string) => {
 				const found = env[variable];
-				if (!found) missing.push(variable);
+				if (!found && !missing.includes(variable)) missing.push(variable);
 				return found ?? "";
 			}),
 		]),

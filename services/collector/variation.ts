@@ -3,7 +3,7 @@
  * sample products so that the live feed visibly moves — one fee or rate moves, and every
  * few runs a new offer appears. Deterministic per run number, off with DEMO_VARIATION=0.
  */
-import type { FixedIncomeProduct, FundProduct, Product } from "../../domain/product.ts";
+import { type FixedIncomeProduct, type FundProduct, type Product, productId } from "../../domain/product.ts";
 
 const round = (value: number, digits = 6) => Number(value.toFixed(digits));
 
@@ -30,7 +30,7 @@ export function vary(products: Product[], run: number): Product[] {
 		const nativeId = `demo-${run}`;
 		copy.push({
 			...structuredClone(template),
-			id: template.id.replace(template.nativeId, nativeId),
+			id: productId(template.source, template.category, nativeId),
 			nativeId,
 			name: `${template.name} (nova oferta ${run})`.slice(0, 200),
 		});

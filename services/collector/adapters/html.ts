@@ -39,7 +39,10 @@ export function parseHtml(text: string, source: Source, collectedAt: string): Pa
 		const missing = (source.key ?? []).filter((field) => values[field] === undefined);
 		const label = `item ${index + 1}${values.name ? ` ("${String(values.name).slice(0, 40)}")` : ""}`;
 		if (missing.length > 0) {
-			parsed.skipped.push(`${label}: key field ${missing.join(", ")} missing`);
+			const unreadable = unparsed
+				.filter((u) => missing.includes(u.field))
+				.map((u) => ` (unreadable "${u.value}")`);
+			parsed.skipped.push(`${label}: key field ${missing.join(", ")} missing${unreadable.join("")}`);
 			return;
 		}
 		addProduct(parsed, source, { label, category, nativeId, values, unparsed, collectedAt });
