@@ -4,7 +4,7 @@
  * the holder refreshes it while it runs, and the bucket's TTL frees it if the holder dies.
  * The same bucket dedupes schedule ticks, so a tick runs on one node, not on every node.
  */
-import { connect, type KV, type NatsConnection, StringCodec } from "nats";
+import { connect, type KV, type NatsConnection, StorageType, StringCodec } from "nats";
 
 export interface RunLock {
 	/** Returns a release function, or undefined when another run holds the lock. */
@@ -48,7 +48,8 @@ export async function natsLock(
 		name: `${bucket}-lock`,
 		maxReconnectAttempts: -1,
 	});
-	const kv: KV = await nc.jetstream().views.kv(bucket, { ttl: ttlMs, history: 1 });
+	// In memory: a lock outliving a NATS restart would only block runs for nothing.
+	const kv: KV = await nc.jetstream().views.kv(bucket, { ttl: ttlMs, history: 1, storage: StorageType.Memory });
 	const key = "run";
 	return {
 		async acquire(owner) {

@@ -41,7 +41,8 @@ const products: ServiceSchema = {
 	methods: {
 		async existingPublication(ctx: Context, id: string): Promise<Publication | undefined> {
 			try {
-				return await call(ctx, "publications.get", { id });
+				const { products: _products, ...publication } = await call(ctx, "publications.get", { id });
+				return publication;
 			} catch (err) {
 				if ((err as { code?: number }).code === 404) return undefined;
 				throw err;

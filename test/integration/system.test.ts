@@ -132,4 +132,63 @@ describe("the embedded system", () => {
 		const gamma = await getJson(`${system.url}/api/products/${encodeURIComponent("btg-funds:fund:3")}`);
 		assert.equal(gamma.status, 404);
 	});
+	it("completes a publication from staged chunks once, however often publish is retried", async () => {
+		const events: string[] = [];
+		system.broker.createService({
+			name: "staging-listener",
+			events: {
+				"products.published"(ctx) {
+					events.push((ctx.params as { publicationId: string }).publicationId);
+				},
+			},
+		});
+		await system.broker.call("products.stage", { publicationId: "run-2", products: [fund("5", "Epsilon")] });
+		await system.broker.call("products.stage", { publicationId: "run-2", products: [fund("6", "Zeta")] });
+		// The same chunk again (a retried call) stages nothing twice.
+		await system.broker.call("products.stage", { publicationId: "run-2", products: [fund("6", "Zeta")] });
+		const staged = await getJson(`${system.url}/api/products/${encodeURIComponent("btg-funds:fund:5")}`);
+		assert.equal(staged.status, 404, "staged products are not in the catalogue yet");
+
+		const first = await system.broker.call<{ productIds: string[] }, object>("products.publish", {
+			id: "run-2",
+			sources: ["btg-funds"],
+		});
+		assert.deepEqual(first.productIds, ["btg-funds:fund:5", "btg-funds:fund:6"]);
+		const retried = await system.broker.call<{ productIds: string[] }, object>("products.publish", {
+			id: "run-2",
+			sources: ["btg-funds"],
+		});
+		assert.deepEqual(retried, first);
+		const pubs = await getJson(`${system.url}/api/publications?pageSize=100`);
+		assert.equal(pubs.body.rows.filter((p: { id: string }) => p.id === "run-2").length, 1);
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		assert.deepEqual(events, ["run-2", "run-2"], "a retry announces again; consumers are idempotent");
+		await assert.rejects(system.broker.call("products.publish", { id: "run-3", sources: ["btg-funds"] }), {
+			code: 422,
+			type: "EMPTY_PUBLICATION",
+		});
+	});
+
+	it("leaves the catalogue untouched by a run that died after staging, so the next run publishes it", async () => {
+		const snapshot = JSON.parse(
+			await (await import("node:fs/promises")).readFile(
+				new URL("../../services/collector/samples/btg-funds.json", import.meta.url),
+				"utf8",
+			),
+		);
+		const nativeId = String(snapshot[0].id);
+		await system.broker.call("products.stage", {
+			publicationId: "dead-run",
+			products: [{ ...fund(nativeId, "Staged only"), id: `btg-funds:fund:${nativeId}` }],
+		});
+		const summary = await system.broker.call<{ sources: Record<string, { new: number }> }, object>(
+			"collector.run",
+			{ sources: ["btg-funds"] },
+		);
+		assert.equal(summary.sources["btg-funds"]?.new, snapshot.length);
+		const stored = await getJson(
+			`${system.url}/api/products/${encodeURIComponent(`btg-funds:fund:${nativeId}`)}`,
+		);
+		assert.equal(stored.body.name, snapshot[0].product);
+	});
 });
