@@ -145,7 +145,13 @@ const collector: ServiceSchema = {
 			if (!release) return undefined;
 			const running = (async () => {
 				try {
-					const summary = await collect({ id, trigger, sources }, this.sourcesConfig, this.runDeps(via));
+					// The demo's variation follows the run number, so every run moves something.
+					const runNumber: number = await this.adapter.count({});
+					const summary = await collect(
+						{ id, trigger, sources },
+						this.sourcesConfig,
+						this.runDeps(via, runNumber),
+					);
 					await this.upsert(id, summary as unknown as Record<string, unknown>);
 					return summary;
 				} finally {
@@ -157,9 +163,8 @@ const collector: ServiceSchema = {
 		},
 
 		/** `via` is the request's context (manual runs) or the broker (scheduled ones). */
-		runDeps(via: Context | ServiceBroker): RunDeps {
+		runDeps(via: Context | ServiceBroker, runNumber: number): RunDeps {
 			const { config, http } = this as unknown as CollectorThis;
-			const demoRun = Math.floor(Date.now() / 60_000);
 			return {
 				async load(source, headers) {
 					const { location, limits } = source;
@@ -184,7 +189,7 @@ const collector: ServiceSchema = {
 					return publication.id;
 				},
 				env: config.secrets,
-				vary: config.demoVariation ? (products) => vary(products, demoRun) : undefined,
+				vary: config.demoVariation ? (products) => vary(products, runNumber) : undefined,
 				log: (level, message, data) => this.logger[level](message, data ?? ""),
 			};
 		},
@@ -204,6 +209,7 @@ const collector: ServiceSchema = {
 			);
 		},
 
+		/** A schedule tick (or the start, expression "start"): runs on the first node to claim it. */
 		async runTick(expression: string, sources: Source[]) {
 			const tick = `${Buffer.from(expression).toString("base64url")}-${Math.round(Date.now() / 1000)}`;
 			try {
@@ -229,6 +235,13 @@ const collector: ServiceSchema = {
 		const { transporter, namespace } = this.config as Config;
 		this.lock = transporter ? await natsLock(transporter, `insights-${namespace}-collector`) : localLock();
 		this.schedule();
+		if (this.sourcesConfig.runAtStart) {
+			// Not awaited: the node is ready while it collects; the lock keeps it to one run.
+			this.broker
+				.waitForServices(["products"], 60_000)
+				.then(() => this.runTick("start", this.chooseSources(undefined)))
+				.catch((err: Error) => this.logger.warn("No collection at start", { error: err.message }));
+		}
 	},
 
 	async stopped() {

@@ -49,7 +49,9 @@ export async function natsLock(
 		maxReconnectAttempts: -1,
 	});
 	// In memory: a lock outliving a NATS restart would only block runs for nothing.
-	const kv: KV = await nc.jetstream().views.kv(bucket, { ttl: ttlMs, history: 1, storage: StorageType.Memory });
+	const kv: KV = await nc
+		.jetstream()
+		.views.kv(bucket, { ttl: ttlMs, history: 1, storage: StorageType.Memory });
 	const key = "run";
 	return {
 		async acquire(owner) {

@@ -75,6 +75,8 @@ export interface ChangeDetection {
 
 export interface SourcesConfig {
 	file: string;
+	/** Collect once as soon as the node has started (the demo's feed is not empty for a minute). */
+	runAtStart: boolean;
 	userAgent: string;
 	timezone: string;
 	limits: Limits;
@@ -148,6 +150,7 @@ const fileSchema = validator.compile({
 		$schema: "string|optional",
 		userAgent: "string|min:3|max:200|optional",
 		timezone: "string|optional",
+		runAtStart: "boolean|optional",
 		limits: { type: "object", optional: true, strict: true, props: limitsProps() },
 		enrichment: {
 			type: "object",
@@ -329,6 +332,7 @@ export function parseSources(text: string, file: string): SourcesConfig {
 		);
 	return {
 		file,
+		runAtStart: raw.runAtStart === true,
 		userAgent:
 			(raw.userAgent as string | undefined) ?? "InsightsCollector/0.1 (+https://insights.example/bot)",
 		timezone,

@@ -98,6 +98,11 @@ describe("collector adapters against a local broker site", () => {
 						},
 					),
 					btgFund({ id: 31000, product: "Sem taxa legível", riskLevel: 9 }, { administrationFee: "abc" }),
+					btgFund({
+						id: 31001,
+						product: `<img src=x onerror=alert(1)>${"Nome enorme ".repeat(20_000)}`,
+						description: `<style>body{}</style>${"<b>texto</b> ".repeat(25_000)}`,
+					}),
 					btgFund({ id: undefined, product: "Sem id" }),
 					"not an object",
 				]),
@@ -262,9 +267,13 @@ describe("collector adapters against a local broker site", () => {
 		const unreadable = await product(system.broker, "btg:fund:31000");
 		assert.equal(unreadable.riskLevel, undefined);
 		assert.equal(unreadable.category === "fund" && unreadable.adminFee, undefined);
+		const huge = await product(system.broker, "btg:fund:31001");
+		assert.ok(huge.name.length <= 200 && huge.name.startsWith("Nome enorme"), "markup stripped, length cut");
+		assert.ok((huge.description?.length ?? 0) <= 2000);
+		assert.ok(!/[<>]/.test(`${huge.name}${huge.description}`));
 		const btg = summary.sources.btg;
-		assert.equal(btg?.fetched, 5);
-		assert.equal(btg?.normalized, 3);
+		assert.equal(btg?.fetched, 6);
+		assert.equal(btg?.normalized, 4);
 		assert.equal(btg?.skipped, 2);
 		assert.ok(btg?.skippedReasons.some((r) => /no id/.test(r)));
 		assert.ok(btg?.skippedReasons.some((r) => /not an object/.test(r)));
@@ -394,7 +403,7 @@ describe("collector adapters against a local broker site", () => {
 		const again = (await run(system, { sources: ["btg", "offers"] })).body as CollectorRunSummary;
 		assert.equal(again.publicationId, undefined);
 		assert.equal(again.published, 0);
-		assert.equal(again.sources.btg?.unchanged, 3);
+		assert.equal(again.sources.btg?.unchanged, 4);
 		assert.equal(again.sources.offers?.unchanged, 4);
 		assert.equal(published.length, 1, "no event without a publication");
 
@@ -403,7 +412,7 @@ describe("collector adapters against a local broker site", () => {
 		route.body = String(route.body).replace('"administrationFee":2,', '"administrationFee":1.5,');
 		const changed = (await run(system, { sources: ["btg", "offers"] })).body as CollectorRunSummary;
 		assert.equal(changed.sources.btg?.changed, 1);
-		assert.equal(changed.sources.btg?.unchanged, 2);
+		assert.equal(changed.sources.btg?.unchanged, 3);
 		const publication = await system.broker.call<{ productIds: string[] }, object>("publications.get", {
 			id: changed.publicationId,
 		});
@@ -557,4 +566,34 @@ describe("collector runs: overlap, politeness, retries and enrichment deadline",
 		assert.ok(petr.category === "stock" && petr.metrics);
 		assert.equal(petr.metricsUnavailable, undefined);
 	});
+});
+
+describe("demo variation on sample sources", () => {
+	const dir = tempDir();
+	const sources = [
+		{ name: "btg-funds", type: "sample", of: "btg-funds", snapshot: "btg-funds.json", vary: true },
+		{ name: "offers", type: "sample", of: "html", snapshot: "fixed-income.html", vary: true, ...fixedIncome },
+	];
+	const file = sourcesFile(dir.path, sources);
+	after(() => dir.remove());
+
+	for (const variation of ["1", "0"]) {
+		it(`DEMO_VARIATION=${variation}: ${variation === "1" ? "every run publishes a few moved products" : "a second run publishes nothing"}`, async () => {
+			const system = await startSystem({ SOURCES_FILE: file, DEMO_VARIATION: variation });
+			try {
+				const runs: CollectorRunSummary[] = [];
+				for (let i = 0; i < 4; i++) runs.push(await system.broker.call("collector.run", {}));
+				assert.ok((runs[0]?.published ?? 0) >= 26, "the first run publishes the whole sample");
+				const later = runs.slice(1).map((r) => r.published);
+				if (variation === "1")
+					assert.ok(
+						later.every((n) => n >= 1 && n <= 5),
+						`published ${later}`,
+					);
+				else assert.deepEqual(later, [0, 0, 0]);
+			} finally {
+				await system.stop();
+			}
+		});
+	}
 });

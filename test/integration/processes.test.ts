@@ -101,6 +101,40 @@ describe("processes", () => {
 		}
 	});
 
+	it("npm run demo: collects the bundled samples at start and serves them", async () => {
+		const data = tempDir();
+		const port = await freePort();
+		const started = run("scripts/demo.ts", { DATA_DIR: data.path, PORT: String(port), METRICS_PORT: "0" });
+		try {
+			const publications = await waitFor(
+				async () => {
+					const { body } = await getJson(`http://127.0.0.1:${port}/api/publications`);
+					return body?.total >= 1 ? body : undefined;
+				},
+				{ timeoutMs: 60_000, what: "the demo's first publication" },
+			);
+			assert.deepEqual([...publications.rows[0].sources].sort(), [
+				"btg-funds",
+				"coe-offers",
+				"fixed-income-offers",
+				"house-picks",
+				"xp-funds",
+			]);
+			const { body: stocks } = await getJson(`http://127.0.0.1:${port}/api/products?category=stock`);
+			assert.ok(stocks.rows.length > 0);
+			assert.ok(
+				stocks.rows.every((p: { metrics?: object }) => p.metrics),
+				"sample prices enrich every stock",
+			);
+			const { body: runs } = await getJson(`http://127.0.0.1:${port}/api/collector/runs`);
+			assert.equal(runs.rows[0].trigger, "schedule");
+			started.child.kill("SIGTERM");
+			assert.equal(await within(started.exited, 20_000, "shutdown"), 0);
+		} finally {
+			data.remove();
+		}
+	});
+
 	it("lists both nodes and their services when api and the rest run as separate nodes over NATS", async () => {
 		const namespace = uniqueNamespace();
 		const port = await freePort();
