@@ -50,6 +50,16 @@ export interface Config {
 	demoVariation: boolean;
 	/** Values for `${VAR}` in the sources file's headers (API keys live in env, not in files). */
 	secrets: Env;
+	/** smtp(s)://user:pass@host:port; undefined = write each message as .eml to DATA_DIR/outbox. */
+	smtpUrl: string | undefined;
+	/** Pooled SMTP connections per mailer node. */
+	smtpMaxConnections: number;
+	/** Messages per second per mailer node (the SMTP provider's limit). */
+	smtpRateLimit: number;
+	/** From header of every e-mail. */
+	mailFrom: string;
+	/** Signs session and link tokens; undefined = generated once and kept in DATA_DIR/jwt-secret. */
+	jwtSecret: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -114,6 +124,22 @@ function integer(env: Env, variable: string, fallback: number, min: number, max:
 	return value;
 }
 
+/** `Name <address>` or a bare address. */
+function mailbox(env: Env, variable: string, fallback: string): string {
+	const raw = env[variable];
+	if (raw === undefined || raw === "") return fallback;
+	if (!/^([^<>@\r\n]*<[^<>@\s]+@[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+)$/.test(raw.trim()))
+		fail(variable, raw, "an address such as Insights <no-reply@example.com>");
+	return raw.trim();
+}
+
+function secret(env: Env, variable: string, minLength: number): string | undefined {
+	const raw = env[variable];
+	if (raw === undefined || raw === "") return undefined;
+	if (raw.length < minLength) fail(variable, `${raw.slice(0, 2)}…`, `a secret of at least ${minLength} characters`);
+	return raw;
+}
+
 function token(env: Env, variable: string): string | undefined {
 	const raw = env[variable];
 	if (raw === undefined || raw === "") return undefined;
@@ -169,6 +195,11 @@ export function loadConfig(env: Env = process.env): Config {
 		sources: sources(env, sourcesFile, chosen.includes("collector")),
 		demoVariation: oneOf(env, "DEMO_VARIATION", ["0", "1"], "1") === "1",
 		secrets: env,
+		smtpUrl: url(env, "SMTP_URL", ["smtp:", "smtps:"]),
+		smtpMaxConnections: integer(env, "SMTP_MAX_CONNECTIONS", 5, 1, 100),
+		smtpRateLimit: integer(env, "SMTP_RATE_LIMIT", 20, 1, 10_000),
+		mailFrom: mailbox(env, "MAIL_FROM", "Insights <no-reply@insights.localhost>"),
+		jwtSecret: secret(env, "JWT_SECRET", 32),
 	};
 }
 

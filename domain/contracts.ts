@@ -86,6 +86,28 @@ export interface CollectorSourceInfo {
 	location: string;
 }
 
+/** Transactional templates; digests (issue 8) add their own. */
+export const mailTemplates = ["verify", "sign-in"] as const;
+export type MailTemplate = (typeof mailTemplates)[number];
+
+export const deliveryStatuses = ["queued", "sent", "failed", "retrying"] as const;
+export type DeliveryStatus = (typeof deliveryStatuses)[number];
+
+/** One message's delivery log. Personal data (address, content) is dropped on erasure. */
+export interface Delivery {
+	id: string;
+	to: string;
+	subscriberId?: string;
+	template: string;
+	locale: string;
+	status: DeliveryStatus;
+	attempts: { at: string; error?: string }[];
+	messageId?: string;
+	createdAt: string;
+	updatedAt: string;
+	nextAttemptAt?: string;
+}
+
 export interface Match {
 	subscriberId: string;
 	productId: string;
@@ -147,7 +169,26 @@ export interface Actions {
 		result: { rows: Notification[]; unread: number; hasMore: boolean };
 	};
 	"notifications.markRead": { params: { subscriberId: string; ids: string[] }; result: { updated: number } };
-	"mailer.deliveries": { params: { status?: string; page?: number }; result: Page<unknown> };
+	"mailer.send": {
+		params: {
+			to: string;
+			template: MailTemplate;
+			locale: string;
+			data: Record<string, unknown>;
+			subscriberId?: string;
+			/** The same key twice sends once (a retried call, a redelivered event). */
+			idempotencyKey?: string;
+			/** Non-transactional mail: adds List-Unsubscribe and List-Unsubscribe-Post (RFC 8058). */
+			unsubscribeUrl?: string;
+		};
+		result: { id: string; status: DeliveryStatus };
+	};
+	"mailer.deliveries": {
+		params: { status?: DeliveryStatus; page?: number; pageSize?: number; subscriberId?: string };
+		result: Page<Delivery>;
+	};
+	/** Erasure (LGPD): the subscriber's address and message contents leave the delivery log. */
+	"mailer.forget": { params: { subscriberId: string; email: string }; result: { updated: number } };
 	"analytics.frequency": {
 		params: { from: string; to: string; groupBy?: "category" | "source" };
 		result: FrequencyRow[];
@@ -187,7 +228,9 @@ export const action = {
 	matcherPreview: "matcher.preview",
 	notificationsList: "notifications.list",
 	notificationsMarkRead: "notifications.markRead",
+	mailerSend: "mailer.send",
 	mailerDeliveries: "mailer.deliveries",
+	mailerForget: "mailer.forget",
 	analyticsFrequency: "analytics.frequency",
 	analyticsTop: "analytics.top",
 } as const satisfies Record<string, ActionName>;

@@ -13,5 +13,6 @@ export const topology: ClusterNode[] = [
 	{ name: "gateway", services: ["api"], http: true },
 	{ name: "catalogue", services: ["products"] },
 	{ name: "collector", services: ["collector"] },
+	{ name: "mailer", services: ["mailer"] },
 	{ name: "market", services: ["prices", "metrics"] },
 ];

@@ -13,6 +13,7 @@ const schemas = (...modules: Promise<{ default: ServiceSchema }>[]) =>
 const loaders = {
 	api: () => schemas(import("./api/api.service.ts")),
 	collector: () => schemas(import("./collector/collector.service.ts")),
+	mailer: () => schemas(import("./mailer/mailer.service.ts")),
 	metrics: () => schemas(import("./metrics/metrics.service.ts")),
 	prices: () => schemas(import("./prices/prices.service.ts")),
 	products: () =>
