@@ -196,10 +196,22 @@ export interface Actions {
 	"analytics.top": { params: { period?: "7d" | "30d" | "all"; limit?: number }; result: TopProduct[] };
 }
 
+export const subscriberChanges = [
+	"verified",
+	"profile",
+	"interests",
+	"preferences",
+	"unsubscribed",
+	"bouncing",
+	"erased",
+] as const;
+export type SubscriberChange = (typeof subscriberChanges)[number];
+
 /** Every event: its payload. Events stay small; consumers load what they need. */
 export interface Events {
 	"products.published": { publicationId: string };
-	"subscribers.changed": { subscriberId: string; reason: "verified" | "updated" | "unsubscribed" | "erased" };
+	/** Every change to a subscriber; matcher nodes update their index from it. */
+	"subscribers.changed": { id: string; change: SubscriberChange };
 	"notifications.created": { subscriberId: string; notificationIds: string[]; publicationId: string };
 }
 

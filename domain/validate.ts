@@ -6,7 +6,6 @@ import FastestValidator from "fastest-validator";
 import { type Notification, notificationSchema } from "./notification.ts";
 import { type Product, productSchema, tickerCategories } from "./product.ts";
 import { type Publication, publicationSchema } from "./publication.ts";
-import { type Interests, interestsSchema } from "./subscriber.ts";
 
 // The package is CommonJS whose typings declare an ES default export; at run time the
 // module itself is the class.
@@ -35,4 +34,3 @@ export const validateProduct = compile<Product>(productSchema, (product) =>
 );
 export const validatePublication = compile<Publication>(publicationSchema);
 export const validateNotification = compile<Notification>(notificationSchema);
-export const validateInterests = compile<Interests>(interestsSchema);

@@ -1,12 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { checkInterests, interestFields } from "../../domain/interests.ts";
 import { productId } from "../../domain/product.ts";
-import {
-	validateInterests,
-	validateNotification,
-	validateProduct,
-	validatePublication,
-} from "../../domain/validate.ts";
+import { validateNotification, validateProduct, validatePublication } from "../../domain/validate.ts";
 
 const fund = {
 	id: productId("btg-funds", "fund", "123"),
@@ -74,24 +70,46 @@ describe("Product validation", () => {
 });
 
 describe("Interests validation", () => {
-	it("accepts ranges and sets per category", () => {
-		const result = validateInterests({
-			reit: { dividendYield: { min: 0.08 }, segments: ["Logística"] },
-			fixed_income: { rateIndexes: ["CDI", "IPCA"], termDays: { max: 1080 }, taxExempt: true },
+	it("accepts ranges, sets and flags per category, trimming and deduplicating set values", () => {
+		const result = checkInterests({
+			reit: { dividendYield: { min: 0.08 }, segment: { in: ["Logística", " Logística "] } },
+			fixed_income: { rateIndex: { in: ["CDI", "IPCA"] }, termDays: { max: 1080 }, taxExempt: true },
+			fund: {},
 		});
 		assert.ok(result.ok);
+		assert.deepEqual(result.value.reit?.segment, { in: ["Logística"] });
+		assert.deepEqual(result.value.fund, {});
 	});
 
-	it("rejects min above max, unknown categories, unknown fields and unknown rate indexes", () => {
-		const cases = [
-			{ fund: { adminFee: { min: 0.02, max: 0.01 } } },
-			{ crypto: {} },
-			{ stock: { dividendYeld: { min: 0.1 } } },
-			{ fixed_income: { rateIndexes: ["LIBOR"] } },
-		];
-		for (const input of cases) assert.equal(validateInterests(input).ok, false, JSON.stringify(input));
-		const minMax = validateInterests(cases[0]);
-		assert.ok(!minMax.ok && minMax.errors.some((e) => e.includes("min greater than max")));
+	it("rejects min above max, unknown categories and fields, wrong types and closed-set values, naming each", () => {
+		const result = checkInterests({
+			fund: { adminFee: { min: 0.02, max: 0.01 } },
+			crypto: {},
+			stock: { dividendYeld: { min: 0.1 }, sector: ["Bancos"] },
+			fixed_income: { rateIndex: { in: ["LIBOR"] }, taxExempt: "yes", spread: { min: "6%" } },
+		});
+		assert.ok(!result.ok);
+		const messages = Object.fromEntries(result.errors.map((e) => [e.field, e.message]));
+		assert.match(messages["fund.adminFee"] ?? "", /min 0.02 is greater than max 0.01/);
+		assert.match(messages.crypto ?? "", /not a category; allowed: stock, reit/);
+		assert.match(messages["stock.dividendYeld"] ?? "", /allowed: dividendYield, totalReturn12m/);
+		assert.match(messages["stock.sector"] ?? "", /must be an object: \{ in\?, notIn\? \}/);
+		assert.match(
+			messages["fixed_income.rateIndex"] ?? "",
+			/LIBOR not allowed; allowed: CDI, IPCA, PRE, SELIC/,
+		);
+		assert.match(messages["fixed_income.taxExempt"] ?? "", /true or false/);
+		assert.match(messages["fixed_income.spread"] ?? "", /spread.min must be a number/);
+		assert.equal(result.errors.length, 7);
+	});
+
+	it("has one catalogue entry per field name in each category, each with both labels", () => {
+		for (const [category, fields] of Object.entries(interestFields)) {
+			const names = fields.map((f) => f.name);
+			assert.equal(new Set(names).size, names.length, category);
+			for (const field of fields)
+				assert.ok(field.label["pt-BR"] && field.label.en, `${category}.${field.name}`);
+		}
 	});
 });
 
