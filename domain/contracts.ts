@@ -145,6 +145,10 @@ export interface Actions {
 		result: Page<Product>;
 	};
 	"products.get": { params: { id: string }; result: Product };
+	"products.facets": {
+		params: Record<string, never>;
+		result: Partial<Record<Category, Record<string, string[]>>>;
+	};
 	"products.getMany": { params: { ids: string[] }; result: Product[] };
 	"products.publish": {
 		/**
@@ -230,6 +234,7 @@ export const action = {
 	productsList: "products.list",
 	productsGet: "products.get",
 	productsGetMany: "products.getMany",
+	productsFacets: "products.facets",
 	productsPublish: "products.publish",
 	productsStage: "products.stage",
 	publicationsList: "publications.list",

@@ -210,3 +210,13 @@ export const tickerCategories: readonly Category[] = ["stock", "reit"];
 export function productId(source: string, category: Category, nativeId: string): string {
 	return `${source}:${category}:${nativeId}`;
 }
+
+/** The value at a dotted path of a product ("metrics.dividendYield", "rate.index"). */
+export function valueAt(product: object, path: string): unknown {
+	let value: unknown = product;
+	for (const key of path.split(".")) {
+		if (value === null || typeof value !== "object") return undefined;
+		value = (value as Record<string, unknown>)[key];
+	}
+	return value;
+}

@@ -7,6 +7,11 @@ import { Errors } from "moleculer";
 
 const digest = (text: string) => createHash("sha256").update(text).digest();
 
+/** The token of an `Authorization: Bearer <token>` header. */
+export function bearer(authorization: string | undefined): string | undefined {
+	return /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "")?.[1];
+}
+
 export function checkOperator(expected: string | undefined, authorization: string | undefined): void {
 	if (!expected)
 		throw new Errors.MoleculerClientError(
@@ -14,7 +19,7 @@ export function checkOperator(expected: string | undefined, authorization: strin
 			403,
 			"OPERATOR_ROUTES_OFF",
 		);
-	const given = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "")?.[1];
+	const given = bearer(authorization);
 	if (!given)
 		throw new Errors.MoleculerClientError(
 			"This route is for operators: send Authorization: Bearer <OPERATOR_TOKEN>.",

@@ -28,11 +28,16 @@ interface Adapter {
 	db?: {
 		ensureIndex(options: { fieldName: string; unique?: boolean }): Promise<void>;
 		/** NeDB's own promise API; moleculer-db's promisified `update` warns (DEP0174) on Node 24. */
-		updateAsync(query: object, doc: object, options: { upsert: boolean }): Promise<unknown>;
+		updateAsync(
+			query: object,
+			doc: object,
+			options: { upsert?: boolean; multi?: boolean },
+		): Promise<{ numAffected: number }>;
 	};
 	collection?: {
 		createIndex(keys: Record<string, 1>, options: { unique?: boolean }): Promise<string>;
 		replaceOne(query: object, doc: object, options: { upsert: boolean }): Promise<unknown>;
+		updateMany(query: object, update: object): Promise<{ modifiedCount: number }>;
 	};
 }
 
@@ -79,6 +84,16 @@ export function DbMixin(options: DbMixinOptions): DbSchema {
 				const adapter = this.adapter as Adapter;
 				if (adapter.db) await adapter.db.updateAsync({ _id: id }, { _id: id, ...fields }, { upsert: true });
 				else await adapter.collection?.replaceOne({ _id: id }, fields, { upsert: true });
+			},
+			/**
+			 * Applies an update ($set, $pull…) to every document matching `query`; returns how many
+			 * changed. Atomic per document on both databases, so "update where the link is still
+			 * unused" makes a link single-use.
+			 */
+			async updateWhere(query: object, update: object): Promise<number> {
+				const adapter = this.adapter as Adapter;
+				if (adapter.db) return (await adapter.db.updateAsync(query, update, { multi: true })).numAffected;
+				return (await adapter.collection?.updateMany(query, update))?.modifiedCount ?? 0;
 			},
 		},
 		// Runs after moleculer-db's own created(), replacing its in-memory default. The adapter

@@ -14,5 +14,6 @@ export const topology: ClusterNode[] = [
 	{ name: "catalogue", services: ["products"] },
 	{ name: "collector", services: ["collector"] },
 	{ name: "mailer", services: ["mailer"] },
+	{ name: "subscribers", services: ["subscribers"] },
 	{ name: "market", services: ["prices", "metrics"] },
 ];

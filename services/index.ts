@@ -22,6 +22,7 @@ const loaders = {
 			import("./products/publications.service.ts"),
 			import("./products/staging.service.ts"),
 		),
+	subscribers: () => schemas(import("./subscribers/subscribers.service.ts")),
 } satisfies Record<string, Loader>;
 
 export type ServiceName = keyof typeof loaders;

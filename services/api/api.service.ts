@@ -9,10 +9,17 @@ import { type Context, Errors, type ServiceSchema, type ServiceSettingSchema } f
 import ApiGateway from "moleculer-web";
 import { configOf } from "../../config.ts";
 import type { Health } from "../../domain/contracts.ts";
-import { checkOperator } from "../../mixins/auth.ts";
+import { bearer, checkOperator } from "../../mixins/auth.ts";
 import pkg from "../../package.json" with { type: "json" };
 import { requestPath, sendJsonError, wantsApp } from "./errors.ts";
 import { nodeHealth } from "./health.ts";
+
+type AuthRequest = IncomingMessage & { $action?: { auth?: string } };
+
+/** Who is calling, for rate limits and consent records; behind a proxy, the proxy's view. */
+function rememberClient(ctx: Context<unknown, { ip?: string }>, _route: unknown, req: IncomingMessage) {
+	ctx.meta.ip = req.socket.remoteAddress;
+}
 
 const publicDir = fileURLToPath(new URL("../../public/", import.meta.url));
 const appIndex = `${publicDir}index.html`;
@@ -25,6 +32,22 @@ const api: ServiceSchema = {
 		port: 3000,
 		ip: "0.0.0.0",
 		routes: [
+			// Routes with their own body parsers come first: the first matching path wins.
+			{
+				// RFC 8058 one-click unsubscribe posts a form, not JSON.
+				path: "/api/unsubscribe",
+				aliases: { "GET /": "subscribers.unsubscribePage", "POST /": "subscribers.unsubscribe" },
+				bodyParsers: { json: false, urlencoded: { extended: false, limit: "1kb" } },
+				onBeforeCall: rememberClient,
+			},
+			{
+				// A CSV of existing clients is larger than any other request body.
+				path: "/api/admin/subscribers/import",
+				aliases: { "POST /": "subscribers.import" },
+				bodyParsers: { json: { strict: true, limit: "5mb" }, urlencoded: false },
+				authorization: true,
+				onBeforeCall: rememberClient,
+			},
 			{
 				path: "/api",
 				mappingPolicy: "restrict",
@@ -34,9 +57,10 @@ const api: ServiceSchema = {
 					"GET health": "api.health",
 					"GET ready": "api.ready",
 				},
-				bodyParsers: { json: { strict: true, limit: "100kb" }, urlencoded: false },
+				bodyParsers: { json: { strict: true, limit: "64kb" }, urlencoded: false },
 				// Actions declare who may call them over HTTP with `auth` (see authorize below).
 				authorization: true,
+				onBeforeCall: rememberClient,
 			},
 		],
 		assets: { folder: publicDir, options: { index: "index.html" } },
@@ -88,10 +112,28 @@ const api: ServiceSchema = {
 	},
 
 	methods: {
-		/** `auth: "operator"` on an action: the caller must send `Authorization: Bearer $OPERATOR_TOKEN`. */
-		authorize(_ctx: Context, _route: unknown, req: IncomingMessage & { $action?: { auth?: string } }) {
-			if (req.$action?.auth !== "operator") return;
-			checkOperator(configOf(this.broker).operatorToken, req.headers.authorization);
+		/**
+		 * `auth` on an action says who may call it over HTTP: "operator" needs
+		 * `Authorization: Bearer $OPERATOR_TOKEN`; "subscriber" a session token, and the action
+		 * then acts on ctx.meta.subscriberId only.
+		 */
+		async authorize(ctx: Context<unknown, { subscriberId?: string }>, _route: unknown, req: AuthRequest) {
+			const auth = req.$action?.auth;
+			if (auth === "operator") checkOperator(configOf(this.broker).operatorToken, req.headers.authorization);
+			if (auth === "subscriber") {
+				const token = bearer(req.headers.authorization);
+				if (!token)
+					throw new Errors.MoleculerClientError(
+						"Sign in first: send Authorization: Bearer <session token>.",
+						401,
+						"UNAUTHORIZED",
+					);
+				const { subscriberId } = await ctx.call<{ subscriberId: string }, { token: string }>(
+					"subscribers.authenticate",
+					{ token },
+				);
+				ctx.meta.subscriberId = subscriberId;
+			}
 		},
 
 		/** Client routes of the SPA (/dicas, /interesses…) get index.html; the rest a JSON 404. */

@@ -34,7 +34,12 @@ export function errorResponse(err: GatewayError): { status: number; body: ErrorB
 export function sendJsonError(res: ServerResponse, err: GatewayError): void {
 	const { status, body } = errorResponse(err);
 	if (res.headersSent) return;
-	res.writeHead(status, { "Content-Type": "application/json; charset=utf-8" });
+	const headers: Record<string, string> = { "Content-Type": "application/json; charset=utf-8" };
+	// 429 and 503 say when to come back (err.data.retryAfter, seconds).
+	const retryAfter = (err.data as { retryAfter?: unknown } | undefined)?.retryAfter;
+	if (typeof retryAfter === "number" && (status === 429 || status === 503))
+		headers["Retry-After"] = String(retryAfter);
+	res.writeHead(status, headers);
 	res.end(JSON.stringify(body));
 }
 

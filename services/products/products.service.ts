@@ -6,13 +6,15 @@
 import { randomUUID } from "node:crypto";
 import { type Context, Errors, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
 import { type Actions, call, emit } from "../../domain/contracts.ts";
-import { categories, type Product } from "../../domain/product.ts";
+import { interestFields } from "../../domain/interests.ts";
+import { type Category, categories, type Product, valueAt } from "../../domain/product.ts";
 import type { Publication } from "../../domain/publication.ts";
 import { validateProduct } from "../../domain/validate.ts";
 import { DbMixin } from "../../mixins/db.mixin.ts";
 import { countByCategory, escapeRegExp, pageOf } from "./catalogue.ts";
 
 type Params<A extends keyof Actions> = Actions[A]["params"];
+type Facets = Partial<Record<Category, Record<string, string[]>>>;
 
 /** Every product valid, or a 422 listing each invalid one: a chunk is taken whole or not at all. */
 function validateAll(inputs: unknown[]): Product[] {
@@ -147,10 +149,38 @@ const products: ServiceSchema = {
 					productIds: staged.map((product) => product.id),
 					counts: countByCategory(staged),
 				});
+				await this.broker.cacher?.clean("products.facets**");
 				await emit(ctx, "products.published", { publicationId: publication.id });
 				await ctx.call("staging.clear", { publicationId: id });
 				this.logger.info("Published", { publicationId: publication.id, products: staged.length });
 				return publication;
+			},
+		},
+
+		/**
+		 * Internal: the values current products hold in each set field of the interests
+		 * catalogue (sectors, segments, issuers…), per category, for the SPA's multi-selects.
+		 */
+		facets: {
+			visibility: "public",
+			cache: { ttl: 60 },
+			async handler(): Promise<Facets> {
+				const facets: Facets = {};
+				for (const category of categories) {
+					const fields = interestFields[category].filter((field) => field.kind === "set");
+					const docs: Record<string, unknown>[] = await this.adapter.find({ query: { category } });
+					facets[category] = Object.fromEntries(
+						fields.map((field) => {
+							const values = new Set<string>();
+							for (const doc of docs) {
+								const value = valueAt(doc, field.path);
+								if (typeof value === "string" && value !== "") values.add(value);
+							}
+							return [field.name, [...values].sort((a, b) => a.localeCompare(b, "pt-BR")).slice(0, 500)];
+						}),
+					);
+				}
+				return facets;
 			},
 		},
 

@@ -1,0 +1,469 @@
+/**
+ * Subscribers: registration with double opt-in, magic-link sign-in, sessions, the client's
+ * own profile, interests and preferences, one-click unsubscribe, export and erasure (LGPD).
+ * Every client route acts on the session's subscriber (ctx.meta.subscriberId), never on an
+ * id from the request, so no client can reach another's data.
+ */
+import { randomUUID } from "node:crypto";
+import { type Context, Errors, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
+import { configOf } from "../../config.ts";
+import { call, emit, type SubscriberChange } from "../../domain/contracts.ts";
+import { checkInterests, type Interests, interestFields } from "../../domain/interests.ts";
+import {
+	defaultPreferences,
+	type Locale,
+	locales,
+	maxRiskLevel,
+	type Preferences,
+	preferencesSchema,
+	type RiskProfile,
+	registrationSchema,
+	riskProfiles,
+	type Subscriber,
+} from "../../domain/subscriber.ts";
+import { operatorOnly } from "../../mixins/auth.ts";
+import { DbMixin } from "../../mixins/db.mixin.ts";
+import { pageOf } from "../products/catalogue.ts";
+import { importClients } from "./import.ts";
+import { type Limiter, limiter } from "./limits.ts";
+import { unsubscribePage } from "./pages.ts";
+import { signingKey } from "./secret.ts";
+import { type Purpose, signToken, verifyToken } from "./tokens.ts";
+import { publicView, type StoredSubscriber } from "./view.ts";
+
+/** The consent text version clients accept when they register (docs/privacy). */
+export const consentVersion = "2026-11";
+/** Verify and sign-in links kept valid per subscriber: the newest few. */
+const maxPendingLinks = 5;
+/** Every client route: the subscriber comes from the session, never from the request. */
+const sessionOnly = { auth: "subscriber" } as unknown as Record<string, never>;
+const accepted = "If this address can receive our e-mail, a link is on its way. Check your inbox.";
+
+type Meta = {
+	subscriberId?: string;
+	ip?: string;
+	$statusCode?: number;
+	$responseType?: string;
+	$responseHeaders?: Record<string, string>;
+};
+
+function invalid(errors: { field: string; message: string }[]): never {
+	throw new Errors.ValidationError(errors.map((e) => e.message).join("; "), "INVALID_INTERESTS", errors);
+}
+
+function interestsOrThrow(input: unknown): Interests {
+	const checked = checkInterests(input ?? {});
+	if (!checked.ok) invalid(checked.errors);
+	return checked.value;
+}
+
+const subscribers: ServiceSchema = {
+	name: "subscribers",
+	mixins: [DbMixin({ collection: "subscribers", unique: ["email"], indexed: ["status"] })],
+
+	settings: { rest: "/" } as ServiceSettingSchema,
+
+	actions: {
+		register: {
+			rest: "POST /subscribers",
+			params: registrationSchema,
+			async handler(
+				ctx: Context<
+					{
+						email: string;
+						name: string;
+						locale: Locale;
+						riskProfile?: RiskProfile;
+						interests?: unknown;
+						preferences?: Partial<Preferences>;
+					},
+					Meta
+				>,
+			) {
+				const { email, name, locale, riskProfile, preferences } = ctx.params;
+				// Validate everything first: a bad request fails the same way for any address.
+				const interests = interestsOrThrow(ctx.params.interests);
+				await this.limits.ip.take(`register:${ctx.meta.ip ?? "?"}`);
+				await this.limits.address.take(email);
+				const existing: StoredSubscriber | undefined = await this.byEmail(email);
+				if (!existing) {
+					const now = new Date().toISOString();
+					const subscriber: StoredSubscriber = {
+						id: randomUUID(),
+						email,
+						name,
+						locale,
+						status: "pending",
+						riskProfile: riskProfile ?? "conservative",
+						interests,
+						preferences: { ...defaultPreferences, ...preferences },
+						consent: {
+							version: consentVersion,
+							acceptedAt: now,
+							...(ctx.meta.ip ? { ip: ctx.meta.ip } : {}),
+						},
+						createdAt: now,
+						updatedAt: now,
+						pendingLinks: [],
+					};
+					await this.upsert(subscriber.id, subscriber as unknown as Record<string, unknown>);
+					await this.sendLink(ctx, subscriber, "verify");
+				} else await this.remind(ctx, existing);
+				ctx.meta.$statusCode = 202;
+				return { message: accepted };
+			},
+		},
+
+		verify: {
+			rest: "GET /auth/verify",
+			params: { token: "string|min:10|max:2000" },
+			async handler(ctx: Context<{ token: string }>) {
+				const claims = await verifyToken(this.key, ctx.params.token, ["verify", "sign-in"]);
+				const used = await this.updateWhere(
+					{ _id: claims.sub, pendingLinks: claims.jti },
+					{ $pull: { pendingLinks: claims.jti } },
+				);
+				if (!used)
+					throw new Errors.MoleculerClientError(
+						"This link was already used or replaced by a newer one: ask for a new one.",
+						401,
+						"LINK_USED",
+					);
+				let subscriber = await this.load(claims.sub);
+				if (subscriber.status === "pending") {
+					subscriber = await this.change(
+						ctx,
+						subscriber,
+						{ status: "verified", verifiedAt: new Date().toISOString() },
+						"verified",
+					);
+				}
+				const { token } = await signToken(this.key, "session", subscriber.id);
+				return { token, subscriber: publicView(subscriber) };
+			},
+		},
+
+		magicLink: {
+			rest: "POST /auth/magic-link",
+			params: { email: { type: "email", normalize: true, max: 254 } },
+			async handler(ctx: Context<{ email: string }, Meta>) {
+				await this.limits.ip.take(`link:${ctx.meta.ip ?? "?"}`);
+				await this.limits.address.take(ctx.params.email);
+				const existing = await this.byEmail(ctx.params.email);
+				if (existing) await this.remind(ctx, existing);
+				ctx.meta.$statusCode = 202;
+				return { message: accepted };
+			},
+		},
+
+		/** Internal: the gateway turns a session token into the subscriber it belongs to. */
+		authenticate: {
+			visibility: "public",
+			params: { token: "string|min:10|max:2000" },
+			async handler(ctx: Context<{ token: string }>): Promise<{ subscriberId: string }> {
+				const claims = await verifyToken(this.key, ctx.params.token, ["session"]);
+				const found = await this.adapter.findById(claims.sub);
+				if (!found)
+					throw new Errors.MoleculerClientError("This account no longer exists.", 401, "UNAUTHORIZED");
+				return { subscriberId: claims.sub };
+			},
+		},
+
+		/** Public: what a client can constrain per category, for forms built from one source. */
+		interestsSchema: {
+			rest: "GET /interests/schema",
+			async handler(ctx: Context) {
+				const facets = await call(ctx, "products.facets", {}).catch(() => ({}) as Record<string, never>);
+				return {
+					riskProfiles: riskProfiles.map((profile) => ({ profile, maxRiskLevel: maxRiskLevel[profile] })),
+					categories: Object.fromEntries(
+						Object.entries(interestFields).map(([category, fields]) => [
+							category,
+							fields.map((field) => ({
+								...field,
+								...(field.kind === "set"
+									? {
+											values:
+												field.values ??
+												(facets as Record<string, Record<string, string[]>>)[category]?.[field.name] ??
+												[],
+										}
+									: {}),
+							})),
+						]),
+					),
+				};
+			},
+		},
+
+		me: {
+			rest: "GET /me",
+			...sessionOnly,
+			async handler(ctx: Context<unknown, Meta>) {
+				return publicView(await this.load(ctx.meta.subscriberId));
+			},
+		},
+
+		updateMe: {
+			rest: "PUT /me",
+			...sessionOnly,
+			params: {
+				name: { type: "string", trim: true, min: 1, max: 120, optional: true },
+				locale: { type: "enum", values: [...locales], optional: true },
+				riskProfile: { type: "enum", values: [...riskProfiles], optional: true },
+				$$strict: true,
+			},
+			async handler(ctx: Context<Partial<Pick<Subscriber, "name" | "locale" | "riskProfile">>, Meta>) {
+				const subscriber = await this.load(ctx.meta.subscriberId);
+				return publicView(await this.change(ctx, subscriber, ctx.params, "profile"));
+			},
+		},
+
+		interests: {
+			rest: "GET /me/interests",
+			...sessionOnly,
+			async handler(ctx: Context<unknown, Meta>) {
+				return (await this.load(ctx.meta.subscriberId)).interests;
+			},
+		},
+
+		setInterests: {
+			rest: "PUT /me/interests",
+			...sessionOnly,
+			async handler(ctx: Context<unknown, Meta>) {
+				const interests = interestsOrThrow(ctx.params);
+				const subscriber = await this.load(ctx.meta.subscriberId);
+				return (await this.change(ctx, subscriber, { interests }, "interests")).interests;
+			},
+		},
+
+		preferences: {
+			rest: "GET /me/preferences",
+			...sessionOnly,
+			async handler(ctx: Context<unknown, Meta>) {
+				return (await this.load(ctx.meta.subscriberId)).preferences;
+			},
+		},
+
+		setPreferences: {
+			rest: "PUT /me/preferences",
+			...sessionOnly,
+			params: { ...preferencesSchema.props, $$strict: true },
+			async handler(ctx: Context<Partial<Preferences>, Meta>) {
+				const subscriber = await this.load(ctx.meta.subscriberId);
+				const preferences = { ...subscriber.preferences, ...ctx.params };
+				return (await this.change(ctx, subscriber, { preferences }, "preferences")).preferences;
+			},
+		},
+
+		export: {
+			rest: "GET /me/export",
+			...sessionOnly,
+			async handler(ctx: Context<unknown, Meta>) {
+				const subscriber = await this.load(ctx.meta.subscriberId);
+				const deliveries = await this.collectPages((page: number) =>
+					call(ctx, "mailer.deliveries", { subscriberId: subscriber.id, page, pageSize: 100 }),
+				);
+				ctx.meta.$responseHeaders = {
+					"Content-Disposition": `attachment; filename="insights-${subscriber.id}.json"`,
+				};
+				return { exportedAt: new Date().toISOString(), subscriber: publicView(subscriber), deliveries };
+			},
+		},
+
+		erase: {
+			rest: "DELETE /me",
+			...sessionOnly,
+			async handler(ctx: Context<unknown, Meta>) {
+				const subscriber = await this.load(ctx.meta.subscriberId);
+				// Personal data in other services first: if this fails, the account still exists to retry.
+				await call(ctx, "mailer.forget", { subscriberId: subscriber.id, email: subscriber.email });
+				await this.adapter.removeById(subscriber.id);
+				await emit(ctx, "subscribers.changed", { id: subscriber.id, change: "erased" });
+				this.logger.info("Subscriber erased", { id: subscriber.id });
+				return { erased: true };
+			},
+		},
+
+		/** GET shows a confirmation page (mail scanners follow GET links); POST is RFC 8058's one click. */
+		/** Routed by the gateway's own /api/unsubscribe route (it parses forms). */
+		unsubscribePage: {
+			params: { token: "string|min:10|max:2000" },
+			async handler(ctx: Context<{ token: string }, Meta>) {
+				const claims = await verifyToken(this.key, ctx.params.token, ["unsubscribe"]).catch(() => undefined);
+				const subscriber = claims ? await this.adapter.findById(claims.sub) : undefined;
+				ctx.meta.$responseType = "text/html; charset=utf-8";
+				return unsubscribePage(subscriber?.locale ?? "pt-BR", subscriber ? ctx.params.token : undefined);
+			},
+		},
+
+		unsubscribe: {
+			params: { token: "string|min:10|max:2000" },
+			async handler(ctx: Context<{ token: string }, Meta>) {
+				const claims = await verifyToken(this.key, ctx.params.token, ["unsubscribe"]);
+				const subscriber = await this.load(claims.sub);
+				if (subscriber.preferences.email) {
+					const preferences = { ...subscriber.preferences, email: false };
+					await this.change(ctx, subscriber, { preferences }, "unsubscribed");
+				}
+				ctx.meta.$responseType = "text/html; charset=utf-8";
+				return unsubscribePage(subscriber.locale, undefined, true);
+			},
+		},
+
+		/** Internal: the link a non-transactional e-mail carries (mailer digests). */
+		unsubscribeUrl: {
+			visibility: "public",
+			params: { id: "string|min:1" },
+			async handler(ctx: Context<{ id: string }>): Promise<string> {
+				const { token } = await signToken(this.key, "unsubscribe", ctx.params.id);
+				return `${configOf(this.broker).publicUrl}/api/unsubscribe?token=${token}`;
+			},
+		},
+
+		get: {
+			visibility: "public",
+			params: { id: "string|min:1" },
+			async handler(ctx: Context<{ id: string }>) {
+				return publicView(await this.load(ctx.params.id));
+			},
+		},
+
+		list: {
+			rest: "GET /admin/subscribers",
+			...operatorOnly,
+			params: {
+				q: "string|trim|max:100|optional",
+				status: { type: "enum", values: ["pending", "verified", "unsubscribed", "bouncing"], optional: true },
+				page: "number|integer|min:1|convert|default:1",
+				pageSize: "number|integer|min:1|max:100|convert|default:20",
+			},
+			async handler(ctx: Context<{ q?: string; status?: string; page: number; pageSize: number }>) {
+				const { q, status, page, pageSize } = ctx.params;
+				const query: Record<string, unknown> = {};
+				if (status) query.status = status;
+				if (q) {
+					const pattern = new RegExp(q.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "i");
+					query.$or = [{ email: { $regex: pattern } }, { name: { $regex: pattern } }];
+				}
+				const [rows, total, ...counts] = await Promise.all([
+					this.adapter.find({ query, sort: ["-createdAt"], offset: (page - 1) * pageSize, limit: pageSize }),
+					this.adapter.count({ query }),
+					...["pending", "verified", "unsubscribed", "bouncing"].map((s) =>
+						this.adapter.count({ query: { status: s } }),
+					),
+				]);
+				const [pending, verified, unsubscribed, bouncing] = counts;
+				return {
+					...pageOf(
+						rows.map((row: StoredSubscriber) => publicView(this.adapter.afterRetrieveTransformID(row, "id"))),
+						total,
+						page,
+						pageSize,
+					),
+					counts: { pending, verified, unsubscribed, bouncing },
+				};
+			},
+		},
+
+		/** Routed by the gateway's /api/admin/subscribers/import route (larger bodies). */
+		import: {
+			...operatorOnly,
+			params: { csv: "string|min:1|max:5000000", dryRun: "boolean|convert|default:false" },
+			async handler(ctx: Context<{ csv: string; dryRun: boolean }>) {
+				return importClients(ctx.params.csv, ctx.params.dryRun, {
+					exists: async (email) => Boolean(await this.byEmail(email)),
+					create: async (client) => {
+						const now = new Date().toISOString();
+						const subscriber: StoredSubscriber = {
+							id: randomUUID(),
+							...client,
+							status: "pending",
+							interests: {},
+							preferences: { ...defaultPreferences },
+							// Imported clients consent when they confirm the verification e-mail.
+							consent: { version: `import:${consentVersion}`, acceptedAt: now },
+							createdAt: now,
+							updatedAt: now,
+							pendingLinks: [],
+						};
+						await this.upsert(subscriber.id, subscriber as unknown as Record<string, unknown>);
+						await this.sendLink(ctx, subscriber, "verify");
+					},
+				});
+			},
+		},
+	},
+
+	methods: {
+		async byEmail(email: string): Promise<StoredSubscriber | undefined> {
+			const [found] = await this.adapter.find({ query: { email }, limit: 1 });
+			return found ? this.adapter.afterRetrieveTransformID(found, "id") : undefined;
+		},
+
+		async load(id: string | undefined): Promise<StoredSubscriber> {
+			const found = id ? await this.adapter.findById(id) : undefined;
+			if (!found) throw new Errors.MoleculerClientError("No such subscriber.", 404, "NOT_FOUND");
+			return this.adapter.afterRetrieveTransformID(found, "id");
+		},
+
+		/** Saves the change, then tells every matcher node. */
+		async change(
+			ctx: Context,
+			subscriber: StoredSubscriber,
+			fields: Partial<StoredSubscriber>,
+			change: SubscriberChange,
+		): Promise<StoredSubscriber> {
+			const set = { ...fields, updatedAt: new Date().toISOString() };
+			// Only the changed fields: a link issued meanwhile (pendingLinks) is not overwritten.
+			await this.updateWhere({ _id: subscriber.id }, { $set: set });
+			const updated = { ...subscriber, ...set };
+			await emit(ctx, "subscribers.changed", { id: updated.id, change });
+			return updated;
+		},
+
+		/** Someone asked for a link for an existing address: the right one, and nothing else changes. */
+		async remind(ctx: Context, subscriber: StoredSubscriber) {
+			if (subscriber.status === "bouncing") return;
+			await this.sendLink(ctx, subscriber, subscriber.status === "pending" ? "verify" : "sign-in");
+		},
+
+		async sendLink(
+			ctx: Context,
+			subscriber: StoredSubscriber,
+			purpose: Extract<Purpose, "verify" | "sign-in">,
+		) {
+			const { token, jti } = await signToken(this.key, purpose, subscriber.id);
+			subscriber.pendingLinks = [...(subscriber.pendingLinks ?? []), jti].slice(-maxPendingLinks);
+			await this.updateWhere({ _id: subscriber.id }, { $set: { pendingLinks: subscriber.pendingLinks } });
+			const link = `${configOf(this.broker).publicUrl}/verificar?token=${token}`;
+			await call(ctx, "mailer.send", {
+				to: subscriber.email,
+				template: purpose,
+				locale: subscriber.locale,
+				data: { name: subscriber.name, link },
+				subscriberId: subscriber.id,
+				idempotencyKey: `${purpose}:${jti}`,
+			});
+		},
+
+		async collectPages<T>(fetch: (page: number) => Promise<{ rows: T[]; totalPages: number }>): Promise<T[]> {
+			const rows: T[] = [];
+			for (let page = 1; ; page++) {
+				const result = await fetch(page);
+				rows.push(...result.rows);
+				if (page >= result.totalPages) return rows;
+			}
+		},
+	},
+
+	created() {
+		this.key = signingKey(configOf(this.broker));
+		this.limits = {
+			ip: limiter(30, 10 * 60, "from this address"),
+			address: limiter(3, 10 * 60, "for this e-mail address"),
+		} satisfies Record<string, Limiter>;
+	},
+};
+
+export default subscribers;

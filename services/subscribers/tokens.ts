@@ -1,0 +1,79 @@
+/**
+ * Signed tokens (HS256 JWTs, jose): sessions, and the links we e-mail (verify, sign-in,
+ * unsubscribe). A link token carries a jti that the subscriber's record must still list,
+ * which makes verify and sign-in links single-use.
+ */
+import { randomUUID } from "node:crypto";
+import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
+import { Errors } from "moleculer";
+
+export const purposes = ["session", "verify", "sign-in", "unsubscribe"] as const;
+export type Purpose = (typeof purposes)[number];
+
+/** How long each kind of token lives. */
+export const lifetimes: Record<Purpose, string> = {
+	session: "30d",
+	verify: "24h",
+	"sign-in": "15m",
+	unsubscribe: "365d",
+};
+
+export interface Claims {
+	sub: string;
+	jti: string;
+	purpose: Purpose;
+}
+
+export async function signToken(
+	key: Uint8Array,
+	purpose: Purpose,
+	subscriberId: string,
+): Promise<{ token: string; jti: string }> {
+	const jti = randomUUID();
+	const token = await new SignJWT({ purpose })
+		.setProtectedHeader({ alg: "HS256" })
+		.setSubject(subscriberId)
+		.setJti(jti)
+		.setIssuedAt()
+		.setExpirationTime(lifetimes[purpose])
+		.sign(key);
+	return { token, jti };
+}
+
+const what: Record<Purpose, string> = {
+	session: "session",
+	verify: "link",
+	"sign-in": "link",
+	unsubscribe: "link",
+};
+
+/** The token's claims, or a 401 saying plainly whether it expired or is not valid. */
+export async function verifyToken(
+	key: Uint8Array,
+	token: string,
+	allowed: readonly Purpose[],
+): Promise<Claims> {
+	const kind = what[allowed[0] ?? "session"];
+	try {
+		const { payload } = await jwtVerify(token, key, { algorithms: ["HS256"] });
+		const purpose = payload.purpose as Purpose;
+		if (!allowed.includes(purpose) || !payload.sub || !payload.jti) throw new Error("wrong purpose");
+		return { sub: payload.sub, jti: payload.jti, purpose };
+	} catch (err) {
+		if (err instanceof joseErrors.JWTExpired)
+			throw new Errors.MoleculerClientError(
+				kind === "link"
+					? "This link has expired: ask for a new one."
+					: "Your session has expired: sign in again.",
+				401,
+				kind === "link" ? "LINK_EXPIRED" : "SESSION_EXPIRED",
+			);
+		throw new Errors.MoleculerClientError(
+			kind === "link"
+				? "This link is not valid."
+				: "Sign in first: the session token is missing or not valid.",
+			401,
+			kind === "link" ? "LINK_INVALID" : "UNAUTHORIZED",
+		);
+	}
+}
