@@ -136,7 +136,8 @@ function mailbox(env: Env, variable: string, fallback: string): string {
 function secret(env: Env, variable: string, minLength: number): string | undefined {
 	const raw = env[variable];
 	if (raw === undefined || raw === "") return undefined;
-	if (raw.length < minLength) fail(variable, `${raw.slice(0, 2)}…`, `a secret of at least ${minLength} characters`);
+	if (raw.length < minLength)
+		fail(variable, `${raw.slice(0, 2)}…`, `a secret of at least ${minLength} characters`);
 	return raw;
 }
 

@@ -103,6 +103,8 @@ export interface Delivery {
 	status: DeliveryStatus;
 	attempts: { at: string; error?: string }[];
 	messageId?: string;
+	/** The last failure's text, or "erased". */
+	error?: string;
 	createdAt: string;
 	updatedAt: string;
 	nextAttemptAt?: string;

@@ -1,5 +1,277 @@
-/** Placeholder replaced by the mailer implementation (in progress). */
-import type { ServiceSchema } from "moleculer";
+/**
+ * The mailer: renders transactional e-mails from templates, keeps a delivery log
+ * (`deliveries`) and delivers every message at least once, through SMTP or, in the embedded
+ * default, as .eml files in DATA_DIR/outbox. `mailer.send` only stores the message and
+ * answers; delivery, with retries and backoff, happens after, and survives restarts.
+ * Design notes: docs/mail.md.
+ */
+import { randomUUID } from "node:crypto";
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import { type Context, Errors, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
+import { type Config, configOf } from "../../config.ts";
+import { type Actions, deliveryStatuses, mailTemplates } from "../../domain/contracts.ts";
+import { DbMixin } from "../../mixins/db.mixin.ts";
+import { escapeRegExp, pageOf } from "../products/catalogue.ts";
+import {
+	compact,
+	deliveryView,
+	erasure,
+	pendingStatuses,
+	type StoredDelivery,
+	subjectQuery,
+} from "./deliveries.ts";
+import { type DeliveryStore, Dispatcher, type MailerSettings } from "./dispatcher.ts";
+import { defaultRetryPolicy } from "./retry.ts";
+import { loadTemplates, MailDataError, renderMail, type TemplateSet } from "./templates.ts";
+import { type MailTransport, outboxFileName, outboxTransport, smtpTransport } from "./transport.ts";
 
-const mailer: ServiceSchema = { name: "mailer" };
+type Params<A extends keyof Actions> = Actions[A]["params"];
+
+export type { MailerSettings };
+
+interface RawAdapter {
+	db?: {
+		updateAsync(query: object, update: object, options: object): Promise<{ numAffected: number }>;
+		compactDatafileAsync(): Promise<void>;
+	};
+	collection?: { updateMany(query: object, update: object): Promise<{ modifiedCount: number }> };
+}
+
+const iso = (ms = Date.now()) => new Date(ms).toISOString();
+
+function isDuplicateKey(err: unknown): boolean {
+	const e = err as { errorType?: string; code?: number };
+	return e?.errorType === "uniqueViolated" || e?.code === 11000;
+}
+
+/** `<uuid@domain of MAIL_FROM>`: unique, and ours. */
+function newMessageId(mailFrom: string): string {
+	const domain = /@([^>\s]+)>?\s*$/.exec(mailFrom)?.[1] ?? "insights.localhost";
+	return `<${randomUUID()}@${domain}>`;
+}
+
+/** RFC 8058 one-click unsubscribe, for mail a subscriber chose to receive (digests), not transactional mail. */
+function listHeaders(unsubscribeUrl: string | undefined): Record<string, string> {
+	if (!unsubscribeUrl) return {};
+	return {
+		"List-Unsubscribe": `<${new URL(unsubscribeUrl).href}>`,
+		"List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+	};
+}
+
+const mailer: ServiceSchema = {
+	name: "mailer",
+	mixins: [
+		DbMixin({
+			collection: "deliveries",
+			indexed: ["status", "nextAttemptAt", "subscriberId", "to", "createdAt"],
+		}),
+	],
+
+	settings: {
+		retry: defaultRetryPolicy,
+		attemptTimeoutMs: 2 * 60_000,
+		smtpTimeouts: { connectionMs: 15_000, greetingMs: 15_000, socketMs: 60_000 },
+		sweepIntervalMs: 15_000,
+		maxInFlight: 50,
+		stopGraceMs: 5_000,
+	} satisfies MailerSettings as ServiceSettingSchema,
+
+	actions: {
+		/**
+		 * Internal: stores the message as `queued` and answers at once with `{ id, status }`;
+		 * the first attempt starts right after, without the caller waiting for SMTP. The same
+		 * idempotencyKey twice answers the first delivery and sends nothing again.
+		 */
+		send: {
+			visibility: "public",
+			params: {
+				to: { type: "email", mode: "precise", max: 254 },
+				template: { type: "enum", values: [...mailTemplates] },
+				locale: "string|trim|max:35",
+				data: { type: "object", maxProps: 50 },
+				subscriberId: "string|min:1|max:200|optional",
+				idempotencyKey: { type: "string", min: 1, max: 200, pattern: /^[\w.:|-]+$/, optional: true },
+				unsubscribeUrl: "string|max:2000|optional",
+			},
+			async handler(ctx: Context<Params<"mailer.send">>): Promise<Actions["mailer.send"]["result"]> {
+				const { to, template, subscriberId, idempotencyKey, unsubscribeUrl } = ctx.params;
+				if (idempotencyKey) {
+					const existing = await this.findDelivery(idempotencyKey);
+					if (existing) return { id: existing._id, status: existing.status };
+				}
+				const config = this.config as Config;
+				let rendered: ReturnType<typeof renderMail>;
+				try {
+					rendered = renderMail(this.templates, ctx.params, config.publicUrl);
+				} catch (err) {
+					if (err instanceof MailDataError)
+						throw new Errors.ValidationError(err.message, "INVALID_MAIL_DATA", { template });
+					throw err;
+				}
+				const id = idempotencyKey ?? randomUUID();
+				const now = Date.now();
+				// Claimed at once when this node has room; otherwise the next sweep picks it up.
+				const dispatcher = this.dispatcher as Dispatcher;
+				const claim = dispatcher.hasRoom();
+				const doc: StoredDelivery = compact({
+					_id: id,
+					to,
+					subscriberId,
+					template,
+					locale: rendered.locale,
+					status: "queued",
+					attempts: [],
+					messageId: newMessageId(config.mailFrom),
+					createdAt: iso(now),
+					updatedAt: iso(now),
+					nextAttemptAt: iso(now),
+					message: {
+						from: config.mailFrom,
+						subject: rendered.subject,
+						html: rendered.html,
+						text: rendered.text,
+						headers: listHeaders(unsubscribeUrl),
+						links: rendered.links,
+					},
+					...(claim ? dispatcher.lease(now) : {}),
+				});
+				try {
+					await this.adapter.insert(doc);
+				} catch (err) {
+					if (!isDuplicateKey(err)) throw err;
+					// The same key sent twice at the same moment: the first one stored wins.
+					const existing = (await this.findDelivery(id)) as StoredDelivery;
+					return { id, status: existing.status };
+				}
+				this.logger.info("Mail queued", compact({ deliveryId: id, template, subscriberId }));
+				if (claim) dispatcher.run(id);
+				else dispatcher.wakeAt(Date.now());
+				return { id, status: "queued" };
+			},
+		},
+
+		/** Internal (an operator route comes later): the log, newest first, without message contents. */
+		deliveries: {
+			visibility: "public",
+			params: {
+				status: { type: "enum", values: [...deliveryStatuses], optional: true },
+				subscriberId: "string|min:1|max:200|optional",
+				page: "number|integer|min:1|convert|default:1",
+				pageSize: "number|integer|min:1|max:100|convert|default:20",
+			},
+			async handler(ctx: Context<Params<"mailer.deliveries"> & { page: number; pageSize: number }>) {
+				const { status, subscriberId, page, pageSize } = ctx.params;
+				const query: Record<string, unknown> = {};
+				if (status) query.status = status;
+				if (subscriberId) query.subscriberId = subscriberId;
+				const [rows, total] = await Promise.all([
+					this.adapter.find({ query, sort: ["-createdAt"], offset: (page - 1) * pageSize, limit: pageSize }),
+					this.adapter.count({ query }),
+				]);
+				return pageOf((rows as StoredDelivery[]).map(deliveryView), total, page, pageSize);
+			},
+		},
+
+		/**
+		 * Internal, for erasure (LGPD): every delivery of the subscriber or to the address loses
+		 * the address, the subscriber id and the content; pending ones are cancelled.
+		 */
+		forget: {
+			visibility: "public",
+			params: { subscriberId: "string|min:1|max:200", email: "string|min:3|max:254" },
+			async handler(ctx: Context<Params<"mailer.forget">>): Promise<{ updated: number }> {
+				const { subscriberId, email } = ctx.params;
+				const docs = (await this.adapter.find({
+					query: subjectQuery(subscriberId, email),
+				})) as StoredDelivery[];
+				let updated = 0;
+				for (const doc of docs) {
+					updated += await this.updateWhere({ _id: doc._id }, erasure(doc, email, iso()));
+					await this.removeOutboxFile(doc._id);
+				}
+				// NeDB appends every change to its file; rewriting it now leaves no old copy of the address.
+				if (updated > 0) await (this.adapter as RawAdapter).db?.compactDatafileAsync();
+				this.logger.info("Deliveries erased", { subscriberId, updated });
+				return { updated };
+			},
+		},
+	},
+
+	methods: {
+		async findDelivery(id: string): Promise<StoredDelivery | undefined> {
+			return (await this.adapter.findOne({ _id: id })) ?? undefined;
+		},
+
+		/** A conditional update on either database; the number of documents it changed. */
+		async updateWhere(query: object, update: object): Promise<number> {
+			const adapter = this.adapter as RawAdapter;
+			if (adapter.db) return (await adapter.db.updateAsync(query, update, { multi: true })).numAffected;
+			return (await adapter.collection?.updateMany(query, update))?.modifiedCount ?? 0;
+		},
+
+		deliveryStore(): DeliveryStore {
+			return {
+				get: (id) => this.findDelivery(id),
+				find: (query, sort, limit) => this.adapter.find({ query, sort, limit }),
+				update: (query, update) => this.updateWhere(query, update),
+			};
+		},
+
+		async removeOutboxFile(id: string) {
+			await rm(join((this.config as Config).dataDir, "outbox", outboxFileName(id)), { force: true });
+		},
+	},
+
+	created() {
+		// Moleculer hands every instance the schema's own settings object; each gets a copy, so
+		// tuning one node (tests do, on a running service: settings are read per use) leaves others alone.
+		const settings = this.settings as MailerSettings;
+		this.settings = {
+			...settings,
+			retry: { ...settings.retry },
+			smtpTimeouts: { ...settings.smtpTimeouts },
+		} as ServiceSettingSchema;
+		this.config = configOf(this.broker);
+		this.templates = loadTemplates() satisfies TemplateSet;
+	},
+
+	async started() {
+		const config = this.config as Config;
+		const settings = () => this.settings as MailerSettings;
+		this.transport = config.smtpUrl
+			? smtpTransport(config, settings().smtpTimeouts)
+			: outboxTransport(join(config.dataDir, "outbox"));
+		this.dispatcher = new Dispatcher({
+			owner: `${this.broker.nodeID}:${randomUUID()}`,
+			store: this.deliveryStore(),
+			transport: this.transport,
+			settings,
+			logger: this.logger,
+			onErasedWhileSending: (id) => this.removeOutboxFile(id),
+		});
+		// Claims held by this node's previous life died with it. A NeDB file is only ever open
+		// in one process, so there every claim found at start is dead.
+		const stale = config.mongoUri
+			? { leaseOwner: { $regex: new RegExp(`^${escapeRegExp(this.broker.nodeID)}:`) } }
+			: { leaseOwner: { $exists: true } };
+		await this.updateWhere(stale, { $unset: { leaseOwner: true, leaseUntil: true } });
+		const pending = await this.adapter.count({ query: { status: { $in: pendingStatuses } } });
+		this.logger.info(
+			config.smtpUrl
+				? `Mailer sending through SMTP (${new URL(config.smtpUrl).host})`
+				: `Mailer writing messages to ${join(config.dataDir, "outbox")}`,
+			{ pending },
+		);
+		// Resumes whatever a previous run left queued or retrying.
+		await (this.dispatcher as Dispatcher).sweep();
+	},
+
+	async stopped() {
+		await (this.dispatcher as Dispatcher | undefined)?.stop();
+		(this.transport as MailTransport | undefined)?.close();
+	},
+};
+
 export default mailer;

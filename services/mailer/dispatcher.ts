@@ -1,0 +1,220 @@
+/**
+ * Delivers what the log holds: claims a due delivery (a lease in the document, so nodes
+ * sharing a database never attempt one message together), attempts it, records the outcome
+ * and sleeps until the next delivery is due. Nothing lives only in memory: a restarted
+ * mailer finds everything pending in the log and carries on.
+ */
+import type { Logger } from "moleculer";
+import { claimQuery, compact, dueQuery, pendingStatuses, type StoredDelivery } from "./deliveries.ts";
+import { backoffMs, classifyFailure, failureText, type RetryPolicy } from "./retry.ts";
+import type { MailTransport, SmtpTimeouts } from "./transport.ts";
+
+export interface MailerSettings {
+	retry: RetryPolicy;
+	/** Longest one attempt may take, waiting for the rate limit included; then it is a transient failure. */
+	attemptTimeoutMs: number;
+	smtpTimeouts: SmtpTimeouts;
+	/** How often the log is searched for due deliveries nobody holds (other nodes' leftovers). */
+	sweepIntervalMs: number;
+	/** Attempts running at once on this node; the rest wait in the log. */
+	maxInFlight: number;
+	/** On stop, how long attempts in progress may finish before they are aborted (and retried later). */
+	stopGraceMs: number;
+}
+
+/** The delivery log as the dispatcher uses it, on either database. */
+export interface DeliveryStore {
+	get(id: string): Promise<StoredDelivery | undefined>;
+	find(query: object, sort: string[], limit: number): Promise<StoredDelivery[]>;
+	/** A conditional update; the number of documents it changed. */
+	update(query: object, update: object): Promise<number>;
+}
+
+export interface DispatcherOptions {
+	owner: string;
+	store: DeliveryStore;
+	transport: MailTransport;
+	/** Read on every use, so tuning a running service takes effect. */
+	settings: () => MailerSettings;
+	logger: Logger;
+	/** Called when a delivery was erased while it was being sent: remove what the send left behind. */
+	onErasedWhileSending: (id: string) => Promise<void>;
+}
+
+const iso = (ms = Date.now()) => new Date(ms).toISOString();
+const release = { leaseOwner: true, leaseUntil: true } as const;
+
+export class Dispatcher {
+	/** Identifies this instance's leases: node id, then a new id per start. */
+	readonly owner: string;
+	readonly inFlight = new Map<string, Promise<void>>();
+	#options: DispatcherOptions;
+	#abort = new AbortController();
+	#stopped = false;
+	#wakeTimer: NodeJS.Timeout | undefined;
+	#nextWake = 0;
+	#sweeping = false;
+	#sweepAgain = false;
+	#backlog = false;
+
+	constructor(options: DispatcherOptions) {
+		this.owner = options.owner;
+		this.#options = options;
+	}
+
+	hasRoom(): boolean {
+		return this.inFlight.size < this.#options.settings().maxInFlight;
+	}
+
+	/** Lease fields for a delivery this instance claims as it stores it. */
+	lease(now = Date.now()): { leaseOwner: string; leaseUntil: string } {
+		// Longer than any attempt can last, so a live attempt never loses its claim.
+		return {
+			leaseOwner: this.owner,
+			leaseUntil: iso(now + this.#options.settings().attemptTimeoutMs + 60_000),
+		};
+	}
+
+	/** Attempts a delivery this instance holds, in the background. */
+	run(id: string): void {
+		const running = this.#attempt(id)
+			.catch((err: Error) =>
+				this.#options.logger.error("Mail attempt could not be recorded", {
+					deliveryId: id,
+					error: err.message,
+				}),
+			)
+			.finally(() => {
+				this.inFlight.delete(id);
+				if (this.#backlog) this.wakeAt(Date.now());
+			});
+		this.inFlight.set(id, running);
+	}
+
+	/** Sweeps at `time` unless a sweep is already due sooner. */
+	wakeAt(time: number): void {
+		if (this.#stopped) return;
+		if (this.#wakeTimer && this.#nextWake <= time) return;
+		clearTimeout(this.#wakeTimer);
+		this.#nextWake = time;
+		this.#wakeTimer = setTimeout(
+			() => {
+				this.#wakeTimer = undefined;
+				void this.sweep();
+			},
+			Math.max(0, time - Date.now()),
+		);
+	}
+
+	/**
+	 * Claims and attempts every due delivery nobody holds, as far as this node has room, then
+	 * sleeps until the next one is due (or the sweep interval, for other nodes' leftovers).
+	 */
+	async sweep(): Promise<void> {
+		if (this.#stopped) return;
+		if (this.#sweeping) {
+			this.#sweepAgain = true;
+			return;
+		}
+		this.#sweeping = true;
+		const { store, logger, settings } = this.#options;
+		const { maxInFlight, sweepIntervalMs } = settings();
+		let next = Date.now() + sweepIntervalMs;
+		try {
+			const now = iso();
+			const room = maxInFlight - this.inFlight.size;
+			this.#backlog = room <= 0;
+			if (room > 0) {
+				const due = await store.find(dueQuery(now), ["nextAttemptAt"], room);
+				for (const { _id } of due) if (!this.inFlight.has(_id) && (await this.#claim(_id))) this.run(_id);
+				this.#backlog = due.length >= room;
+			}
+			const upcoming = { status: { $in: pendingStatuses }, nextAttemptAt: { $gt: now } };
+			const [soonest] = await store.find(upcoming, ["nextAttemptAt"], 1);
+			if (soonest?.nextAttemptAt) next = Math.min(next, Date.parse(soonest.nextAttemptAt));
+		} catch (err) {
+			logger.warn("Could not look for due deliveries", { error: (err as Error).message });
+		} finally {
+			this.#sweeping = false;
+		}
+		if (this.#sweepAgain) {
+			this.#sweepAgain = false;
+			next = Date.now();
+		}
+		this.wakeAt(next);
+	}
+
+	/** Lets attempts in progress finish for a grace period, then aborts them (they are retried later). */
+	async stop(): Promise<void> {
+		this.#stopped = true;
+		clearTimeout(this.#wakeTimer);
+		if (this.inFlight.size === 0) return;
+		const all = Promise.allSettled(this.inFlight.values());
+		let timer: NodeJS.Timeout | undefined;
+		const grace = new Promise((resolve) => {
+			timer = setTimeout(resolve, this.#options.settings().stopGraceMs);
+		});
+		await Promise.race([all, grace]);
+		clearTimeout(timer);
+		this.#abort.abort(new Error("the mailer is stopping"));
+		await all;
+	}
+
+	async #claim(id: string): Promise<boolean> {
+		const now = Date.now();
+		return (await this.#options.store.update(claimQuery(id, iso(now)), { $set: this.lease(now) })) === 1;
+	}
+
+	async #attempt(id: string): Promise<void> {
+		const { store, transport, logger, settings } = this.#options;
+		const doc = await store.get(id);
+		if (!doc?.message || doc.leaseOwner !== this.owner || !pendingStatuses.includes(doc.status)) return;
+		const { retry, attemptTimeoutMs } = settings();
+		const attempt = doc.attempts.length + 1;
+		const at = iso();
+		const log = compact({ deliveryId: id, template: doc.template, subscriberId: doc.subscriberId, attempt });
+		// Every outcome is written only while the lease is still ours: an erasure meanwhile wins.
+		const mine = { _id: id, leaseOwner: this.owner };
+		try {
+			const { response } = await transport.send(
+				{ ...doc.message, deliveryId: id, messageId: doc.messageId as string, to: doc.to },
+				AbortSignal.any([this.#abort.signal, AbortSignal.timeout(attemptTimeoutMs)]),
+			);
+			const recorded = await store.update(mine, {
+				$set: { status: "sent", updatedAt: iso() },
+				$push: { attempts: { at } },
+				$unset: { ...release, message: true, nextAttemptAt: true, error: true },
+			});
+			if (recorded === 0) {
+				await this.#options.onErasedWhileSending(id);
+				return;
+			}
+			if (transport.kind === "smtp") logger.info("Mail sent", { ...log, response });
+			// No real mail in the embedded default: the developer clicks the links from the log.
+			else
+				logger.info(
+					`Mail written to ${response}; its links:${doc.message.links.map((l) => `\n  ${l}`).join("")}`,
+					log,
+				);
+		} catch (err) {
+			const error = failureText(err);
+			if (classifyFailure(err) === "transient" && attempt < retry.maxAttempts) {
+				const next = Date.now() + backoffMs(attempt, retry);
+				await store.update(mine, {
+					$set: { status: "retrying", nextAttemptAt: iso(next), error, updatedAt: iso() },
+					$push: { attempts: { at, error } },
+					$unset: release,
+				});
+				logger.warn("Mail attempt failed; will retry", { ...log, error, nextAttemptAt: iso(next) });
+				this.wakeAt(next);
+			} else {
+				await store.update(mine, {
+					$set: { status: "failed", error, updatedAt: iso() },
+					$push: { attempts: { at, error } },
+					$unset: { ...release, message: true, nextAttemptAt: true },
+				});
+				logger.error("Mail failed for good", { ...log, error });
+			}
+		}
+	}
+}
