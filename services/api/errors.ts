@@ -19,12 +19,18 @@ export function errorResponse(err: GatewayError): { status: number; body: ErrorB
 	const status = typeof err.code === "number" && err.code >= 400 && err.code < 600 ? err.code : 500;
 	// A bare Error is a bug, not a message for clients: keep its details in the logs.
 	const known = typeof err.type === "string" && err.type !== "";
+	// Moleculer's parameter validation says only "Parameters validation error!": name the fields.
+	const details = Array.isArray(err.data) ? (err.data as { message?: unknown }[]).map((d) => d?.message) : [];
+	const message =
+		err.type === "VALIDATION_ERROR" && details.length > 0 && details.every((m) => typeof m === "string")
+			? details.join(" ")
+			: err.message;
 	return {
 		status,
 		body: {
 			error: {
 				type: known ? (err.type as string) : "INTERNAL_ERROR",
-				message: known || status < 500 ? (err.message ?? "Error") : "Internal server error",
+				message: known || status < 500 ? (message ?? "Error") : "Internal server error",
 				data: known ? err.data : undefined,
 			},
 		},
