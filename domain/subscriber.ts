@@ -14,14 +14,15 @@ export type RiskProfile = (typeof riskProfiles)[number];
 
 export const maxRiskLevel: Record<RiskProfile, number> = { conservative: 2, moderate: 3, aggressive: 5 };
 
-export const digestFrequencies = ["immediate", "daily", "weekly", "off"] as const;
+/** E-mail off is `preferences.email = false` (also what one-click unsubscribe sets). */
+export const digestFrequencies = ["immediate", "daily", "weekly"] as const;
 export type DigestFrequency = (typeof digestFrequencies)[number];
 
 export interface Preferences {
 	/** Any e-mail besides sign-in links; the one-click unsubscribe turns it off. */
 	email: boolean;
 	live: boolean;
-	/** How matches arrive by e-mail: at once, in a daily or weekly digest, or never. */
+	/** How matches arrive by e-mail while `email` is on: at once, or in a daily or weekly digest. */
 	digest: DigestFrequency;
 	/** Local hour (0–23) daily and weekly digests are sent at. */
 	digestHour: number;
