@@ -9,7 +9,8 @@
  *   boolean fields true | false        the product's flag must equal it
  * A category absent from interests is not wanted at all.
  */
-import { type Category, categories, rateIndexes } from "./product.ts";
+import { type Category, categories, type Product, rateIndexes } from "./product.ts";
+import { maxRiskLevel, type RiskProfile } from "./subscriber.ts";
 
 export type FieldKind = "number" | "set" | "boolean";
 /** fraction: 0.08 = 8%; BRL: reais; days; level: risk 1–5. */
@@ -272,4 +273,28 @@ export function checkInterests(input: unknown): InterestsCheck {
 		value[category as Category] = clean;
 	}
 	return errors.length > 0 ? { ok: false, errors } : { ok: true, value };
+}
+
+/**
+ * Risk of a product that states none, by asset class (docs/interests.md): equities and COE
+ * are for aggressive profiles, FIIs and funds for moderate ones, pension and fixed income
+ * for conservative ones. Suitability needs a level; this is the house's rule, not a guess
+ * about the product.
+ */
+export const defaultRiskLevel: Record<Category, number> = {
+	stock: 4,
+	reit: 3,
+	fund: 3,
+	coe: 4,
+	pension: 2,
+	fixed_income: 2,
+};
+
+export function effectiveRisk(product: Pick<Product, "category" | "riskLevel">): number {
+	return product.riskLevel ?? defaultRiskLevel[product.category];
+}
+
+/** Suitability: never a product above the profile's maximum risk. */
+export function suits(product: Pick<Product, "category" | "riskLevel">, profile: RiskProfile): boolean {
+	return effectiveRisk(product) <= maxRiskLevel[profile];
 }

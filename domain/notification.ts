@@ -6,7 +6,7 @@
 /** Why a product matched: one per satisfied constraint, e.g. dividendYield 0.091 ≥ 0.08. */
 export interface MatchReason {
 	field: string;
-	operator: "≥" | "≤" | "∈" | "=";
+	operator: "≥" | "≤" | "∈" | "∉" | "=";
 	/** The product's value. */
 	value: number | string | boolean;
 	/** The subscriber's bound or set. */
@@ -34,7 +34,7 @@ export const matchReasonSchema = {
 	strict: "remove",
 	props: {
 		field: "string|min:1|max:50",
-		operator: { type: "enum", values: ["≥", "≤", "∈", "="] },
+		operator: { type: "enum", values: ["≥", "≤", "∈", "∉", "="] },
 		value: { type: "multi", rules: ["number", "string", "boolean"] },
 		bound: "any",
 	},
