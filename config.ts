@@ -60,6 +60,8 @@ export interface Config {
 	mailFrom: string;
 	/** Signs session and link tokens; undefined = generated once and kept in DATA_DIR/jwt-secret. */
 	jwtSecret: string | undefined;
+	/** A newly verified subscriber's inbox gets the matches of this many past hours. */
+	backfillHours: number;
 }
 
 export class ConfigError extends Error {
@@ -201,6 +203,7 @@ export function loadConfig(env: Env = process.env): Config {
 		smtpRateLimit: integer(env, "SMTP_RATE_LIMIT", 20, 1, 10_000),
 		mailFrom: mailbox(env, "MAIL_FROM", "Insights <no-reply@insights.localhost>"),
 		jwtSecret: secret(env, "JWT_SECRET", 32),
+		backfillHours: integer(env, "MATCH_BACKFILL_HOURS", 24, 0, 24 * 30),
 	};
 }
 

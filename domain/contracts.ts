@@ -113,6 +113,7 @@ export interface Delivery {
 export interface Match {
 	subscriberId: string;
 	productId: string;
+	category: Category;
 	reasons: Notification["reasons"];
 }
 
@@ -163,18 +164,32 @@ export interface Actions {
 	"products.stage": { params: { publicationId: string; products: Product[] }; result: { staged: number } };
 	"publications.create": { params: Publication; result: Publication };
 	"publications.list": { params: { page?: number; pageSize?: number }; result: Page<Publication> };
-	"publications.get": { params: { id: string }; result: Publication & { products: Product[] } };
+	"publications.get": {
+		/** `withProducts: false` for large publications: load products in chunks with getMany. */
+		params: { id: string; withProducts?: boolean };
+		result: Publication & { products?: Product[] };
+	};
 	"subscribers.get": { params: { id: string }; result: Subscriber };
-	"subscribers.active": { params: Record<string, never>; result: Subscriber[] };
+	"subscribers.active": {
+		params: { page?: number; pageSize?: number };
+		result: { rows: { subscriberId: string; riskProfile: RiskProfile; interests: Interests }[]; hasMore: boolean };
+	};
 	"matcher.preview": {
 		params: { interests: Interests; riskProfile: RiskProfile; days?: number };
-		result: { count: number; products: Product[] };
+		/** `products`: the first 20 matches, newest first, each with its reasons. */
+		result: { count: number; days: number; products: (Product & { reasons: Notification["reasons"] })[] };
 	};
+	/** The caller's own inbox: the subscriber comes from ctx.meta.subscriberId (the session). */
 	"notifications.list": {
-		params: { subscriberId: string; before?: string; limit?: number; category?: Category };
-		result: { rows: Notification[]; unread: number; hasMore: boolean };
+		params: { since?: string; before?: string; limit?: number; unread?: boolean; category?: Category };
+		result: { rows: (Notification & { product?: Product })[]; unread: number; hasMore: boolean; next?: string };
 	};
-	"notifications.markRead": { params: { subscriberId: string; ids: string[] }; result: { updated: number } };
+	"notifications.markRead": { params: { ids?: string[]; all?: boolean }; result: { updated: number } };
+	"notifications.store": {
+		params: { publicationId: string; matches: Match[] };
+		result: { created: number; existing: number };
+	};
+	"notifications.forget": { params: { subscriberId: string }; result: { removed: number } };
 	"mailer.send": {
 		params: {
 			to: string;
@@ -247,6 +262,8 @@ export const action = {
 	matcherPreview: "matcher.preview",
 	notificationsList: "notifications.list",
 	notificationsMarkRead: "notifications.markRead",
+	notificationsStore: "notifications.store",
+	notificationsForget: "notifications.forget",
 	mailerSend: "mailer.send",
 	mailerDeliveries: "mailer.deliveries",
 	mailerForget: "mailer.forget",
@@ -276,6 +293,19 @@ export function call<A extends ActionName>(
 	opts?: Record<string, unknown>,
 ): Promise<Actions[A]["result"]> {
 	return via.call(name, params, opts) as Promise<Actions[A]["result"]>;
+}
+
+/**
+ * A type-checked `broadcast`: every node listening gets it. For events that update per-node
+ * state (matcher indexes, live sockets); work that must happen once goes through the
+ * durable queue instead.
+ */
+export async function broadcast<E extends EventName>(
+	via: { broadcast(name: string, payload?: unknown): Promise<void> | void },
+	name: E,
+	payload: Events[E],
+): Promise<void> {
+	await via.broadcast(name, payload);
 }
 
 /** A type-checked `emit`: the event name fixes the payload. */

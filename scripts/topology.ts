@@ -15,5 +15,8 @@ export const topology: ClusterNode[] = [
 	{ name: "collector", services: ["collector"] },
 	{ name: "mailer", services: ["mailer"] },
 	{ name: "subscribers", services: ["subscribers"] },
+	{ name: "matcher-1", services: ["matcher"] },
+	{ name: "matcher-2", services: ["matcher"] },
+	{ name: "notifications", services: ["notifications"] },
 	{ name: "market", services: ["prices", "metrics"] },
 ];

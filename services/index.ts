@@ -14,7 +14,9 @@ const loaders = {
 	api: () => schemas(import("./api/api.service.ts")),
 	collector: () => schemas(import("./collector/collector.service.ts")),
 	mailer: () => schemas(import("./mailer/mailer.service.ts")),
+	matcher: () => schemas(import("./matcher/matcher.service.ts")),
 	metrics: () => schemas(import("./metrics/metrics.service.ts")),
+	notifications: () => schemas(import("./notifications/notifications.service.ts")),
 	prices: () => schemas(import("./prices/prices.service.ts")),
 	products: () =>
 		schemas(

@@ -5,12 +5,13 @@
  */
 import { randomUUID } from "node:crypto";
 import { type Context, Errors, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
-import { type Actions, call, emit } from "../../domain/contracts.ts";
+import { type Actions, broadcast, call } from "../../domain/contracts.ts";
 import { interestFields } from "../../domain/interests.ts";
 import { type Category, categories, type Product, valueAt } from "../../domain/product.ts";
 import type { Publication } from "../../domain/publication.ts";
 import { validateProduct } from "../../domain/validate.ts";
 import { DbMixin } from "../../mixins/db.mixin.ts";
+import { acquireQueue, releaseQueue } from "../../mixins/durable-queue.ts";
 import { countByCategory, escapeRegExp, pageOf } from "./catalogue.ts";
 
 type Params<A extends keyof Actions> = Actions[A]["params"];
@@ -39,6 +40,14 @@ const products: ServiceSchema = {
 	mixins: [DbMixin({ collection: "products", indexed: ["category", "ticker"] })],
 
 	settings: { rest: "/products" } as ServiceSettingSchema,
+
+	async started() {
+		this.queue = await acquireQueue(this.broker);
+	},
+
+	async stopped() {
+		await releaseQueue(this.broker);
+	},
 
 	methods: {
 		async existingPublication(ctx: Context, id: string): Promise<Publication | undefined> {
@@ -131,7 +140,8 @@ const products: ServiceSchema = {
 				const existing = staged.length === 0 ? await this.existingPublication(ctx, id) : undefined;
 				if (existing) {
 					// A retry after the first attempt completed: tell again, consumers are idempotent.
-					await emit(ctx, "products.published", { publicationId: existing.id });
+					await this.queue.publish("publications", { publicationId: existing.id }, existing.id);
+					await broadcast(ctx, "products.published", { publicationId: existing.id });
 					return existing;
 				}
 				if (staged.length === 0)
@@ -150,7 +160,9 @@ const products: ServiceSchema = {
 					counts: countByCategory(staged),
 				});
 				await this.broker.cacher?.clean("products.facets**");
-				await emit(ctx, "products.published", { publicationId: publication.id });
+				// Durable for the matcher (kept until handled); the event for everyone else.
+				await this.queue.publish("publications", { publicationId: publication.id }, publication.id);
+				await broadcast(ctx, "products.published", { publicationId: publication.id });
 				await ctx.call("staging.clear", { publicationId: id });
 				this.logger.info("Published", { publicationId: publication.id, products: staged.length });
 				return publication;

@@ -38,8 +38,10 @@ const publications: ServiceSchema = {
 
 		get: {
 			rest: "GET /:id",
-			params: { id: "string|min:1|max:100" },
-			async handler(ctx: Context<{ id: string }>): Promise<Actions["publications.get"]["result"]> {
+			params: { id: "string|min:1|max:100", withProducts: "boolean|convert|default:true" },
+			async handler(
+				ctx: Context<{ id: string; withProducts: boolean }>,
+			): Promise<Actions["publications.get"]["result"]> {
 				const doc = await this.adapter.findById(ctx.params.id);
 				if (!doc)
 					throw new Errors.MoleculerClientError(
@@ -48,6 +50,7 @@ const publications: ServiceSchema = {
 						"NOT_FOUND",
 					);
 				const publication: Publication = this.adapter.afterRetrieveTransformID(doc, "id");
+				if (!ctx.params.withProducts) return publication;
 				const products = await ctx.call<Product[], { ids: string[] }>("products.getMany", {
 					ids: publication.productIds,
 				});

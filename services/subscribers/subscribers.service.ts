@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { type Context, Errors, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
 import { configOf } from "../../config.ts";
-import { call, emit, type SubscriberChange } from "../../domain/contracts.ts";
+import { broadcast, call, type SubscriberChange } from "../../domain/contracts.ts";
 import { checkInterests, type Interests, interestFields } from "../../domain/interests.ts";
 import {
 	defaultPreferences,
@@ -267,7 +267,13 @@ const subscribers: ServiceSchema = {
 				ctx.meta.$responseHeaders = {
 					"Content-Disposition": `attachment; filename="insights-${subscriber.id}.json"`,
 				};
-				return { exportedAt: new Date().toISOString(), subscriber: publicView(subscriber), deliveries };
+				const notifications = await this.collectNotifications(ctx);
+				return {
+					exportedAt: new Date().toISOString(),
+					subscriber: publicView(subscriber),
+					notifications,
+					deliveries,
+				};
 			},
 		},
 
@@ -278,8 +284,9 @@ const subscribers: ServiceSchema = {
 				const subscriber = await this.load(ctx.meta.subscriberId);
 				// Personal data in other services first: if this fails, the account still exists to retry.
 				await call(ctx, "mailer.forget", { subscriberId: subscriber.id, email: subscriber.email });
+				await call(ctx, "notifications.forget", { subscriberId: subscriber.id });
 				await this.adapter.removeById(subscriber.id);
-				await emit(ctx, "subscribers.changed", { id: subscriber.id, change: "erased" });
+				await broadcast(ctx, "subscribers.changed", { id: subscriber.id, change: "erased" });
 				this.logger.info("Subscriber erased", { id: subscriber.id });
 				return { erased: true };
 			},
@@ -318,6 +325,32 @@ const subscribers: ServiceSchema = {
 			async handler(ctx: Context<{ id: string }>): Promise<string> {
 				const { token } = await signToken(this.key, "unsubscribe", ctx.params.id);
 				return `${configOf(this.broker).publicUrl}/api/unsubscribe?token=${token}`;
+			},
+		},
+
+		/** Internal: verified subscribers' matching data, a page at a time (matcher index builds). */
+		active: {
+			visibility: "public",
+			params: {
+				page: "number|integer|min:1|default:1",
+				pageSize: "number|integer|min:1|max:5000|default:1000",
+			},
+			async handler(ctx: Context<{ page: number; pageSize: number }>) {
+				const { page, pageSize } = ctx.params;
+				const rows: StoredSubscriber[] = await this.adapter.find({
+					query: { status: "verified" },
+					sort: ["_id"],
+					offset: (page - 1) * pageSize,
+					limit: pageSize,
+				});
+				return {
+					rows: rows.map((row) => ({
+						subscriberId: (row as unknown as { _id: string })._id,
+						riskProfile: row.riskProfile,
+						interests: row.interests,
+					})),
+					hasMore: rows.length === pageSize,
+				};
 			},
 		},
 
@@ -418,7 +451,7 @@ const subscribers: ServiceSchema = {
 			// Only the changed fields: a link issued meanwhile (pendingLinks) is not overwritten.
 			await this.updateWhere({ _id: subscriber.id }, { $set: set });
 			const updated = { ...subscriber, ...set };
-			await emit(ctx, "subscribers.changed", { id: updated.id, change });
+			await broadcast(ctx, "subscribers.changed", { id: updated.id, change });
 			return updated;
 		},
 
@@ -445,6 +478,18 @@ const subscribers: ServiceSchema = {
 				subscriberId: subscriber.id,
 				idempotencyKey: `${purpose}:${jti}`,
 			});
+		},
+
+		/** The whole inbox, oldest pages last (notifications.list reads the session from meta). */
+		async collectNotifications(ctx: Context) {
+			const rows: unknown[] = [];
+			let before: string | undefined;
+			for (;;) {
+				const page = await call(ctx, "notifications.list", { limit: 100, ...(before ? { before } : {}) });
+				rows.push(...page.rows);
+				if (!page.hasMore || page.rows.length === 0) return rows;
+				before = (page as { next?: string }).next;
+			}
 		},
 
 		async collectPages<T>(fetch: (page: number) => Promise<{ rows: T[]; totalPages: number }>): Promise<T[]> {

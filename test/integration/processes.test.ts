@@ -190,9 +190,11 @@ describe("processes", () => {
 		}
 	});
 
-	it("runs every service in the local cluster topology exactly once", () => {
+	it("runs every service in the local cluster topology, and the matcher on two nodes", () => {
 		const placed = topology.flatMap((node) => node.services);
-		assert.deepEqual([...placed].sort(), [...serviceNames].sort());
+		assert.deepEqual([...new Set(placed)].sort(), [...serviceNames].sort());
+		assert.equal(placed.filter((name) => name === "matcher").length, 2);
+		assert.equal(placed.length, serviceNames.length + 1, "only the matcher is doubled");
 	});
 
 	it("starts the local cluster over NATS and stops every node on Ctrl-C", async () => {

@@ -1,0 +1,182 @@
+/**
+ * Each subscriber's inbox: every match stored exactly once, keyed by (subscriber,
+ * publication, product), so a redelivered publication or a retried chunk changes nothing;
+ * then `notifications.created` per subscriber for what is new. Clients read and mark only
+ * their own inbox (the subscriber comes from the session).
+ */
+import { type Context, Errors, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
+import { type Actions, broadcast, call, type Match } from "../../domain/contracts.ts";
+import { type Notification, notificationKey } from "../../domain/notification.ts";
+import { categories, type Product } from "../../domain/product.ts";
+import { DbMixin } from "../../mixins/db.mixin.ts";
+import { cursorOf, pageQuery } from "./paging.ts";
+
+type Meta = { subscriberId?: string };
+const sessionOnly = { auth: "subscriber" } as unknown as Record<string, never>;
+
+function subscriberOf(ctx: Context<unknown, Meta>): string {
+	if (!ctx.meta.subscriberId) throw new Errors.MoleculerClientError("Sign in first.", 401, "UNAUTHORIZED");
+	return ctx.meta.subscriberId;
+}
+
+interface StoredNotification extends Omit<Notification, "id"> {
+	_id: string;
+	/** Sort key: creation time in ms × 10,000 + position in its batch. */
+	order: number;
+}
+
+const notifications: ServiceSchema = {
+	name: "notifications",
+	mixins: [
+		DbMixin({
+			collection: "notifications",
+			indexed: ["subscriberId", "createdAt", "publicationId"],
+		}),
+	],
+
+	settings: { rest: "/me/notifications" } as ServiceSettingSchema,
+
+	actions: {
+		/** Internal: the matcher's results for one publication (a chunk of them). */
+		store: {
+			visibility: "public",
+			params: {
+				publicationId: "string|min:1|max:100",
+				matches: { type: "array", items: "object", max: 5_000 },
+			},
+			async handler(ctx: Context<Actions["notifications.store"]["params"]>) {
+				const { publicationId, matches } = ctx.params;
+				const now = Date.now();
+				const docs: StoredNotification[] = matches.map((match: Match, i) => ({
+					_id: notificationKey(match.subscriberId, publicationId, match.productId),
+					subscriberId: match.subscriberId,
+					productId: match.productId,
+					publicationId,
+					category: match.category,
+					reasons: match.reasons,
+					// Distinct times keep the inbox's order stable within one batch.
+					createdAt: new Date(now).toISOString(),
+					order: now * 10_000 + (i % 10_000),
+				}));
+				const created = await this.insertNew(docs);
+				const bySubscriber = new Map<string, string[]>();
+				for (const doc of created)
+					bySubscriber.set(doc.subscriberId, [...(bySubscriber.get(doc.subscriberId) ?? []), doc._id]);
+				for (const [subscriberId, notificationIds] of bySubscriber)
+					await broadcast(ctx, "notifications.created", { subscriberId, notificationIds, publicationId });
+				return { created: created.length, existing: docs.length - created.length };
+			},
+		},
+
+		list: {
+			rest: "GET /",
+			...sessionOnly,
+			params: {
+				since: "string|max:300|optional",
+				before: "string|max:300|optional",
+				limit: "number|integer|min:1|max:100|convert|default:20",
+				unread: "boolean|convert|optional",
+				category: { type: "enum", values: [...categories], optional: true },
+			},
+			async handler(ctx: Context<Actions["notifications.list"]["params"] & { limit: number }, Meta>) {
+				const subscriberId = subscriberOf(ctx);
+				const { limit, unread, category, since, before } = ctx.params;
+				const query = pageQuery({ subscriberId, unread, category, since, before });
+				// Newest first; `since` (catching up) is oldest first so it can be replayed in order.
+				const rows: StoredNotification[] = await this.adapter.find({
+					query,
+					sort: since ? ["order", "_id"] : ["-order", "-_id"],
+					limit: limit + 1,
+				});
+				const page = rows.slice(0, limit);
+				const products: Product[] = page.length
+					? await call(ctx, "products.getMany", { ids: [...new Set(page.map((n) => n.productId))] })
+					: [];
+				const byId = new Map(products.map((p) => [p.id, p]));
+				const last = page.at(-1);
+				return {
+					rows: page.map((doc) => ({ ...this.view(doc), product: byId.get(doc.productId) })),
+					unread: await this.adapter.count({ query: { subscriberId, readAt: { $exists: false } } }),
+					hasMore: rows.length > limit,
+					next: last ? cursorOf(last) : undefined,
+				};
+			},
+		},
+
+		unread: {
+			rest: "GET /unread",
+			...sessionOnly,
+			async handler(ctx: Context<unknown, Meta>) {
+				const unread = await this.adapter.count({
+					query: { subscriberId: subscriberOf(ctx), readAt: { $exists: false } },
+				});
+				return { unread, display: unread > 99 ? "99+" : String(unread), hasMore: unread > 99 };
+			},
+		},
+
+		markRead: {
+			rest: "POST /read",
+			...sessionOnly,
+			params: {
+				ids: { type: "array", items: "string|min:1|max:400", max: 500, optional: true },
+				all: { type: "equal", value: true, optional: true },
+			},
+			async handler(ctx: Context<Actions["notifications.markRead"]["params"], Meta>) {
+				const subscriberId = subscriberOf(ctx);
+				if (!ctx.params.all && !ctx.params.ids?.length)
+					throw new Errors.ValidationError("Send ids (a list) or all: true.", "NOTHING_TO_MARK");
+				// Scoped by the session's subscriber: another client's ids match nothing.
+				const query = {
+					subscriberId,
+					readAt: { $exists: false },
+					...(ctx.params.all ? {} : { _id: { $in: ctx.params.ids } }),
+				};
+				return { updated: await this.updateWhere(query, { $set: { readAt: new Date().toISOString() } }) };
+			},
+		},
+
+		/** Internal: erasure of a subscriber's inbox (LGPD). */
+		forget: {
+			visibility: "public",
+			params: { subscriberId: "string|min:1" },
+			async handler(ctx: Context<{ subscriberId: string }>) {
+				return { removed: await this.adapter.removeMany({ subscriberId: ctx.params.subscriberId }) };
+			},
+		},
+	},
+
+	methods: {
+		view(doc: StoredNotification): Notification {
+			const { _id, order: _order, ...rest } = doc;
+			return { id: _id, ...rest };
+		},
+
+		/** Inserts the documents not stored yet; returns those it inserted. */
+		async insertNew(docs: StoredNotification[]): Promise<StoredNotification[]> {
+			if (docs.length === 0) return [];
+			const existing = new Set(
+				(await this.adapter.findByIds(docs.map((d) => d._id))).map((d: { _id: string }) => d._id),
+			);
+			const fresh = docs.filter((d) => !existing.has(d._id));
+			try {
+				if (fresh.length > 0) await this.adapter.insertMany(fresh);
+				return fresh;
+			} catch {
+				// Another node stored some of them meanwhile (a redelivered chunk): one by one.
+				const inserted: StoredNotification[] = [];
+				for (const doc of fresh) {
+					try {
+						await this.adapter.insert(doc);
+						inserted.push(doc);
+					} catch (err) {
+						const e = err as { errorType?: string; code?: number };
+						if (e.errorType !== "uniqueViolated" && e.code !== 11000) throw err;
+					}
+				}
+				return inserted;
+			}
+		},
+	},
+};
+
+export default notifications;
