@@ -171,8 +171,8 @@ export interface Actions {
 	};
 	"subscribers.get": { params: { id: string }; result: Subscriber };
 	"subscribers.active": {
-		params: { page?: number; pageSize?: number };
-		result: { rows: { subscriberId: string; riskProfile: RiskProfile; interests: Interests }[]; hasMore: boolean };
+		params: { after?: string; pageSize?: number };
+		result: { rows: { subscriberId: string; riskProfile: RiskProfile; interests: Interests }[]; next?: string };
 	};
 	"matcher.preview": {
 		params: { interests: Interests; riskProfile: RiskProfile; days?: number };

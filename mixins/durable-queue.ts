@@ -147,8 +147,10 @@ function localQueue(dataDir: string, log: ServiceBroker["logger"]): DurableQueue
 	const consumers = new Map<string, { group: string; handler: Handler; busy: Promise<void> }[]>();
 	let closed = false;
 
+	const retryTimers = new Set<NodeJS.Timeout>();
+
 	/** Handles, one at a time per group, every message of `subject` that group has not done. */
-	async function drain(subject: string, group: string, handler: Handler): Promise<void> {
+	async function drain(subject: string, group: string, handler: Handler, failures = 0): Promise<void> {
 		for (;;) {
 			if (closed) return;
 			const next = await db
@@ -159,9 +161,18 @@ function localQueue(dataDir: string, log: ServiceBroker["logger"]): DurableQueue
 				await handler(next.payload);
 				await db.updateAsync({ _id: next._id }, { $set: { [`done.${group}`]: true } }, {});
 			} catch (err) {
-				log.warn(`Queue ${subject} (${group}): handler failed; retried at the next start or message`, {
+				// Try again later with growing waits; a restart also resumes from here.
+				const waitMs = Math.min(60_000, 500 * 2 ** failures);
+				log.warn(`Queue ${subject} (${group}): handler failed; retrying in ${waitMs} ms`, {
 					error: (err as Error).message,
 				});
+				const timer = setTimeout(() => {
+					retryTimers.delete(timer);
+					for (const consumer of consumers.get(subject) ?? [])
+						if (consumer.group === group)
+							consumer.busy = consumer.busy.then(() => drain(subject, group, handler, failures + 1));
+				}, waitMs);
+				retryTimers.add(timer);
 				return;
 			}
 		}
@@ -191,6 +202,7 @@ function localQueue(dataDir: string, log: ServiceBroker["logger"]): DurableQueue
 		},
 		async close() {
 			closed = true;
+			for (const timer of retryTimers) clearTimeout(timer);
 			await Promise.allSettled([...consumers.values()].flat().map((c) => c.busy));
 		},
 	};

@@ -190,11 +190,15 @@ const matcher: ServiceSchema = {
 
 		async buildIndex() {
 			const started = performance.now();
-			for (let page = 1; ; page++) {
-				const { rows, hasMore } = await call(this.broker, "subscribers.active", { page, pageSize: 5_000 });
-				for (const row of rows) this.index.upsert(row);
-				if (!hasMore) break;
-			}
+			let after: string | undefined;
+			do {
+				const page = await call(this.broker, "subscribers.active", {
+					pageSize: 5_000,
+					...(after ? { after } : {}),
+				});
+				for (const row of page.rows) this.index.upsert(row);
+				after = page.next;
+			} while (after);
 			this.logger.info("Interest index built", {
 				subscribers: this.index.size,
 				ms: Math.round(performance.now() - started),

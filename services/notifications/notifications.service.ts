@@ -30,7 +30,7 @@ const notifications: ServiceSchema = {
 	mixins: [
 		DbMixin({
 			collection: "notifications",
-			indexed: ["subscriberId", "createdAt", "publicationId"],
+			indexed: ["subscriberId", "publicationId"],
 		}),
 	],
 

@@ -328,28 +328,30 @@ const subscribers: ServiceSchema = {
 			},
 		},
 
-		/** Internal: verified subscribers' matching data, a page at a time (matcher index builds). */
+		/**
+		 * Internal: verified subscribers' matching data in pages by id (a cursor, not an
+		 * offset, so a million subscribers load in linear time); `next` is absent at the end.
+		 */
 		active: {
 			visibility: "public",
 			params: {
-				page: "number|integer|min:1|default:1",
+				after: "string|optional",
 				pageSize: "number|integer|min:1|max:5000|default:1000",
 			},
-			async handler(ctx: Context<{ page: number; pageSize: number }>) {
-				const { page, pageSize } = ctx.params;
-				const rows: StoredSubscriber[] = await this.adapter.find({
-					query: { status: "verified" },
+			async handler(ctx: Context<{ after?: string; pageSize: number }>) {
+				const { after, pageSize } = ctx.params;
+				const rows: (StoredSubscriber & { _id: string })[] = await this.adapter.find({
+					query: { status: "verified", ...(after ? { _id: { $gt: after } } : {}) },
 					sort: ["_id"],
-					offset: (page - 1) * pageSize,
 					limit: pageSize,
 				});
 				return {
 					rows: rows.map((row) => ({
-						subscriberId: (row as unknown as { _id: string })._id,
+						subscriberId: row._id,
 						riskProfile: row.riskProfile,
 						interests: row.interests,
 					})),
-					hasMore: rows.length === pageSize,
+					next: rows.length === pageSize ? rows.at(-1)?._id : undefined,
 				};
 			},
 		},

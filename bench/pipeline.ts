@@ -1,0 +1,115 @@
+/**
+ * End to end in the embedded default: 100,000 verified subscribers and one 200-product
+ * publication, from products.publish to every notification persisted. Subscribers are
+ * written straight into the subscribers store (registering 100k by e-mail is not what is
+ * measured); everything after that is the running system.
+ */
+import { randomUUID } from "node:crypto";
+import type { Interests } from "../domain/interests.ts";
+import type { Product } from "../domain/product.ts";
+import { defaultPreferences } from "../domain/subscriber.ts";
+import { matchOne } from "../services/matcher/reference.ts";
+import { startSystem, tempDir } from "../test/harness.ts";
+import type { BenchRow } from "./table.ts";
+
+const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 100_000);
+const PRODUCTS = 200;
+const fundTypes = ["Renda Fixa", "Multimercado", "Ações", "Cambial", "Previdência", "Crédito Privado"];
+
+/** About 1% of subscribers match a product: a fund type (1 in 6) and a fee band (about 1 in 17). */
+function interestsOf(i: number): Interests {
+	const low = (i % 17) / 1000;
+	return {
+		fund: {
+			fundType: { in: [fundTypes[i % fundTypes.length] as string] },
+			adminFee: { min: low, max: low + 0.001 },
+		},
+	};
+}
+
+function product(i: number, collectedAt: string): Product {
+	return {
+		id: `bench:fund:${i}`,
+		source: "bench",
+		category: "fund",
+		nativeId: String(i),
+		name: `Fundo ${i}`,
+		fundType: fundTypes[i % fundTypes.length],
+		adminFee: ((i * 7) % 17) / 1000 + 0.0005,
+		riskLevel: 2,
+		collectedAt,
+	};
+}
+
+export async function pipeline(): Promise<BenchRow[]> {
+	const data = tempDir("insights-bench-");
+	const now = new Date().toISOString();
+	const subscriptions = Array.from({ length: SUBSCRIBERS }, (_, i) => ({
+		subscriberId: randomUUID(),
+		riskProfile: "moderate" as const,
+		interests: interestsOf(i),
+	}));
+	// The store first, without a matcher: its index is built from the store when it starts.
+	const seeding = await startSystem({ DATA_DIR: data.path, SERVICES: "subscribers", LOG_LEVEL: "error" });
+	const store = seeding.broker.getLocalService("subscribers") as unknown as {
+		adapter: { insertMany(docs: object[]): Promise<unknown> };
+	};
+	for (let i = 0; i < subscriptions.length; i += 5_000) {
+		await store.adapter.insertMany(
+			subscriptions.slice(i, i + 5_000).map((s, j) => ({
+				_id: s.subscriberId,
+				email: `bench-${i + j}@example.com`,
+				name: `Bench ${i + j}`,
+				locale: "pt-BR",
+				status: "verified",
+				riskProfile: s.riskProfile,
+				interests: s.interests,
+				preferences: defaultPreferences,
+				consent: { version: "bench", acceptedAt: now },
+				createdAt: now,
+				updatedAt: now,
+				pendingLinks: [],
+			})),
+		);
+	}
+	await seeding.stop();
+
+	const products = Array.from({ length: PRODUCTS }, (_, i) => product(i, now));
+	const expected = products.reduce(
+		(sum, p) => sum + subscriptions.filter((s) => matchOne(s, p) !== undefined).length,
+		0,
+	);
+	const t0 = performance.now();
+	const system = await startSystem({ DATA_DIR: data.path, LOG_LEVEL: process.env.BENCH_LOG ?? "error" });
+	const startMs = performance.now() - t0;
+	try {
+		const notifications = system.broker.getLocalService("notifications") as unknown as {
+			adapter: { count(filter: object): Promise<number> };
+		};
+		const t1 = performance.now();
+		await system.broker.call("products.publish", { id: "bench", sources: ["bench"], products });
+		let stored = 0;
+		while (stored < expected) {
+			await new Promise((resolve) => setTimeout(resolve, 20));
+			stored = await notifications.adapter.count({ query: { publicationId: "bench" } });
+			if (performance.now() - t1 > Number(process.env.BENCH_TIMEOUT ?? 300_000))
+				throw new Error(`only ${stored} of ${expected} after 5 minutes`);
+		}
+		const wall = performance.now() - t1;
+		const name = `e2e embedded: ${SUBSCRIBERS / 1000}k subscribers × ${PRODUCTS} products`;
+		return [
+			{ case: name, metric: "node start incl. index build", value: Math.round(startMs), unit: "ms" },
+			{ case: name, metric: "notifications persisted", value: stored, unit: "count" },
+			{ case: name, metric: "publish → inbox persisted, wall time", value: Math.round(wall), unit: "ms" },
+			{
+				case: name,
+				metric: "notifications per second",
+				value: Math.round(stored / (wall / 1000)),
+				unit: "1/s",
+			},
+		];
+	} finally {
+		await system.stop();
+		data.remove();
+	}
+}
