@@ -172,7 +172,10 @@ export interface Actions {
 	"subscribers.get": { params: { id: string }; result: Subscriber };
 	"subscribers.active": {
 		params: { after?: string; pageSize?: number };
-		result: { rows: { subscriberId: string; riskProfile: RiskProfile; interests: Interests }[]; next?: string };
+		result: {
+			rows: { subscriberId: string; riskProfile: RiskProfile; interests: Interests }[];
+			next?: string;
+		};
 	};
 	"matcher.preview": {
 		params: { interests: Interests; riskProfile: RiskProfile; days?: number };
@@ -182,7 +185,12 @@ export interface Actions {
 	/** The caller's own inbox: the subscriber comes from ctx.meta.subscriberId (the session). */
 	"notifications.list": {
 		params: { since?: string; before?: string; limit?: number; unread?: boolean; category?: Category };
-		result: { rows: (Notification & { product?: Product })[]; unread: number; hasMore: boolean; next?: string };
+		result: {
+			rows: (Notification & { product?: Product })[];
+			unread: number;
+			hasMore: boolean;
+			next?: string;
+		};
 	};
 	"notifications.markRead": { params: { ids?: string[]; all?: boolean }; result: { updated: number } };
 	"notifications.store": {

@@ -199,6 +199,8 @@ const matcher: ServiceSchema = {
 				for (const row of page.rows) this.index.upsert(row);
 				after = page.next;
 			} while (after);
+			// Place every rule now rather than on the first product matched.
+			this.index.flush();
 			this.logger.info("Interest index built", {
 				subscribers: this.index.size,
 				ms: Math.round(performance.now() - started),

@@ -1,0 +1,588 @@
+/**
+ * The interest index against the naive scan (`matchOne` over every subscription), on the
+ * same in-memory subscriptions and products: 10k, 100k and 1M synthetic subscribers, each
+ * wanting 2 categories with about 3 constraints each (a set `in` over a 12-value pool and
+ * ranges), tuned so a product matches about 1% of the subscribers interested in its
+ * category; 1,000 products, realistic per category. Also build time, heap, and the cost of
+ * replacing and removing subscribers in a built index.
+ */
+import { PerformanceObserver } from "node:perf_hooks";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { effectiveRisk, type Interests, interestFields } from "../domain/interests.ts";
+import { type Category, categories, type Product, valueAt } from "../domain/product.ts";
+import { maxRiskLevel, type RiskProfile } from "../domain/subscriber.ts";
+import { InterestIndex } from "../services/matcher/index.ts";
+import { matchOne, type Subscription } from "../services/matcher/reference.ts";
+import { pipeline, preview } from "./pipeline.ts";
+import type { BenchRow } from "./table.ts";
+
+setFlagsFromString("--expose-gc");
+/** `node bench/run.ts` runs without --expose-gc: a new context sees the flag set above. */
+const gc = ((globalThis as { gc?: () => void }).gc ?? runInNewContext("gc")) as () => void;
+
+const sizes = [10_000, 100_000, 1_000_000];
+const productCount = 1_000;
+/** The naive scan of 1M subscriptions takes ~0.15 s a product: it is timed on a sample. */
+const naiveSampleAt1M = 50;
+
+/**
+ * Heap in use, and heap plus typed arrays: the index keeps most of its data in typed
+ * arrays, which V8 allocates outside the heap (`arrayBuffers`), so heapUsed alone misses it.
+ */
+function memory(): { heap: number; total: number } {
+	gc();
+	gc();
+	const { heapUsed, arrayBuffers } = process.memoryUsage();
+	return { heap: heapUsed / 2 ** 20, total: (heapUsed + arrayBuffers) / 2 ** 20 };
+}
+
+const round = (value: number, digits = 3) => Number(value.toFixed(digits));
+
+/**
+ * Time spent collecting garbage from now until `stop()`. Full collections cost in proportion
+ * to the live heap, which here holds every subscription object as well as the index.
+ */
+function gcTime(): { stop: () => Promise<number> } {
+	let total = 0;
+	const observer = new PerformanceObserver((list) => {
+		for (const entry of list.getEntries()) total += entry.duration;
+	});
+	observer.observe({ entryTypes: ["gc"] });
+	return {
+		stop: async () => {
+			// Entries are delivered asynchronously, after a timer turn.
+			await new Promise((resolve) => setTimeout(resolve, 50));
+			observer.disconnect();
+			return total;
+		},
+	};
+}
+
+// ── synthetic data ───────────────────────────────────────────────────────────────────
+
+/** mulberry32: the same data on every run. */
+function random(seed: number): () => number {
+	let state = seed >>> 0;
+	return () => {
+		state = (state + 0x6d2b79f5) >>> 0;
+		let t = state;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+const pools = {
+	sector: [
+		"Bancos",
+		"Energia Elétrica",
+		"Petróleo e Gás",
+		"Mineração",
+		"Varejo",
+		"Saneamento",
+		"Telecomunicações",
+		"Construção Civil",
+		"Seguros",
+		"Saúde",
+		"Siderurgia",
+		"Alimentos",
+	],
+	segment: [
+		"Logística",
+		"Shoppings",
+		"Lajes Corporativas",
+		"Papel",
+		"Híbrido",
+		"Renda Urbana",
+		"Agro",
+		"Hotéis",
+		"Residencial",
+		"Hospitais",
+		"Educacional",
+		"Fundo de Fundos",
+	],
+	fundType: [
+		"Renda Fixa",
+		"Crédito Privado",
+		"Multimercado Macro",
+		"Multimercado Quant",
+		"Long Biased",
+		"Long Short",
+		"Ações Livre",
+		"Ações Dividendos",
+		"Small Caps",
+		"Cambial",
+		"Internacional",
+		"Infraestrutura",
+	],
+	underlying: [
+		"Ibovespa",
+		"S&P 500",
+		"Nasdaq",
+		"Dólar",
+		"Euro",
+		"Ouro",
+		"Petróleo",
+		"Euro Stoxx 50",
+		"MSCI World",
+		"Bitcoin",
+		"Vale",
+		"Petrobras",
+	],
+	instrument: [
+		"CDB",
+		"LCI",
+		"LCA",
+		"CRI",
+		"CRA",
+		"Debênture",
+		"Debênture Incentivada",
+		"Tesouro Selic",
+		"Tesouro IPCA+",
+		"Tesouro Prefixado",
+		"LF",
+		"LIG",
+	],
+	issuer: [
+		"BTG Pactual",
+		"XP",
+		"Itaú",
+		"Bradesco",
+		"Santander",
+		"Banco do Brasil",
+		"Caixa",
+		"Safra",
+		"Inter",
+		"Daycoval",
+		"BV",
+		"Pine",
+		"Sicredi",
+		"ABC Brasil",
+		"Mercantil",
+		"Votorantim",
+		"Original",
+		"BMG",
+		"Fibra",
+		"Modal",
+	],
+};
+
+/** Per category: the set field subscribers pick from, and the ranges they use (field, side). */
+const wants: Record<Category, { key: keyof typeof pools; ranges: [string, "min" | "max"][] }> = {
+	stock: {
+		key: "sector",
+		ranges: [
+			["dividendYield", "min"],
+			["totalReturn12m", "min"],
+			["volatility", "max"],
+			["maxDrawdown", "max"],
+			["meanDailyTradedValue", "min"],
+		],
+	},
+	reit: {
+		key: "segment",
+		ranges: [
+			["dividendYield", "min"],
+			["totalReturn12m", "min"],
+			["volatility", "max"],
+			["maxDrawdown", "max"],
+			["meanDailyTradedValue", "min"],
+		],
+	},
+	fund: {
+		key: "fundType",
+		ranges: [
+			["minimumInvestment", "max"],
+			["adminFee", "max"],
+			["return12m", "min"],
+			["redemptionDays", "max"],
+		],
+	},
+	coe: {
+		key: "underlying",
+		ranges: [
+			["minimumInvestment", "max"],
+			["termDays", "max"],
+			["termDays", "min"],
+		],
+	},
+	pension: {
+		key: "fundType",
+		ranges: [
+			["minimumInvestment", "max"],
+			["adminFee", "max"],
+			["return12m", "min"],
+			["redemptionDays", "max"],
+		],
+	},
+	fixed_income: {
+		key: "instrument",
+		ranges: [
+			["minimumInvestment", "max"],
+			["termDays", "max"],
+			["termDays", "min"],
+			["redemptionDays", "max"],
+		],
+	},
+};
+
+const profiles: [RiskProfile, number][] = [
+	["conservative", 0.3],
+	["moderate", 0.4],
+	["aggressive", 0.3],
+];
+
+function makeProduct(category: Category, i: number, r: () => number): Product {
+	const pick = <T>(list: readonly T[]): T => list[Math.floor(r() * list.length)] as T;
+	const between = (low: number, high: number) => low + (high - low) * r();
+	const base = {
+		id: `bench:${category}:${i}`,
+		source: "bench",
+		nativeId: String(i),
+		name: `P${i}`,
+		collectedAt: "2026-11-26T10:00:00.000Z",
+		issuer: pick(pools.issuer),
+	};
+	const metrics = (
+		dy: [number, number],
+		ret: [number, number],
+		vol: [number, number],
+		dd: [number, number],
+		traded: [number, number],
+	) =>
+		r() < 0.05
+			? undefined
+			: {
+					ticker: "BENCH3",
+					baseDate: "2026-11-25",
+					windowStart: "2025-11-25",
+					dividendYield: between(...dy),
+					meanDailyReturn: 0,
+					meanDailyVolume: 1,
+					meanDailyTradedValue: 10 ** between(...traded),
+					totalReturn12m: between(...ret),
+					priceReturn12m: 0,
+					volatility: between(...vol),
+					maxDrawdown: between(...dd),
+					points: 250,
+					partial: false,
+				};
+	switch (category) {
+		case "stock":
+			return {
+				...base,
+				category,
+				ticker: "BENCH3",
+				sector: pick(pools.sector),
+				riskLevel: r() < 0.15 ? 5 : undefined,
+				metrics: metrics([0, 0.14], [-0.4, 0.6], [0.15, 0.65], [0.05, 0.6], [5, 9]),
+			};
+		case "reit":
+			return {
+				...base,
+				category,
+				ticker: "BENC11",
+				segment: pick(pools.segment),
+				metrics: metrics([0.05, 0.15], [-0.2, 0.3], [0.08, 0.3], [0.03, 0.3], [4.5, 7.5]),
+			};
+		case "fund":
+			return {
+				...base,
+				category,
+				fundType: pick(pools.fundType),
+				riskLevel: pick([1, 2, 2, 3, 3, 3, 4, 4, 5] as const),
+				minimumInvestment: pick([0, 1, 100, 500, 1000, 5000, 10000, 50000]),
+				adminFee: between(0, 0.025),
+				performanceFee: pick([0, 0.1, 0.2]),
+				return12m: between(-0.1, 0.3),
+				redemptionDays: pick([0, 1, 2, 30, 31, 60, 90, 180]),
+			};
+		case "coe":
+			return {
+				...base,
+				category,
+				underlying: pick(pools.underlying),
+				riskLevel: r() < 0.5 ? pick([3, 4, 5] as const) : undefined,
+				minimumInvestment: pick([1000, 5000, 10000]),
+				termDays: Math.round(between(180, 1800)),
+				protectedCapital: r() < 0.6,
+			};
+		case "pension":
+			return {
+				...base,
+				category,
+				planType: pick(["PGBL", "VGBL"]),
+				fundType: pick(pools.fundType),
+				riskLevel: r() < 0.5 ? pick([1, 2, 3, 4] as const) : undefined,
+				minimumInvestment: pick([100, 500, 1000, 5000]),
+				adminFee: between(0.005, 0.02),
+				return12m: between(0.05, 0.15),
+				redemptionDays: pick([1, 2, 30, 60]),
+			};
+		default: {
+			const instrument = pick(pools.instrument);
+			const index = pick(["CDI", "CDI", "IPCA", "PRE", "SELIC"] as const);
+			const rate =
+				index === "CDI"
+					? { index, percentOfIndex: between(0.9, 1.3) }
+					: {
+							index,
+							spread:
+								index === "IPCA"
+									? between(0.04, 0.08)
+									: index === "PRE"
+										? between(0.1, 0.15)
+										: between(0, 0.002),
+						};
+			const termDays = Math.round(between(90, 3600));
+			return {
+				...base,
+				category: "fixed_income",
+				instrument,
+				rate,
+				termDays,
+				redemptionDays: r() < 0.3 ? 0 : termDays,
+				minimumInvestment: pick([100, 1000, 5000, 10000]),
+				taxExempt: /LC[IA]|CR[IA]|Incentivada/.test(instrument),
+				riskLevel: pick([1, 1, 2, 2, 3] as const),
+			};
+		}
+	}
+}
+
+/** `count` products, the categories in turn. */
+function makeProducts(count: number, seed: number): Product[] {
+	const r = random(seed);
+	return Array.from({ length: count }, (_, i) =>
+		makeProduct(categories[i % categories.length] as Category, i, r),
+	);
+}
+
+/** `count` products spread evenly over `products` (so every category is in the sample). */
+function sample<T>(items: T[], count: number): T[] {
+	if (count >= items.length) return items;
+	const step = Math.floor(items.length / count);
+	return Array.from({ length: count }, (_, i) => items[i * step] as T);
+}
+
+/** Two significant digits: bounds as people type them (0.083 → 0.083, 1234 → 1200). */
+const roundBound = (value: number) => (value === 0 ? 0 : Number(value.toPrecision(2)));
+
+/**
+ * Bounds are drawn from the values of a product sample, so a range holds for a chosen share
+ * of products: the share that, with a 2-of-12 `in` and suitability, leaves ~1% matching.
+ */
+function calibrate() {
+	const seen = makeProducts(6_000, 9);
+	const byCategory = new Map<Category, Product[]>();
+	for (const p of seen) byCategory.set(p.category, [...(byCategory.get(p.category) ?? []), p]);
+	return new Map(
+		categories.map((category) => {
+			const items = byCategory.get(category) ?? [];
+			const suitable = profiles.reduce(
+				(sum, [profile, weight]) =>
+					sum +
+					(weight * items.filter((p) => effectiveRisk(p) <= maxRiskLevel[profile]).length) / items.length,
+				0,
+			);
+			const values = new Map(
+				wants[category].ranges.map(([field]) => [
+					field,
+					Float64Array.from(
+						items.map((p) => fieldValue(p, field)).filter((v): v is number => typeof v === "number"),
+					).sort(),
+				]),
+			);
+			// Two ranges, each holding for `share` of products: suitability × 2/12 × share² ≈ 1%
+			// (0.75%: correlations and rounded bounds add about a third, measured).
+			const share = Math.min(0.9, Math.sqrt(0.0075 / (suitable * (2 / 12))));
+			return [category, { values, share }] as const;
+		}),
+	);
+}
+
+function fieldValue(p: Product, name: string): unknown {
+	const field = interestFields[p.category].find((f) => f.name === name);
+	return field === undefined ? undefined : valueAt(p, field.path);
+}
+
+let calibration: ReturnType<typeof calibrate> | undefined;
+
+/** `count` subscribers: 2 categories each, an `in` of 1–3 of 12 values and 2 ranges per category. */
+function subscriptions(count: number, seed: number): Subscription[] {
+	calibration ??= calibrate();
+	const r = random(seed);
+	const subs: Subscription[] = new Array(count);
+	for (let i = 0; i < count; i++) {
+		const first = Math.floor(r() * categories.length);
+		const second = (first + 1 + Math.floor(r() * (categories.length - 1))) % categories.length;
+		const interests: Interests = {};
+		for (const position of [first, second]) {
+			const category = categories[position] as Category;
+			const { key, ranges } = wants[category];
+			const { values, share } = calibration.get(category) as {
+				values: Map<string, Float64Array>;
+				share: number;
+			};
+			const interest: Record<string, unknown> = {};
+			const pool = pools[key];
+			const size = 1 + Math.floor(r() * 3);
+			const chosen = new Set<string>();
+			while (chosen.size < size) chosen.add(pool[Math.floor(r() * pool.length)] as string);
+			interest[key] = { in: [...chosen] };
+			const a = Math.floor(r() * ranges.length);
+			let b = (a + 1 + Math.floor(r() * (ranges.length - 1))) % ranges.length;
+			// Two fields: termDays min and max together could cross.
+			if (ranges[b]?.[0] === ranges[a]?.[0]) b = (b + 1) % ranges.length;
+			for (const [field, side] of [ranges[a], ranges[b]] as [string, "min" | "max"][]) {
+				const sorted = values.get(field) as Float64Array;
+				const q = Math.min(0.98, share * (0.5 + r()));
+				const at = side === "min" ? (1 - q) * sorted.length : q * sorted.length;
+				const bound = roundBound(sorted[Math.min(sorted.length - 1, Math.floor(at))] as number);
+				interest[field] = { ...(interest[field] as object), [side]: bound };
+			}
+			if (category === "coe" && r() < 0.2) interest.protectedCapital = true;
+			if (category === "fixed_income" && r() < 0.2)
+				interest.issuer = { notIn: [pools.issuer[Math.floor(r() * 20)] as string] };
+			interests[category] = interest as Interests[Category];
+		}
+		const roll = r();
+		const riskProfile = roll < 0.3 ? "conservative" : roll < 0.7 ? "moderate" : "aggressive";
+		subs[i] = { subscriberId: `subscriber-${seed}-${i}`, riskProfile, interests };
+	}
+	return subs;
+}
+
+export async function run(): Promise<BenchRow[]> {
+	const rows: BenchRow[] = [];
+	const row = (name: string, metric: string, value: number, unit: string) =>
+		rows.push({ case: name, metric, value, unit });
+	const products = makeProducts(productCount, 1);
+	/** Seen before the build, as the service would show it the last publication's products. */
+	const seen = makeProducts(600, 2);
+	for (const size of sizes) {
+		const label = `${size >= 1_000_000 ? `${size / 1_000_000}M` : `${size / 1_000}k`} subscribers`;
+		const base = memory();
+		const subs = subscriptions(size, 3);
+		const subsMemory = memory();
+		let index: InterestIndex | undefined = new InterestIndex();
+		for (const p of seen) index.observe(p);
+		let t0 = performance.now();
+		const collecting = gcTime();
+		index.load(subs);
+		const build = performance.now() - t0;
+		const buildGc = await collecting.stop();
+		const built = memory();
+
+		const interested = new Map<string, number>();
+		for (const s of subs)
+			for (const category of Object.keys(s.interests))
+				interested.set(category, (interested.get(category) ?? 0) + 1);
+		let wanted = 0;
+		for (const p of products) wanted += interested.get(p.category) ?? 0;
+
+		// Index: every product once to warm up, then timed.
+		for (const p of products) index.match(p);
+		let matches = 0;
+		const each: number[] = [];
+		t0 = performance.now();
+		for (const p of products) {
+			const start = performance.now();
+			matches += index.match(p).length;
+			each.push(performance.now() - start);
+		}
+		const indexMs = (performance.now() - t0) / products.length;
+		const p99 = each.sort((a, b) => a - b)[Math.floor(each.length * 0.99)] as number;
+
+		// Naive: the same products (an even sample of them at 1M), the same subscriptions.
+		const sampled = sample(products, size >= 1_000_000 ? naiveSampleAt1M : productCount);
+		let naiveMatches = 0;
+		t0 = performance.now();
+		for (const p of sampled) for (const s of subs) if (matchOne(s, p) !== undefined) naiveMatches++;
+		const naiveMs = (performance.now() - t0) / sampled.length;
+		let indexMatches = 0;
+		t0 = performance.now();
+		for (const p of sampled) indexMatches += index.match(p).length;
+		const indexSampleMs = (performance.now() - t0) / sampled.length;
+		if (indexMatches !== naiveMatches)
+			throw new Error(`the index found ${indexMatches} matches, the naive scan ${naiveMatches}`);
+
+		// Updates: 1% of the subscribers change their interests, then leave.
+		const changed = subscriptions(size / 100, 4).map((s, i) => ({
+			...s,
+			subscriberId: subs[i * 100]?.subscriberId as string,
+		}));
+		t0 = performance.now();
+		for (const s of changed) index.upsert(s);
+		const upsertUs = ((performance.now() - t0) * 1000) / changed.length;
+		t0 = performance.now();
+		for (const s of changed) index.remove(s.subscriberId);
+		const removeUs = ((performance.now() - t0) * 1000) / changed.length;
+		for (const p of products) index.match(p);
+		t0 = performance.now();
+		for (const p of products) index.match(p);
+		const afterUpdatesMs = (performance.now() - t0) / products.length;
+
+		const naive = `${label} · naive scan${sampled.length < products.length ? ` (${sampled.length} products sampled)` : ""}`;
+		row(
+			label,
+			"selectivity (matches ÷ subscribers wanting the category)",
+			round((100 * matches) / wanted, 2),
+			"%",
+		);
+		row(label, "matches per product", Math.round(matches / products.length), "matches");
+		row(label, "heap, the subscriptions themselves", Math.round(subsMemory.heap - base.heap), "MB");
+		row(`${label} · index`, "build (load)", Math.round(build), "ms");
+		row(`${label} · index`, "build: of which garbage collection", Math.round(buildGc), "ms");
+		row(
+			`${label} · index`,
+			"memory of the index (heap + typed arrays)",
+			Math.round(built.total - subsMemory.total),
+			"MB",
+		);
+		row(
+			`${label} · index`,
+			"memory in all (subscriptions + index)",
+			Math.round(built.total - base.total),
+			"MB",
+		);
+		row(`${label} · index`, "per product", round(indexMs), "ms");
+		row(`${label} · index`, "per product, 99th percentile", round(p99), "ms");
+		row(
+			`${label} · index`,
+			"throughput",
+			Math.round((matches / indexMs / products.length) * 1000),
+			"matches/s",
+		);
+		row(naive, "per product", round(naiveMs), "ms");
+		row(naive, "throughput", Math.round((naiveMatches / naiveMs / sampled.length) * 1000), "matches/s");
+		row(`${label} · speed-up`, "naive ÷ index, same products", round(naiveMs / indexSampleMs, 1), "×");
+		row(`${label} · index, 1% replaced`, "upsert", round(upsertUs, 1), "µs/op");
+		row(`${label} · index, 1% removed`, "remove", round(removeUs, 1), "µs/op");
+		row(`${label} · index, after the updates`, "per product", round(afterUpdatesMs), "ms");
+
+		if (size === sizes.at(-1)) {
+			// What a service that upserts row by row pays instead of load().
+			index = undefined;
+			const byRows = new InterestIndex();
+			for (const p of seen) byRows.observe(p);
+			t0 = performance.now();
+			for (const s of subs) byRows.upsert(s);
+			const upserts = performance.now() - t0;
+			t0 = performance.now();
+			byRows.flush();
+			const flush = performance.now() - t0;
+			t0 = performance.now();
+			for (const p of products) byRows.match(p);
+			const perProduct = (performance.now() - t0) / products.length;
+			const byUpserts = `${label} · index built by upserts`;
+			row(byUpserts, "upserts (rules encoded, not yet placed)", Math.round(upserts), "ms");
+			row(byUpserts, "flush (places them all)", Math.round(flush), "ms");
+			row(byUpserts, "per product, first pass", round(perProduct), "ms");
+		}
+	}
+	// Through the running system (bench/pipeline.ts): event to inbox, and the live preview.
+	rows.push(...(await pipeline()), ...(await preview()));
+	return rows;
+}

@@ -1,0 +1,107 @@
+/**
+ * One subscription against one product, evaluated the plain way: the definition of a match
+ * (docs/matching.md). The index (index.ts) must agree with it result for result, reason
+ * for reason; single-subscriber work (backfill, preview) uses it directly.
+ */
+import {
+	type Constraint,
+	type InterestField,
+	interestFields,
+	type RangeConstraint,
+	type SetConstraint,
+	suits,
+} from "../../domain/interests.ts";
+import type { MatchReason } from "../../domain/notification.ts";
+import type { Category, Product } from "../../domain/product.ts";
+import type { Interests, RiskProfile } from "../../domain/subscriber.ts";
+
+/** What the matcher knows of a subscriber: who, how much risk, what they want. */
+export interface Subscription {
+	subscriberId: string;
+	riskProfile: RiskProfile;
+	interests: Interests;
+}
+
+export interface MatchResult {
+	subscriberId: string;
+	reasons: MatchReason[];
+}
+
+/**
+ * The catalogue with each field's path split once. Reading through these keys is
+ * `valueAt(product, field.path)` without splitting the path for every subscription.
+ */
+interface CompiledField {
+	field: InterestField;
+	keys: string[];
+}
+const compiled = Object.fromEntries(
+	Object.entries(interestFields).map(([category, fields]) => [
+		category,
+		fields.map((field) => ({ field, keys: field.path.split(".") })),
+	]),
+) as Record<Category, CompiledField[]>;
+
+function read(product: Product, keys: string[]): unknown {
+	let value: unknown = product;
+	for (const key of keys) {
+		if (value === null || typeof value !== "object") return undefined;
+		value = (value as Record<string, unknown>)[key];
+	}
+	return value;
+}
+
+/**
+ * The reasons `product` matches `sub` — one per satisfied constraint, in catalogue order —
+ * or undefined when it does not match. `[]` is a match: interests `{}` in the category.
+ */
+export function matchOne(sub: Subscription, product: Product): MatchReason[] | undefined {
+	const interest = sub.interests[product.category];
+	if (interest === undefined || !suits(product, sub.riskProfile)) return undefined;
+	const reasons: MatchReason[] = [];
+	for (const { field, keys } of compiled[product.category]) {
+		const constraint = interest[field.name];
+		if (constraint === undefined) continue;
+		if (!holds(field, constraint, read(product, keys), reasons)) return undefined;
+	}
+	return reasons;
+}
+
+/** Whether `value` satisfies `constraint`, appending a reason per satisfied predicate. */
+function holds(
+	field: InterestField,
+	constraint: Constraint,
+	value: unknown,
+	reasons: MatchReason[],
+): boolean {
+	const name = field.name;
+	if (field.kind === "boolean") {
+		if (typeof value !== "boolean" || value !== constraint) return false;
+		reasons.push({ field: name, operator: "=", value, bound: constraint });
+		return true;
+	}
+	if (field.kind === "number") {
+		if (typeof value !== "number" || !Number.isFinite(value)) return false;
+		const { min, max } = constraint as RangeConstraint;
+		if (min !== undefined) {
+			if (!(min <= value)) return false;
+			reasons.push({ field: name, operator: "≥", value, bound: min });
+		}
+		if (max !== undefined) {
+			if (!(value <= max)) return false;
+			reasons.push({ field: name, operator: "≤", value, bound: max });
+		}
+		return true;
+	}
+	if (typeof value !== "string" || value === "") return false;
+	const { in: within, notIn } = constraint as SetConstraint;
+	if (within !== undefined) {
+		if (!within.includes(value)) return false;
+		reasons.push({ field: name, operator: "∈", value, bound: within });
+	}
+	if (notIn !== undefined) {
+		if (notIn.includes(value)) return false;
+		reasons.push({ field: name, operator: "∉", value, bound: notIn });
+	}
+	return true;
+}
