@@ -4,7 +4,7 @@
  */
 import type { ServiceBroker } from "moleculer";
 import { ConfigError, loadConfig } from "./config.ts";
-import { startNode } from "./system.ts";
+import { createNode } from "./system.ts";
 
 /** Longer than the broker's own 10 s drain of in-flight requests, so that one wins. */
 const SHUTDOWN_DEADLINE_MS = 15_000;
@@ -33,8 +33,11 @@ function shutdownOn(broker: ServiceBroker): void {
 
 try {
 	const config = loadConfig();
-	const broker = await startNode(config);
+	const broker = await createNode(config);
+	// Before start: a node still starting (waiting for its dependencies, building an index)
+	// must stop cleanly on SIGTERM too.
 	shutdownOn(broker);
+	await broker.start();
 	if (process.argv.includes("--repl")) broker.repl();
 } catch (err) {
 	if (err instanceof ConfigError) {

@@ -61,7 +61,10 @@ topology.forEach((node, index) => {
 			console.error(`cluster: node ${node.name} exited (${signal ?? code}); stopping the others`);
 			exitCode = 1;
 			stopAll("SIGTERM");
-		} else if (code !== 0) exitCode = 1;
+		} else if (code !== 0) {
+			console.error(`cluster: node ${node.name} exited (${signal ?? code}) while stopping`);
+			exitCode = 1;
+		}
 		if (children.size === 0) {
 			console.log("cluster: all nodes stopped");
 			process.exit(exitCode);

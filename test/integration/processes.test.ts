@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -215,10 +216,15 @@ describe("processes", () => {
 				},
 				{ timeoutMs: 60_000, what: "every cluster node in /api/health" },
 			);
-			const ids = health.nodes.map((n: { id: string }) => n.id.split("-")[0]).sort();
+			// Node ids are `<topology name>-<hostname>`.
+			const ids = health.nodes.map((n: { id: string }) => n.id.slice(0, -hostname().length - 1)).sort();
 			assert.deepEqual(ids, topology.map((n) => n.name).sort());
 			started.child.kill("SIGINT");
-			assert.equal(await within(started.exited, 30_000, "cluster shutdown"), 0);
+			assert.equal(
+				await within(started.exited, 30_000, "cluster shutdown"),
+				0,
+				started.output().slice(-3000),
+			);
 			assert.match(started.output(), /all nodes stopped/);
 		} finally {
 			data.remove();
