@@ -233,3 +233,94 @@ describe("matching and inbox in the embedded default", () => {
 		}
 	});
 });
+
+describe("a matcher process killed mid-publication, in the embedded default", () => {
+	it("has every notification exactly once after the restart", async () => {
+		const { spawn } = await import("node:child_process");
+		const { writeFileSync } = await import("node:fs");
+		const { join } = await import("node:path");
+		const { freePort } = await import("../harness.ts");
+		const root = new URL("../../", import.meta.url).pathname;
+		const data = tempDir();
+		const port = await freePort();
+		const operator = "embedded-operator-token-12345";
+		writeFileSync(
+			join(data.path, "funds.json"),
+			JSON.stringify(
+				Array.from({ length: 6_000 }, (_, i) => ({
+					id: `f${i}`,
+					category: "fund",
+					name: `Fundo ${i}`,
+					adminFee: 0.005,
+				})),
+			),
+		);
+		writeFileSync(
+			join(data.path, "sources.json"),
+			JSON.stringify({
+				limits: { maxBytes: 10_000_000 },
+				sources: [{ name: "house", type: "file", path: "funds.json" }],
+			}),
+		);
+		const start = () =>
+			spawn(process.execPath, [join(root, "index.ts")], {
+				cwd: root,
+				env: {
+					...process.env,
+					DATA_DIR: data.path,
+					PORT: String(port),
+					METRICS_PORT: "0",
+					LOG_LEVEL: "warn",
+					OPERATOR_TOKEN: operator,
+					SOURCES_FILE: join(data.path, "sources.json"),
+				},
+				stdio: "ignore",
+			});
+		const url = `http://127.0.0.1:${port}`;
+		let child = start();
+		try {
+			await waitFor(async () => (await fetch(`${url}/api/ready`)).status === 200, {
+				timeoutMs: 60_000,
+				what: "ready",
+			});
+			const clients: Client[] = [];
+			for (const email of ["k1@example.com", "k2@example.com"])
+				clients.push(await verifiedClient(url, data.path, email, { fund: {} }));
+			const unread = async (client: Client) =>
+				(
+					await getJson(`${url}/api/me/notifications/unread`, {
+						headers: { authorization: `Bearer ${client.token}` },
+					})
+				).body.unread as number;
+			void getJson(`${url}/api/collector/run`, {
+				method: "POST",
+				headers: { authorization: `Bearer ${operator}`, "content-type": "application/json" },
+				body: "{}",
+			}).catch(() => undefined);
+			await waitFor(async () => (await unread(clients[0] as Client)) > 0, {
+				timeoutMs: 60_000,
+				what: "first notifications",
+			});
+			child.kill("SIGKILL");
+			await new Promise((resolve) => child.once("exit", resolve));
+			const atKill = await new Promise<number>((resolve) => setTimeout(resolve, 0, 0));
+			void atKill;
+
+			child = start();
+			await waitFor(async () => (await fetch(`${url}/api/ready`)).status === 200, {
+				timeoutMs: 60_000,
+				what: "ready again",
+			});
+			for (const client of clients)
+				await waitFor(async () => (await unread(client)) === 6_000, {
+					timeoutMs: 60_000,
+					what: "6,000 notifications",
+				});
+			await new Promise((resolve) => setTimeout(resolve, 500));
+			for (const client of clients) assert.equal(await unread(client), 6_000);
+		} finally {
+			child.kill("SIGKILL");
+			data.remove();
+		}
+	});
+});
