@@ -62,6 +62,12 @@ export interface Config {
 	jwtSecret: string | undefined;
 	/** A newly verified subscriber's inbox gets the matches of this many past hours. */
 	backfillHours: number;
+	/** Port of the live socket server on nodes without the api (with it, the api's port). */
+	livePort: number;
+	/** Origins allowed to call the API and open sockets from a browser; empty = same origin only. */
+	corsOrigins: string[];
+	/** Requests per minute per client IP at the gateway. */
+	rateLimit: number;
 }
 
 export class ConfigError extends Error {
@@ -124,6 +130,29 @@ function integer(env: Env, variable: string, fallback: number, min: number, max:
 	if (!/^\d+$/.test(raw) || value < min || value > max)
 		fail(variable, raw, `an integer from ${min} to ${max}`);
 	return value;
+}
+
+/** A comma list of origins such as https://app.example.com. */
+function origins(env: Env, variable: string): string[] {
+	const raw = env[variable];
+	if (raw === undefined || raw.trim() === "") return [];
+	const list = raw
+		.split(",")
+		.map((origin) => origin.trim())
+		.filter(Boolean);
+	for (const origin of list) {
+		let parsed: URL | undefined;
+		try {
+			parsed = new URL(origin);
+		} catch {}
+		if (!parsed || !["http:", "https:"].includes(parsed.protocol) || parsed.origin !== origin)
+			fail(
+				variable,
+				raw,
+				"a comma list of origins such as https://app.example.com (no path, no trailing slash)",
+			);
+	}
+	return list;
 }
 
 /** `Name <address>` or a bare address. */
@@ -204,6 +233,9 @@ export function loadConfig(env: Env = process.env): Config {
 		mailFrom: mailbox(env, "MAIL_FROM", "Insights <no-reply@insights.localhost>"),
 		jwtSecret: secret(env, "JWT_SECRET", 32),
 		backfillHours: integer(env, "MATCH_BACKFILL_HOURS", 24, 0, 24 * 30),
+		livePort: port(env, "LIVE_PORT", 3001),
+		corsOrigins: origins(env, "CORS_ORIGINS"),
+		rateLimit: integer(env, "RATE_LIMIT", 600, 1, 1_000_000),
 	};
 }
 

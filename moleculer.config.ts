@@ -3,7 +3,7 @@
  * The fault-tolerance values are defaults for every action; services tighten them per
  * action where a remote dependency needs it (Yahoo Finance, SMTP).
  */
-import type { BrokerOptions, Errors } from "moleculer";
+import type { BrokerOptions, Context, Errors } from "moleculer";
 import type { Config } from "./config.ts";
 
 type MoleculerError = Errors.MoleculerError;
@@ -21,6 +21,29 @@ export function redisOptions(url: string): Record<string, unknown> {
 	};
 }
 
+/**
+ * Every action a request reaches logs its request id (debug), on whatever node it runs, so
+ * one HTTP request can be followed through the cluster; failures at warn.
+ */
+const RequestLog = {
+	name: "RequestLog",
+	localAction(next: (ctx: Context) => Promise<unknown>, action: { name?: string }) {
+		return async (ctx: Context) => {
+			const logger =
+				(ctx.service as { logger?: Context["broker"]["logger"] } | undefined)?.logger ?? ctx.broker.logger;
+			logger.debug(`${action.name} requestID=${ctx.requestID}`);
+			try {
+				return await next(ctx);
+			} catch (err) {
+				const e = err as { code?: number; message?: string };
+				if ((e.code ?? 500) >= 500)
+					logger.warn(`${action.name} failed requestID=${ctx.requestID}: ${e.message}`);
+				throw err;
+			}
+		};
+	},
+};
+
 export function brokerOptions(config: Config): BrokerOptions {
 	return {
 		// Nodes only see nodes of the same namespace, so tests and clusters can share one NATS.
@@ -32,6 +55,7 @@ export function brokerOptions(config: Config): BrokerOptions {
 
 		logger: { type: "Console", options: { formatter: "short", moduleColors: false, colors: false } },
 		logLevel: config.logLevel,
+		middlewares: [RequestLog],
 
 		// A call that has not answered in 10 s fails with RequestTimeoutError (retryable).
 		requestTimeout: 10_000,

@@ -170,6 +170,8 @@ export interface Actions {
 		result: Publication & { products?: Product[] };
 	};
 	"subscribers.get": { params: { id: string }; result: Subscriber };
+	/** The subscriber a session token belongs to (401 when missing, forged or expired). */
+	"subscribers.authenticate": { params: { token: string }; result: { subscriberId: string } };
 	"subscribers.active": {
 		params: { after?: string; pageSize?: number };
 		result: {

@@ -10,7 +10,7 @@ export interface ClusterNode {
 }
 
 export const topology: ClusterNode[] = [
-	{ name: "gateway", services: ["api"], http: true },
+	{ name: "gateway", services: ["api", "live"], http: true },
 	{ name: "catalogue", services: ["products"] },
 	{ name: "collector", services: ["collector"] },
 	{ name: "mailer", services: ["mailer"] },

@@ -13,6 +13,7 @@ const schemas = (...modules: Promise<{ default: ServiceSchema }>[]) =>
 const loaders = {
 	api: () => schemas(import("./api/api.service.ts")),
 	collector: () => schemas(import("./collector/collector.service.ts")),
+	live: () => schemas(import("./live/live.service.ts")),
 	mailer: () => schemas(import("./mailer/mailer.service.ts")),
 	matcher: () => schemas(import("./matcher/matcher.service.ts")),
 	metrics: () => schemas(import("./metrics/metrics.service.ts")),

@@ -5,7 +5,13 @@
 import { createReadStream, existsSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { fileURLToPath } from "node:url";
-import { type Context, Errors, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
+import {
+	type Context,
+	Errors,
+	type ServiceBroker,
+	type ServiceSchema,
+	type ServiceSettingSchema,
+} from "moleculer";
 import ApiGateway from "moleculer-web";
 import { configOf } from "../../config.ts";
 import type { Health } from "../../domain/contracts.ts";
@@ -16,15 +22,27 @@ import { nodeHealth } from "./health.ts";
 
 type AuthRequest = IncomingMessage & { $action?: { auth?: string } };
 
-/** Who is calling, for rate limits and consent records; behind a proxy, the proxy's view. */
-function rememberClient(ctx: Context<unknown, { ip?: string }>, _route: unknown, req: IncomingMessage) {
+/**
+ * Who is calling (for rate limits and consent records; behind a proxy, the proxy's view),
+ * and the request id: the caller's X-Request-Id when it is sane, else ours, sent back in
+ * the response and carried by every call the request makes (logged by each service).
+ */
+function rememberClient(
+	ctx: Context<unknown, { ip?: string }>,
+	_route: unknown,
+	req: IncomingMessage,
+	res: ServerResponse,
+) {
 	ctx.meta.ip = req.socket.remoteAddress;
+	const given = req.headers["x-request-id"];
+	if (typeof given === "string" && /^[\w.-]{8,100}$/.test(given)) ctx.requestID = given;
+	res.setHeader("X-Request-Id", ctx.requestID ?? ctx.id);
 }
 
 const publicDir = fileURLToPath(new URL("../../public/", import.meta.url));
 const appIndex = `${publicDir}index.html`;
 
-const api: ServiceSchema = {
+const api: ServiceSchema & { merged(this: { broker: ServiceBroker }, schema: ServiceSchema): void } = {
 	name: "api",
 	mixins: [ApiGateway as unknown as ServiceSchema],
 
@@ -151,10 +169,35 @@ const api: ServiceSchema = {
 		},
 	},
 
-	// moleculer-web creates the server in its created() and listens on settings.port in
-	// started(): the port of this broker's configuration is set in between.
-	created() {
-		(this.settings as { port: number }).port = configOf(this.broker).port;
+	/**
+	 * This broker's configuration into the gateway's settings before moleculer-web builds its
+	 * routes: port, CORS and the per-IP rate limit. Copies, never the shared schema object:
+	 * tests run several gateways in one process.
+	 */
+	merged(schema: ServiceSchema) {
+		const config = configOf(this.broker);
+		const settings = schema.settings as ServiceSettingSchema & { routes: Record<string, unknown>[] };
+		const configured: Record<string, unknown> = {
+			...(settings as object),
+			port: config.port,
+			cors: {
+				origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
+				methods: ["GET", "POST", "PUT", "DELETE"],
+				allowedHeaders: ["Content-Type", "Authorization", "X-Request-Id"],
+				exposedHeaders: ["X-Request-Id", "Retry-After"],
+				maxAge: 3_600,
+			},
+			routes: settings.routes.map((route) => ({
+				...route,
+				rateLimit: {
+					window: 60_000,
+					limit: config.rateLimit,
+					headers: true,
+					key: (req: IncomingMessage) => req.socket.remoteAddress ?? "?",
+				},
+			})),
+		};
+		schema.settings = configured as ServiceSettingSchema;
 	},
 };
 

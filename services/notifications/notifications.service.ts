@@ -89,17 +89,27 @@ const notifications: ServiceSchema = {
 					limit: limit + 1,
 				});
 				const page = rows.slice(0, limit);
-				const products: Product[] = page.length
-					? await call(ctx, "products.getMany", { ids: [...new Set(page.map((n) => n.productId))] })
-					: [];
-				const byId = new Map(products.map((p) => [p.id, p]));
 				const last = page.at(-1);
 				return {
-					rows: page.map((doc) => ({ ...this.view(doc), product: byId.get(doc.productId) })),
+					rows: await this.withProducts(ctx, page),
 					unread: await this.adapter.count({ query: { subscriberId, readAt: { $exists: false } } }),
 					hasMore: rows.length > limit,
 					next: last ? cursorOf(last) : undefined,
 				};
+			},
+		},
+
+		/** Internal (live gateway): the session's own notifications among `ids`, oldest first. */
+		byIds: {
+			visibility: "public",
+			params: { ids: { type: "array", items: "string", max: 5_000 } },
+			async handler(ctx: Context<{ ids: string[] }, Meta>) {
+				const subscriberId = subscriberOf(ctx);
+				const docs: StoredNotification[] = await this.adapter.find({
+					query: { subscriberId, _id: { $in: ctx.params.ids } },
+					sort: ["order", "_id"],
+				});
+				return this.withProducts(ctx, docs);
 			},
 		},
 
@@ -146,9 +156,18 @@ const notifications: ServiceSchema = {
 	},
 
 	methods: {
-		view(doc: StoredNotification): Notification {
+		/** A notification as clients see it, with its `cursor` for `since` and `before`. */
+		view(doc: StoredNotification): Notification & { cursor: string } {
 			const { _id, order: _order, ...rest } = doc;
-			return { id: _id, ...rest };
+			return { id: _id, ...rest, cursor: cursorOf(doc) };
+		},
+
+		async withProducts(ctx: Context, docs: StoredNotification[]) {
+			const products: Product[] = docs.length
+				? await call(ctx, "products.getMany", { ids: [...new Set(docs.map((n) => n.productId))] })
+				: [];
+			const byId = new Map(products.map((p) => [p.id, p]));
+			return docs.map((doc) => ({ ...this.view(doc), product: byId.get(doc.productId) }));
 		},
 
 		/** Inserts the documents not stored yet; returns those it inserted. */

@@ -1,0 +1,201 @@
+/**
+ * The live feed: Socket.IO (namespace /live, path /socket.io) on the api's HTTP server when
+ * the api runs on this node, otherwise on LIVE_PORT. A socket authenticates with its
+ * session token, joins its own subscriber's room only, gets what it missed since its last
+ * seen notification (in order, once), then every new one as `notifications.created` is
+ * broadcast to all live nodes — each node delivers to its own sockets. docs/live.md.
+ */
+import { createServer, type Server as HttpServer } from "node:http";
+import type { Context, ServiceSchema } from "moleculer";
+import { Server, type Socket } from "socket.io";
+import { configOf } from "../../config.ts";
+import { type Actions, call } from "../../domain/contracts.ts";
+import { type Cursor, compareCursors, parseCursor } from "./cursor.ts";
+import { checkEvent, socketLimiter } from "./events.ts";
+
+type Row = Actions["notifications.list"]["result"]["rows"][number] & { cursor: string };
+
+interface SocketState {
+	subscriberId: string;
+	/** The newest notification this socket has been given. */
+	cursor?: Cursor;
+	/** While replaying: live notifications wait here, so the order holds. */
+	pending?: Row[];
+}
+
+/** Most notifications replayed on connect; older ones are in the history. */
+const maxReplay = 1_000;
+
+function refused(message: string, type: string): Error {
+	return Object.assign(new Error(message), { data: { type, message } });
+}
+
+const live: ServiceSchema = {
+	name: "live",
+
+	events: {
+		/** Broadcast to every live node: each delivers to the sockets it holds. */
+		async "notifications.created"(ctx: Context<{ subscriberId: string; notificationIds: string[] }>) {
+			const room = `subscriber:${ctx.params.subscriberId}`;
+			const sockets = await this.namespace.in(room).fetchSockets();
+			if (sockets.length === 0) return;
+			const rows: Row[] = await ctx.call(
+				"notifications.byIds",
+				{ ids: ctx.params.notificationIds },
+				{
+					meta: { subscriberId: ctx.params.subscriberId },
+				},
+			);
+			for (const socket of sockets) this.deliver(socket, rows);
+			await this.sendUnread(ctx.params.subscriberId, room);
+		},
+	},
+
+	methods: {
+		/** Live rows: buffered while the socket is still catching up, otherwise emitted. */
+		deliver(socket: Socket, rows: Row[]) {
+			const state = socket.data as SocketState;
+			if (state.pending) state.pending.push(...rows);
+			else this.emitNewer(socket, rows);
+		},
+
+		/** Emits, oldest first, the rows newer than the newest the socket has been given. */
+		emitNewer(socket: Socket, rows: Row[]) {
+			const state = socket.data as SocketState;
+			const sorted = rows
+				.map((row) => ({ row, cursor: parseCursor(row.cursor) }))
+				.filter((entry): entry is { row: Row; cursor: Cursor } => entry.cursor !== undefined)
+				.sort((a, b) => compareCursors(a.cursor, b.cursor));
+			for (const { row, cursor } of sorted) {
+				if (state.cursor && compareCursors(cursor, state.cursor) <= 0) continue;
+				state.cursor = cursor;
+				socket.emit("notification", row);
+			}
+		},
+
+		async sendUnread(subscriberId: string, to: string) {
+			const counts = await call(this.broker, "notifications.list", { limit: 1 }, { meta: { subscriberId } });
+			this.namespace.to(to).emit("unread", {
+				unread: counts.unread,
+				display: counts.unread > 99 ? "99+" : String(counts.unread),
+				hasMore: counts.unread > 99,
+			});
+		},
+
+		async onConnection(socket: Socket) {
+			const state = socket.data as SocketState;
+			const meta = { subscriberId: state.subscriberId };
+			state.pending = [];
+			await socket.join(`subscriber:${state.subscriberId}`);
+			try {
+				if (state.cursor) {
+					// Catch up from the last one the client saw, oldest first.
+					let since = socket.handshake.auth.since as string;
+					for (let sent = 0; sent < maxReplay; ) {
+						const page = await call(this.broker, "notifications.list", { since, limit: 100 }, { meta });
+						const rows = page.rows as Row[];
+						this.emitNewer(socket, rows);
+						sent += rows.length;
+						if (!page.hasMore || rows.length === 0) break;
+						since = rows.at(-1)?.cursor ?? since;
+					}
+				} else {
+					// A first connection starts at the newest: the inbox holds the past.
+					const newest = await call(this.broker, "notifications.list", { limit: 1 }, { meta });
+					const top = newest.rows[0] as Row | undefined;
+					if (top) state.cursor = parseCursor(top.cursor);
+				}
+			} finally {
+				const buffered = state.pending ?? [];
+				state.pending = undefined;
+				this.emitNewer(socket, buffered);
+			}
+			await this.sendUnread(state.subscriberId, socket.id);
+			this.listen(socket);
+		},
+
+		/** Client events: validated and rate-limited per socket; answers go to the ack. */
+		listen(socket: Socket) {
+			const state = socket.data as SocketState;
+			const meta = { subscriberId: state.subscriberId };
+			const limiter = socketLimiter();
+			const handle =
+				(event: "read" | "history", run: (payload: Record<string, unknown>) => Promise<unknown>) =>
+				async (payload: unknown, ack?: unknown) => {
+					const reply = typeof ack === "function" ? (ack as (answer: unknown) => void) : () => undefined;
+					try {
+						await limiter.take(socket.id);
+						reply(await run(checkEvent(event, payload)));
+					} catch (err) {
+						const e = err as { type?: string; message?: string; code?: number };
+						reply({ error: { type: e.type ?? "ERROR", message: e.message ?? "Error" } });
+					}
+				};
+			socket.on(
+				"read",
+				handle("read", async (payload) => {
+					const result = await call(this.broker, "notifications.markRead", payload, { meta });
+					await this.sendUnread(state.subscriberId, `subscriber:${state.subscriberId}`);
+					return result;
+				}),
+			);
+			socket.on(
+				"history",
+				handle("history", (payload) => call(this.broker, "notifications.list", payload, { meta })),
+			);
+		},
+	},
+
+	async started() {
+		const config = configOf(this.broker);
+		const api = this.broker.getLocalService("api") as unknown as { server?: HttpServer } | undefined;
+		let server = api?.server;
+		if (!server) {
+			server = createServer();
+			await new Promise<void>((resolve) => server?.listen(config.livePort, resolve));
+			this.ownServer = server;
+		}
+		this.io = new Server(server, {
+			path: "/socket.io",
+			serveClient: false,
+			maxHttpBufferSize: 16_384,
+			cors: { origin: config.corsOrigins.length > 0 ? config.corsOrigins : false },
+		});
+		this.namespace = this.io.of("/live");
+		this.namespace.use(async (socket: Socket, next: (err?: Error) => void) => {
+			const { token, since } = (socket.handshake.auth ?? {}) as { token?: unknown; since?: unknown };
+			if (typeof token !== "string" || token.length < 10 || token.length > 2_000)
+				return next(refused("Sign in first: connect with auth: { token: <session token> }.", "UNAUTHORIZED"));
+			if (since !== undefined && (typeof since !== "string" || !parseCursor(since)))
+				return next(refused("since must be the cursor of a notification you received.", "INVALID_CURSOR"));
+			try {
+				const { subscriberId } = await call(this.broker, "subscribers.authenticate", { token });
+				socket.data = {
+					subscriberId,
+					cursor: since ? parseCursor(since as string) : undefined,
+				} satisfies SocketState;
+				next();
+			} catch (err) {
+				const e = err as { message?: string; type?: string };
+				next(refused(e.message ?? "Not signed in.", e.type ?? "UNAUTHORIZED"));
+			}
+		});
+		this.namespace.on("connection", (socket: Socket) => {
+			this.onConnection(socket).catch((err: Error) => {
+				this.logger.warn("Live connection failed", { error: err.message });
+				socket.disconnect(true);
+			});
+		});
+	},
+
+	async stopped() {
+		// Clients reconnect by themselves when the transport closes: to another node behind
+		// the load balancer. They resume from their last cursor, so nothing is lost.
+		this.namespace?.emit("bye", { reason: "This server is stopping; reconnecting elsewhere." });
+		if (this.ownServer) await new Promise<void>((resolve) => this.io.close(() => resolve()));
+		// On the api's server: close the connections only; the api closes its own server.
+		else this.io?.engine.close();
+	},
+};
+
+export default live;
