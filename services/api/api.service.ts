@@ -17,8 +17,31 @@ import { configOf } from "../../config.ts";
 import type { Health } from "../../domain/contracts.ts";
 import { bearer, checkOperator } from "../../mixins/auth.ts";
 import pkg from "../../package.json" with { type: "json" };
+import { docsPage } from "./docs-page.ts";
 import { requestPath, sendJsonError, wantsApp } from "./errors.ts";
 import { nodeHealth } from "./health.ts";
+import { buildOpenApi, type ExplicitRoute } from "./openapi.ts";
+
+/** Routes the gateway declares itself (the rest come from actions' `rest`). */
+const explicitRoutes: ExplicitRoute[] = [
+	{ method: "GET", path: "/health", action: "api.health" },
+	{ method: "GET", path: "/ready", action: "api.ready" },
+	{ method: "GET", path: "/openapi.json", action: "api.openapi" },
+	{ method: "GET", path: "/docs", action: "api.docs", openapi: { responseType: "text/html" } },
+	{
+		method: "GET",
+		path: "/unsubscribe",
+		action: "subscribers.unsubscribePage",
+		openapi: { responseType: "text/html" },
+	},
+	{
+		method: "POST",
+		path: "/unsubscribe",
+		action: "subscribers.unsubscribe",
+		openapi: { requestType: "application/x-www-form-urlencoded", responseType: "text/html" },
+	},
+	{ method: "POST", path: "/admin/subscribers/import", action: "subscribers.import" },
+];
 
 type AuthRequest = IncomingMessage & { $action?: { auth?: string } };
 
@@ -74,6 +97,8 @@ const api: ServiceSchema & { merged(this: { broker: ServiceBroker }, schema: Ser
 				aliases: {
 					"GET health": "api.health",
 					"GET ready": "api.ready",
+					"GET openapi.json": "api.openapi",
+					"GET docs": "api.docs",
 				},
 				bodyParsers: { json: { strict: true, limit: "64kb" }, urlencoded: false },
 				// Actions declare who may call them over HTTP with `auth` (see authorize below).
@@ -106,6 +131,27 @@ const api: ServiceSchema & { merged(this: { broker: ServiceBroker }, schema: Ser
 				};
 			},
 		},
+
+		/** OpenAPI 3, generated from the actions' params and REST aliases of the whole cluster. */
+		openapi: {
+			handler() {
+				return buildOpenApi({
+					services: this.broker.registry.getServiceList({ withActions: true, onlyAvailable: true }),
+					explicitRoutes,
+					version: pkg.version,
+				});
+			},
+		},
+
+		docs: {
+			handler(ctx: Context<unknown, { $responseType?: string }>) {
+				ctx.meta.$responseType = "text/html; charset=utf-8";
+				return docsPage();
+			},
+		},
+
+		// moleculer-web's own route listing is not part of the public API.
+		listAliases: { visibility: "protected" },
 
 		ready: {
 			handler(): { ready: true; nodeId: string } {

@@ -38,6 +38,7 @@ const live: ServiceSchema = {
 		async "notifications.created"(ctx: Context<{ subscriberId: string; notificationIds: string[] }>) {
 			const room = `subscriber:${ctx.params.subscriberId}`;
 			const sockets = await this.namespace.in(room).fetchSockets();
+			console.log("DBG", this.broker.nodeID, room, sockets.length);
 			if (sockets.length === 0) return;
 			const rows: Row[] = await ctx.call(
 				"notifications.byIds",

@@ -66,6 +66,7 @@ const subscribers: ServiceSchema = {
 	actions: {
 		register: {
 			rest: "POST /subscribers",
+			...({ openapi: { status: 202 } } as object),
 			params: registrationSchema,
 			async handler(
 				ctx: Context<
@@ -145,6 +146,7 @@ const subscribers: ServiceSchema = {
 
 		magicLink: {
 			rest: "POST /auth/magic-link",
+			...({ openapi: { status: 202 } } as object),
 			params: { email: { type: "email", normalize: true, max: 254 } },
 			async handler(ctx: Context<{ email: string }, Meta>) {
 				await this.limits.ip.take(`link:${ctx.meta.ip ?? "?"}`);
