@@ -175,7 +175,11 @@ const subscribers: ServiceSchema = {
 		interestsSchema: {
 			rest: "GET /interests/schema",
 			async handler(ctx: Context) {
-				const facets = await call(ctx, "products.facets", {}).catch(() => ({}) as Record<string, never>);
+				// Without the catalogue the schema still answers, with no values seen.
+				const facets = await call(ctx, "products.facets", {}).catch((err: Error) => {
+					this.logger.warn(`Interests schema without product values: ${err.message}`);
+					return {} as Record<string, never>;
+				});
 				return {
 					riskProfiles: riskProfiles.map((profile) => ({ profile, maxRiskLevel: maxRiskLevel[profile] })),
 					categories: Object.fromEntries(
