@@ -34,21 +34,27 @@ const live: ServiceSchema = {
 	name: "live",
 
 	events: {
-		/** Broadcast to every live node: each delivers to the sockets it holds. */
-		async "notifications.created"(ctx: Context<{ subscriberId: string; notificationIds: string[] }>) {
-			const room = `subscriber:${ctx.params.subscriberId}`;
-			const sockets = await this.namespace.in(room).fetchSockets();
-			console.log("DBG", this.broker.nodeID, room, sockets.length);
-			if (sockets.length === 0) return;
-			const rows: Row[] = await ctx.call(
-				"notifications.byIds",
-				{ ids: ctx.params.notificationIds },
-				{
-					meta: { subscriberId: ctx.params.subscriberId },
-				},
-			);
-			for (const socket of sockets) this.deliver(socket, rows);
-			await this.sendUnread(ctx.params.subscriberId, room);
+		/**
+		 * Broadcast to every live node: each delivers to the sockets it holds. A publication
+		 * brings thousands at once; the broker's default bulkhead (50 running, 1,000 queued)
+		 * would refuse most of them, so this handler queues up to 100,000.
+		 */
+		"notifications.created": {
+			...({ bulkhead: { enabled: true, concurrency: 20, maxQueueSize: 100_000 } } as object),
+			async handler(ctx: Context<{ subscriberId: string; notificationIds: string[] }>) {
+				const room = `subscriber:${ctx.params.subscriberId}`;
+				const sockets = await this.namespace.in(room).fetchSockets();
+				if (sockets.length === 0) return;
+				const rows: Row[] = await ctx.call(
+					"notifications.byIds",
+					{ ids: ctx.params.notificationIds },
+					{
+						meta: { subscriberId: ctx.params.subscriberId },
+					},
+				);
+				for (const socket of sockets) this.deliver(socket, rows);
+				await this.sendUnread(ctx.params.subscriberId, room);
+			},
 		},
 	},
 
@@ -75,12 +81,8 @@ const live: ServiceSchema = {
 		},
 
 		async sendUnread(subscriberId: string, to: string) {
-			const counts = await call(this.broker, "notifications.list", { limit: 1 }, { meta: { subscriberId } });
-			this.namespace.to(to).emit("unread", {
-				unread: counts.unread,
-				display: counts.unread > 99 ? "99+" : String(counts.unread),
-				hasMore: counts.unread > 99,
-			});
+			const counts = await this.broker.call("notifications.unread", {}, { meta: { subscriberId } });
+			this.namespace.to(to).emit("unread", counts);
 		},
 
 		async onConnection(socket: Socket) {

@@ -62,8 +62,12 @@ const notifications: ServiceSchema = {
 				const bySubscriber = new Map<string, string[]>();
 				for (const doc of created)
 					bySubscriber.set(doc.subscriberId, [...(bySubscriber.get(doc.subscriberId) ?? []), doc._id]);
-				for (const [subscriberId, notificationIds] of bySubscriber)
-					await broadcast(ctx, "notifications.created", { subscriberId, notificationIds, publicationId });
+				// Concurrently: in one process a broadcast waits for the local listeners (live).
+				await Promise.all(
+					[...bySubscriber].map(([subscriberId, notificationIds]) =>
+						broadcast(ctx, "notifications.created", { subscriberId, notificationIds, publicationId }),
+					),
+				);
 				return { created: created.length, existing: docs.length - created.length };
 			},
 		},

@@ -224,5 +224,18 @@ describe("live nodes over NATS", () => {
 			["house:fund:1"],
 		);
 		assert.deepEqual(b.received.map((n) => n.productId).sort(), ["house:fund:2", "house:fund:3"]);
+
+		// A publication for thousands of subscribers at once: each live node queues every event.
+		const crowd = Array.from({ length: 2_000 }, (_, i) => ({
+			subscriberId: `someone-${i}`,
+			productId: "house:fund:9",
+			category: "fund",
+			reasons: [],
+		}));
+		await core.broker.call("notifications.store", {
+			publicationId: "pub-crowd",
+			matches: [...crowd, { subscriberId: bia.id, productId: "house:fund:9", category: "fund", reasons: [] }],
+		});
+		await waitFor(() => b.received.length === 3, { timeoutMs: 20_000, what: "Bia's notification among 2,001" });
 	});
 });
