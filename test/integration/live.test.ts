@@ -226,7 +226,7 @@ describe("live nodes over NATS", () => {
 		assert.deepEqual(b.received.map((n) => n.productId).sort(), ["house:fund:2", "house:fund:3"]);
 
 		// A publication for thousands of subscribers at once: each live node queues every event.
-		const crowd = Array.from({ length: 2_000 }, (_, i) => ({
+		const crowd = Array.from({ length: 4_000 }, (_, i) => ({
 			subscriberId: `someone-${i}`,
 			productId: "house:fund:9",
 			category: "fund",
@@ -234,8 +234,15 @@ describe("live nodes over NATS", () => {
 		}));
 		await core.broker.call("notifications.store", {
 			publicationId: "pub-crowd",
-			matches: [...crowd, { subscriberId: bia.id, productId: "house:fund:9", category: "fund", reasons: [] }],
+			matches: [
+				...crowd.slice(0, 1_500),
+				{ subscriberId: bia.id, productId: "house:fund:9", category: "fund", reasons: [] },
+				...crowd.slice(1_500),
+			],
 		});
-		await waitFor(() => b.received.length === 3, { timeoutMs: 20_000, what: "Bia's notification among 2,001" });
+		await waitFor(() => b.received.length === 3, {
+			timeoutMs: 20_000,
+			what: "Bia's notification among 4,001",
+		});
 	});
 });
