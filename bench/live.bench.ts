@@ -378,24 +378,7 @@ export async function run(): Promise<BenchRow[]> {
 				`${needed} in each of the server and the client process (raise it with ulimit -n). ` +
 				"Sockets past the limit will fail with EMFILE and show as failed.",
 		);
-	// live.service.ts logs a "DBG" line per notifications.created: counted, kept off the table.
-	const log = console.log;
-	let debugLines = 0;
-	console.log = (...args: unknown[]) => {
-		if (args[0] === "DBG") debugLines++;
-		else log(...args);
-	};
-	try {
-		const rows: BenchRow[] = [];
-		for (const size of sizes) rows.push(...(await liveCase(size, fileLimit)));
-		return rows;
-	} finally {
-		console.log = log;
-		if (debugLines > 0)
-			console.error(
-				`live bench: services/live/live.service.ts calls console.log("DBG", …) once per ` +
-					`notifications.created (${debugLines} times here); the bench dropped those lines, so ` +
-					"writing them is not in the measurement.",
-			);
-	}
+	const rows: BenchRow[] = [];
+	for (const size of sizes) rows.push(...(await liveCase(size, fileLimit)));
+	return rows;
 }

@@ -16,6 +16,7 @@ import ApiGateway from "moleculer-web";
 import { configOf } from "../../config.ts";
 import type { Health } from "../../domain/contracts.ts";
 import { bearer, checkOperator } from "../../mixins/auth.ts";
+import { payloadProblem } from "../../mixins/payload-guard.ts";
 import pkg from "../../package.json" with { type: "json" };
 import { docsPage } from "./docs-page.ts";
 import { requestPath, sendJsonError, wantsApp } from "./errors.ts";
@@ -60,6 +61,8 @@ function rememberClient(
 	const given = req.headers["x-request-id"];
 	if (typeof given === "string" && /^[\w.-]{8,100}$/.test(given)) ctx.requestID = given;
 	res.setHeader("X-Request-Id", ctx.requestID ?? ctx.id);
+	const problem = payloadProblem((req as IncomingMessage & { body?: unknown }).body);
+	if (problem) throw new Errors.MoleculerClientError(problem, 400, "INVALID_BODY");
 }
 
 const publicDir = fileURLToPath(new URL("../../public/", import.meta.url));

@@ -45,8 +45,15 @@ export function sendJsonError(res: ServerResponse, err: GatewayError): void {
 	const retryAfter = (err.data as { retryAfter?: unknown } | undefined)?.retryAfter;
 	if (typeof retryAfter === "number" && (status === 429 || status === 503))
 		headers["Retry-After"] = String(retryAfter);
+	let text: string;
+	try {
+		text = JSON.stringify(body);
+	} catch {
+		// Data that cannot be serialized (too deep, cyclic) is dropped, never the answer.
+		text = JSON.stringify({ error: { type: body.error.type, message: body.error.message } });
+	}
 	res.writeHead(status, headers);
-	res.end(JSON.stringify(body));
+	res.end(text);
 }
 
 /** moleculer-web strips a matched route's prefix from req.url and keeps the original. */

@@ -4,6 +4,7 @@
  */
 import FastestValidator from "fastest-validator";
 import { Errors } from "moleculer";
+import { payloadProblem } from "../../mixins/payload-guard.ts";
 import { type Limiter, limiter } from "../subscribers/limits.ts";
 
 const Validator = FastestValidator as unknown as typeof FastestValidator.default;
@@ -34,6 +35,8 @@ const schemas = {
 export function checkEvent(event: keyof typeof schemas, payload: unknown): Record<string, unknown> {
 	if (typeof payload !== "object" || payload === null || Array.isArray(payload))
 		throw new Errors.ValidationError(`${event} takes an object.`, "INVALID_EVENT");
+	const problem = payloadProblem(payload);
+	if (problem) throw new Errors.ValidationError(problem, "INVALID_EVENT");
 	const copy = structuredClone(payload) as Record<string, unknown>;
 	const result = schemas[event](copy);
 	if (result !== true)

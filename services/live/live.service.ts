@@ -122,16 +122,24 @@ const live: ServiceSchema = {
 			const state = socket.data as SocketState;
 			const meta = { subscriberId: state.subscriberId };
 			const limiter = socketLimiter();
+			// Socket.IO passes the ack as the last argument, whatever came before it.
 			const handle =
 				(event: "read" | "history", run: (payload: Record<string, unknown>) => Promise<unknown>) =>
-				async (payload: unknown, ack?: unknown) => {
-					const reply = typeof ack === "function" ? (ack as (answer: unknown) => void) : () => undefined;
+				async (...args: unknown[]) => {
+					const ack =
+						typeof args.at(-1) === "function" ? (args.pop() as (answer: unknown) => void) : undefined;
+					const reply = ack ?? (() => undefined);
 					try {
 						await limiter.take(socket.id);
-						reply(await run(checkEvent(event, payload)));
+						reply(await run(checkEvent(event, args[0])));
 					} catch (err) {
 						const e = err as { type?: string; message?: string; code?: number };
-						reply({ error: { type: e.type ?? "ERROR", message: e.message ?? "Error" } });
+						const known = typeof e.code === "number" && e.code < 500;
+						reply({
+							error: known
+								? { type: e.type ?? "ERROR", message: e.message ?? "Error" }
+								: { type: "INTERNAL_ERROR", message: "Something went wrong; try again." },
+						});
 					}
 				};
 			socket.on(
