@@ -5,7 +5,7 @@
 import type { Notification } from "./notification.ts";
 import type { Category, Metrics, Product } from "./product.ts";
 import type { Publication } from "./publication.ts";
-import type { Interests, RiskProfile, Subscriber } from "./subscriber.ts";
+import type { Interests, Preferences, RiskProfile, Subscriber } from "./subscriber.ts";
 
 export interface Page<T> {
 	rows: T[];
@@ -87,7 +87,7 @@ export interface CollectorSourceInfo {
 }
 
 /** Transactional templates; digests (issue 8) add their own. */
-export const mailTemplates = ["verify", "sign-in"] as const;
+export const mailTemplates = ["verify", "sign-in", "digest"] as const;
 export type MailTemplate = (typeof mailTemplates)[number];
 
 export const deliveryStatuses = ["queued", "sent", "failed", "retrying"] as const;
@@ -170,6 +170,20 @@ export interface Actions {
 		result: Publication & { products?: Product[] };
 	};
 	"subscribers.get": { params: { id: string }; result: Subscriber };
+	"subscribers.mailable": {
+		params: { after?: string; pageSize?: number };
+		result: {
+			rows: { id: string; email: string; name: string; locale: string; preferences: Preferences }[];
+			next?: string;
+		};
+	};
+	"subscribers.unsubscribeUrl": { params: { id: string }; result: string };
+	"subscribers.markBouncing": { params: { email: string }; result: { updated: number } };
+	"notifications.pendingMail": {
+		params: { subscriberId: string; createdBefore?: string; limit?: number };
+		result: (Notification & { product?: Product })[];
+	};
+	"notifications.markMailed": { params: { subscriberId: string; ids: string[] }; result: { updated: number } };
 	/** The subscriber a session token belongs to (401 when missing, forged or expired). */
 	"subscribers.authenticate": { params: { token: string }; result: { subscriberId: string } };
 	"subscribers.active": {

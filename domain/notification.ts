@@ -23,6 +23,8 @@ export interface Notification {
 	createdAt: string;
 	seenAt?: string;
 	readAt?: string;
+	/** When it went out in an e-mail (immediate or digest). */
+	mailedAt?: string;
 }
 
 export function notificationKey(subscriberId: string, publicationId: string, productId: string): string {

@@ -20,6 +20,12 @@ export interface MailerSettings {
 	maxInFlight: number;
 	/** On stop, how long attempts in progress may finish before they are aborted (and retried later). */
 	stopGraceMs: number;
+	/** How often digests and immediate e-mails are looked for (docs/mail.md). */
+	digestIntervalMs: number;
+	/** An immediate e-mail waits this long after its first match, so one publication is one e-mail. */
+	immediateSettleMs: number;
+	/** The clock of the digest sweep (tests move it). */
+	now?: () => number;
 }
 
 /** The delivery log as the dispatcher uses it, on either database. */
@@ -39,6 +45,8 @@ export interface DispatcherOptions {
 	logger: Logger;
 	/** Called when a delivery was erased while it was being sent: remove what the send left behind. */
 	onErasedWhileSending: (id: string) => Promise<void>;
+	/** The server refused the address for good (5xx): nothing more should go to it. */
+	onBounce?: (address: string) => Promise<void>;
 }
 
 const iso = (ms = Date.now()) => new Date(ms).toISOString();
@@ -214,6 +222,10 @@ export class Dispatcher {
 					$unset: { ...release, message: true, nextAttemptAt: true },
 				});
 				logger.error("Mail failed for good", { ...log, error });
+				if (classifyFailure(err) === "permanent")
+					await this.#options
+						.onBounce?.(doc.to)
+						.catch((e: Error) => logger.warn("Bounce not recorded", { error: e.message }));
 			}
 		}
 	}

@@ -10,7 +10,14 @@ import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { type Context, Errors, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
 import { type Config, configOf } from "../../config.ts";
-import { type Actions, deliveryStatuses, mailTemplates } from "../../domain/contracts.ts";
+import {
+	type Actions,
+	call,
+	deliveryStatuses,
+	type MailTemplate,
+	mailTemplates,
+} from "../../domain/contracts.ts";
+import { operatorOnly } from "../../mixins/auth.ts";
 import { DbMixin } from "../../mixins/db.mixin.ts";
 import { escapeRegExp, pageOf } from "../products/catalogue.ts";
 import {
@@ -21,8 +28,10 @@ import {
 	type StoredDelivery,
 	subjectQuery,
 } from "./deliveries.ts";
+import { sweepDigests } from "./digest-sweep.ts";
 import { type DeliveryStore, Dispatcher, type MailerSettings } from "./dispatcher.ts";
 import { defaultRetryPolicy } from "./retry.ts";
+import { sampleData } from "./samples.ts";
 import { loadTemplates, MailDataError, renderMail, type TemplateSet } from "./templates.ts";
 import { type MailTransport, outboxFileName, outboxTransport, smtpTransport } from "./transport.ts";
 
@@ -76,9 +85,54 @@ const mailer: ServiceSchema = {
 		sweepIntervalMs: 15_000,
 		maxInFlight: 50,
 		stopGraceMs: 5_000,
-	} satisfies MailerSettings as ServiceSettingSchema,
+		digestIntervalMs: 60_000,
+		immediateSettleMs: 30_000,
+		// Operator routes: /api/admin/mail/deliveries and /api/admin/mail/preview.
+		rest: "/admin/mail",
+	} satisfies MailerSettings & { rest: string } as ServiceSettingSchema,
 
 	actions: {
+		/** Operators: a template rendered with sample data, as HTML (or its text with format=text). */
+		preview: {
+			rest: "GET /preview",
+			...operatorOnly,
+			params: {
+				template: { type: "enum", values: [...mailTemplates] },
+				locale: { type: "string", max: 35, default: "pt-BR" },
+				format: { type: "enum", values: ["html", "text"], default: "html" },
+			},
+			handler(
+				ctx: Context<
+					{ template: MailTemplate; locale: string; format: "html" | "text" },
+					{ $responseType?: string }
+				>,
+			) {
+				const config = this.config as Config;
+				const rendered = renderMail(
+					this.templates as TemplateSet,
+					{
+						template: ctx.params.template,
+						locale: ctx.params.locale,
+						data: sampleData(ctx.params.template, ctx.params.locale, config.publicUrl),
+					},
+					config.publicUrl,
+				);
+				ctx.meta.$responseType =
+					ctx.params.format === "html" ? "text/html; charset=utf-8" : "text/plain; charset=utf-8";
+				return ctx.params.format === "html"
+					? rendered.html
+					: `Subject: ${rendered.subject}\n\n${rendered.text}`;
+			},
+		},
+
+		/** Internal (and on a timer): queue every immediate e-mail and digest that is due now. */
+		sendDigests: {
+			visibility: "public",
+			async handler(): Promise<{ sent: number }> {
+				return { sent: await this.sweepDigests() };
+			},
+		},
+
 		/**
 		 * Internal: stores the message as `queued` and answers at once with `{ id, status }`;
 		 * the first attempt starts right after, without the caller waiting for SMTP. The same
@@ -152,9 +206,10 @@ const mailer: ServiceSchema = {
 			},
 		},
 
-		/** Internal (an operator route comes later): the log, newest first, without message contents. */
+		/** Operators: the log, newest first, without message contents. */
 		deliveries: {
-			visibility: "public",
+			rest: "GET /deliveries",
+			...operatorOnly,
 			params: {
 				status: { type: "enum", values: [...deliveryStatuses], optional: true },
 				subscriberId: "string|min:1|max:200|optional",
@@ -200,6 +255,24 @@ const mailer: ServiceSchema = {
 	},
 
 	methods: {
+		/** One digest sweep at a time per node; a tick that finds one running is skipped. */
+		async sweepDigests(): Promise<number> {
+			if (this.digesting) return 0;
+			this.digesting = true;
+			const settings = this.settings as MailerSettings;
+			try {
+				return await sweepDigests(this.broker, {
+					now: new Date(settings.now?.() ?? Date.now()),
+					settleMs: settings.immediateSettleMs,
+					appUrl: (this.config as Config).publicUrl,
+					exists: async (key) => (await this.findDelivery(key)) !== undefined,
+					send: (input) => call(this.broker, "mailer.send", input),
+				});
+			} finally {
+				this.digesting = false;
+			}
+		},
+
 		async findDelivery(id: string): Promise<StoredDelivery | undefined> {
 			return (await this.adapter.findOne({ _id: id })) ?? undefined;
 		},
@@ -250,6 +323,9 @@ const mailer: ServiceSchema = {
 			settings,
 			logger: this.logger,
 			onErasedWhileSending: (id) => this.removeOutboxFile(id),
+			onBounce: async (address) => {
+				await this.broker.call("subscribers.markBouncing", { email: address });
+			},
 		});
 		// Claims held by this node's previous life died with it. A NeDB file is only ever open
 		// in one process, so there every claim found at start is dead.
@@ -266,9 +342,17 @@ const mailer: ServiceSchema = {
 		);
 		// Resumes whatever a previous run left queued or retrying.
 		await (this.dispatcher as Dispatcher).sweep();
+		// Digests are pulled from persisted notifications: a mailer that was down catches up here.
+		this.digestTimer = setInterval(() => {
+			this.sweepDigests().catch((err: Error) =>
+				this.logger.warn("Digest sweep failed", { error: err.message }),
+			);
+		}, settings().digestIntervalMs);
+		this.digestTimer.unref();
 	},
 
 	async stopped() {
+		clearInterval(this.digestTimer);
 		await (this.dispatcher as Dispatcher | undefined)?.stop();
 		(this.transport as MailTransport | undefined)?.close();
 	},

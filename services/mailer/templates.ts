@@ -16,6 +16,7 @@ export const fallbackLocale = "pt-BR";
 export const linkFields: Record<MailTemplate, readonly string[]> = {
 	verify: ["link"],
 	"sign-in": ["link"],
+	digest: ["appUrl"],
 };
 
 /** The caller gave data a template cannot be rendered with (a 422 for the service). */
@@ -165,6 +166,13 @@ function tidyText(text: string): string {
 		.trim()}\n`;
 }
 
+/** The http(s) URLs among the values of `data`, also inside lists and objects (a digest's products). */
+function urlsIn(value: unknown, depth = 0): (string | undefined)[] {
+	if (typeof value === "string") return [httpUrl(value)];
+	if (depth >= 3 || typeof value !== "object" || value === null) return [];
+	return Object.values(value).flatMap((item) => urlsIn(item, depth + 1));
+}
+
 /**
  * Renders one message. `linkBase` (the public URL) makes link fields also have to point
  * at our own site, so the mailer cannot be used to send someone else's links.
@@ -185,10 +193,6 @@ export function renderMail(set: TemplateSet, input: MailInput, linkBase?: string
 	const shell = { lang: locale, subject, strings, unsubscribeUrl };
 	const html = set.layout.html({ ...shell, body: template.html(context) });
 	const text = tidyText(set.layout.text({ ...shell, body: template.text(context) }));
-	const links = [
-		...new Set(
-			[...Object.values(data).map(httpUrl), unsubscribeUrl].filter((url): url is string => Boolean(url)),
-		),
-	];
+	const links = [...new Set([...urlsIn(data), unsubscribeUrl].filter((url): url is string => Boolean(url)))];
 	return { locale, subject, html, text, links };
 }

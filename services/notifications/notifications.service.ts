@@ -117,6 +117,39 @@ const notifications: ServiceSchema = {
 			},
 		},
 
+		/** Internal (mailer digests): a subscriber's notifications not e-mailed yet, oldest first. */
+		pendingMail: {
+			visibility: "public",
+			params: {
+				subscriberId: "string|min:1",
+				createdBefore: "string|optional",
+				limit: "number|integer|min:1|max:1000|default:500",
+			},
+			async handler(ctx: Context<{ subscriberId: string; createdBefore?: string; limit: number }>) {
+				const { subscriberId, createdBefore, limit } = ctx.params;
+				const docs: StoredNotification[] = await this.adapter.find({
+					query: {
+						subscriberId,
+						mailedAt: { $exists: false },
+						...(createdBefore ? { createdAt: { $lt: createdBefore } } : {}),
+					},
+					sort: ["order", "_id"],
+					limit,
+				});
+				return this.withProducts(ctx, docs);
+			},
+		},
+
+		/** Internal (mailer digests): these went out by e-mail. */
+		markMailed: {
+			visibility: "public",
+			params: { subscriberId: "string|min:1", ids: { type: "array", items: "string", max: 1_000 } },
+			async handler(ctx: Context<{ subscriberId: string; ids: string[] }>) {
+				const query = { subscriberId: ctx.params.subscriberId, _id: { $in: ctx.params.ids } };
+				return { updated: await this.updateWhere(query, { $set: { mailedAt: new Date().toISOString() } }) };
+			},
+		},
+
 		unread: {
 			rest: "GET /unread",
 			...sessionOnly,

@@ -257,7 +257,11 @@ const subscribers: ServiceSchema = {
 			params: { ...preferencesSchema.props, $$strict: true },
 			async handler(ctx: Context<Partial<Preferences>, Meta>) {
 				const subscriber = await this.load(ctx.meta.subscriberId);
-				const preferences = { ...subscriber.preferences, ...ctx.params };
+				// Validation leaves absent optional fields as undefined keys: they must not erase a value.
+				const given = Object.fromEntries(
+					Object.entries(ctx.params).filter(([, value]) => value !== undefined),
+				);
+				const preferences = { ...subscriber.preferences, ...given };
 				return (await this.change(ctx, subscriber, { preferences }, "preferences")).preferences;
 			},
 		},
@@ -359,6 +363,42 @@ const subscribers: ServiceSchema = {
 					})),
 					next: rows.length === pageSize ? rows.at(-1)?._id : undefined,
 				};
+			},
+		},
+
+		/** Internal (mailer digests): who may receive e-mail now, a page at a time by id. */
+		mailable: {
+			visibility: "public",
+			params: { after: "string|optional", pageSize: "number|integer|min:1|max:5000|default:1000" },
+			async handler(ctx: Context<{ after?: string; pageSize: number }>) {
+				const { after, pageSize } = ctx.params;
+				const rows: (StoredSubscriber & { _id: string })[] = await this.adapter.find({
+					query: { status: "verified", "preferences.email": true, ...(after ? { _id: { $gt: after } } : {}) },
+					sort: ["_id"],
+					limit: pageSize,
+				});
+				return {
+					rows: rows.map((row) => ({
+						id: row._id,
+						email: row.email,
+						name: row.name,
+						locale: row.locale,
+						preferences: row.preferences,
+					})),
+					next: rows.length === pageSize ? rows.at(-1)?._id : undefined,
+				};
+			},
+		},
+
+		/** Internal (mailer): a permanent delivery failure; nothing more is sent to the address. */
+		markBouncing: {
+			visibility: "public",
+			params: { email: { type: "email", normalize: true } },
+			async handler(ctx: Context<{ email: string }>) {
+				const subscriber = await this.byEmail(ctx.params.email);
+				if (!subscriber || subscriber.status === "bouncing") return { updated: 0 };
+				await this.change(ctx, subscriber, { status: "bouncing" }, "bouncing");
+				return { updated: 1 };
 			},
 		},
 

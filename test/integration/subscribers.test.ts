@@ -223,6 +223,13 @@ describe("subscribers over REST with real e-mail", () => {
 			digestHour: 7,
 			timeZone: "America/Manaus",
 		});
+		const partial = await api("/me/preferences", {
+			method: "PUT",
+			token: ana.token,
+			body: { digestHour: 9 },
+		});
+		assert.equal(partial.body.timeZone, "America/Manaus", "fields not sent keep their values");
+		assert.equal(partial.body.digestHour, 9);
 		const badZone = await api("/me/preferences", {
 			method: "PUT",
 			token: ana.token,

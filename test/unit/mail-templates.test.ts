@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import type { Product } from "../../domain/product.ts";
 import { erasure, redact, type StoredDelivery } from "../../services/mailer/deliveries.ts";
+import { digestData } from "../../services/mailer/digest-content.ts";
 import { backoffMs, classifyFailure, failureText } from "../../services/mailer/retry.ts";
 import {
 	httpUrl,
@@ -110,6 +112,105 @@ describe("mail templates", () => {
 					unsubscribeUrl: "javascript:alert(1)",
 				}),
 			/unsubscribeUrl/,
+		);
+	});
+});
+
+describe("digest template", () => {
+	const hostile = "<img src=x onerror=alert(1)>";
+	const product: Product = {
+		id: "xp:reit:HGLG11",
+		source: "xp",
+		category: "reit",
+		nativeId: "HGLG11",
+		name: hostile,
+		issuer: "Pátria & Cia",
+		url: "https://broker.example/fii/HGLG11?a=1&b=2",
+		ticker: "HGLG11",
+		segment: "Logística",
+		collectedAt: "2025-01-01T00:00:00.000Z",
+	};
+	const plainProduct: Product = { ...product, id: "p2", name: "Sem link", url: undefined };
+	const reasons = [{ field: "segment", operator: "∈" as const, value: "Logística", bound: ["Logística"] }];
+	const unsubscribeUrl = "https://insights.example/app/unsubscribe?t=1";
+	const digest = (locale: string, frequency: "immediate" | "daily" | "weekly", count = 2) => {
+		const items = [
+			{ product, reasons },
+			...Array.from({ length: count - 1 }, () => ({ product: plainProduct, reasons: [] })),
+		];
+		const data = digestData({ locale, name: "Ana", frequency, appUrl: base, items });
+		return renderMail(templates, { template: "digest", locale, data, unsubscribeUrl }, base);
+	};
+
+	for (const [locale, words] of [
+		[
+			"pt-BR",
+			{ button: "Ver no app", reason: "Segmento ∈ Logística", category: "FIIs", more: "E mais 2 no app." },
+		],
+		[
+			"en",
+			{
+				button: "Open the app",
+				reason: "Segment ∈ Logística",
+				category: "REITs (FIIs)",
+				more: "And 2 more in the app.",
+			},
+		],
+	] as const) {
+		it(`renders in ${locale}: escaped HTML, plain text, links and the unsubscribe footer`, () => {
+			const mail = digest(locale, "daily");
+			assert.equal(mail.locale, locale);
+			assert.match(mail.html, new RegExp(`<html lang="${locale}">`));
+			assert.doesNotMatch(mail.html, /<script|<img/i);
+			assert.ok(mail.html.includes("&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;"), "name escaped in HTML");
+			assert.ok(mail.html.includes("Pátria &amp; Cia"));
+			assert.ok(mail.html.includes('href="https://broker.example/fii/HGLG11?a=1&amp;b=2"'), "product link");
+			assert.ok(mail.html.includes(`href="${base}/dicas"`), "app button");
+			assert.ok(mail.html.includes(words.button));
+			assert.ok(mail.html.includes(words.reason));
+			assert.ok(mail.html.includes(words.category));
+			assert.ok(mail.html.includes(`href="${unsubscribeUrl.replace("&", "&amp;")}"`), "unsubscribe link");
+			assert.ok(mail.text.includes(`== ${hostile} ==`), "name as typed in text");
+			assert.ok(mail.text.includes("Pátria & Cia"));
+			assert.ok(mail.text.includes("\nhttps://broker.example/fii/HGLG11?a=1&b=2\n"));
+			assert.ok(mail.text.includes(`\n${base}/dicas\n`));
+			assert.ok(mail.text.includes(`- ${words.reason}`));
+			assert.ok(mail.text.includes(`: ${unsubscribeUrl}`));
+			assert.deepEqual(mail.links, [
+				`${base}/dicas`,
+				"https://broker.example/fii/HGLG11?a=1&b=2",
+				unsubscribeUrl,
+			]);
+		});
+
+		it(`says how many more there are in ${locale}`, () => {
+			const mail = digest(locale, "weekly", 52);
+			assert.ok(mail.html.includes(words.more));
+			assert.ok(mail.text.includes(words.more));
+		});
+	}
+
+	it("words the subject by frequency and number", () => {
+		assert.equal(digest("pt-BR", "immediate", 1).subject, "1 novo produto para você");
+		assert.equal(digest("pt-BR", "immediate", 3).subject, "3 novos produtos para você");
+		assert.equal(digest("pt-BR", "daily", 2).subject, "Seu resumo diário: 2 novos produtos para você");
+		assert.equal(digest("pt-BR", "weekly", 1).subject, "Seu resumo semanal: 1 novo produto para você");
+		assert.equal(digest("en", "immediate", 1).subject, "1 new product for you");
+		assert.equal(digest("en", "weekly", 4).subject, "Your weekly digest: 4 new products for you");
+	});
+
+	it("refuses a digest without an app link on the public URL, or with a product link that is not http(s)", () => {
+		const render = (data: Record<string, unknown>) =>
+			renderMail(templates, { template: "digest", locale: "en", data }, base);
+		assert.throws(() => render({ count: 0, products: [] }), /appUrl/);
+		assert.throws(() => render({ appUrl: "https://evil.example/", products: [] }), /must start with/);
+		assert.throws(
+			() =>
+				render({
+					appUrl: base,
+					products: [{ name: "x", url: "javascript:alert(1)", fields: [], reasons: [] }],
+				}),
+			MailDataError,
 		);
 	});
 });
