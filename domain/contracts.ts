@@ -183,7 +183,10 @@ export interface Actions {
 		params: { subscriberId: string; createdBefore?: string; limit?: number };
 		result: (Notification & { product?: Product })[];
 	};
-	"notifications.markMailed": { params: { subscriberId: string; ids: string[] }; result: { updated: number } };
+	"notifications.markMailed": {
+		params: { subscriberId: string; ids: string[] };
+		result: { updated: number };
+	};
 	/** The subscriber a session token belongs to (401 when missing, forged or expired). */
 	"subscribers.authenticate": { params: { token: string }; result: { subscriberId: string } };
 	"subscribers.active": {

@@ -68,19 +68,40 @@ export function digestLocale(locale: string): DigestLocale {
 	return resolveLocale(["en", "pt-BR"], locale) as DigestLocale;
 }
 
+/** Intl formatters are costly to build (~20 µs) and a digest formats dozens of values: reuse them. */
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+function numberFormat(locale: string, options: Intl.NumberFormatOptions = {}): Intl.NumberFormat {
+	const key = `n|${locale}|${JSON.stringify(options)}`;
+	let format = formatters.get(key) as Intl.NumberFormat | undefined;
+	if (!format) {
+		format = new Intl.NumberFormat(locale, options);
+		formatters.set(key, format);
+	}
+	return format;
+}
+function dateFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+	const key = `d|${locale}|${JSON.stringify(options)}`;
+	let format = formatters.get(key) as Intl.DateTimeFormat | undefined;
+	if (!format) {
+		format = new Intl.DateTimeFormat(locale, options);
+		formatters.set(key, format);
+	}
+	return format;
+}
+
 /** Intl puts no-break spaces in "R$ 1,00" and "BRL 1.00": plain spaces read the same everywhere. */
 const plainSpaces = (text: string) => text.replace(/[\u00a0\u202f]/g, " ");
 
 export function formatBrl(locale: DigestLocale, value: number): string {
 	const options: Intl.NumberFormatOptions = { style: "currency", currency: "BRL" };
 	if (locale === "en") options.currencyDisplay = "code";
-	return plainSpaces(new Intl.NumberFormat(locale, options).format(value));
+	return plainSpaces(numberFormat(locale, options).format(value));
 }
 
 /** A fraction as a percentage: 0.125 → "12,5%" / "12.5%". */
 export function formatPercent(locale: DigestLocale, fraction: number, minimumFractionDigits = 0): string {
 	return plainSpaces(
-		new Intl.NumberFormat(locale, {
+		numberFormat(locale, {
 			style: "percent",
 			minimumFractionDigits,
 			maximumFractionDigits: Math.max(2, minimumFractionDigits),
@@ -89,7 +110,7 @@ export function formatPercent(locale: DigestLocale, fraction: number, minimumFra
 }
 
 export function formatDays(locale: DigestLocale, days: number): string {
-	const number = new Intl.NumberFormat(locale).format(days);
+	const number = numberFormat(locale).format(days);
 	return `${number} ${days === 1 ? words[locale].day : words[locale].days}`;
 }
 
@@ -99,7 +120,7 @@ export function formatDate(locale: DigestLocale, iso: string): string {
 	if (!/^\d{4}-\d{2}-\d{2}/.test(iso) || Number.isNaN(date.getTime())) return iso;
 	const options: Intl.DateTimeFormatOptions =
 		locale === "en" ? { dateStyle: "medium", timeZone: "UTC" } : { timeZone: "UTC" };
-	return new Intl.DateTimeFormat(locale, options).format(date);
+	return dateFormat(locale, options).format(date);
 }
 
 function indexLabel(locale: DigestLocale, index: string): string {
@@ -125,7 +146,7 @@ function formatValue(locale: DigestLocale, kind: Kind, value: unknown): string {
 		if (kind === "fraction") return formatPercent(locale, value);
 		if (kind === "BRL") return formatBrl(locale, value);
 		if (kind === "days") return formatDays(locale, value);
-		return new Intl.NumberFormat(locale).format(value);
+		return numberFormat(locale).format(value);
 	}
 	if (kind === "rate" && typeof value === "object" && value !== null)
 		return formatRate(locale, value as Rate);

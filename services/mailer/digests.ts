@@ -9,10 +9,12 @@
  */
 import type { Preferences } from "../../domain/subscriber.ts";
 
-/** Local calendar date, weekday (1 = Monday) and hour of `now` in a time zone. */
-export function localTime(now: Date, timeZone: string): { date: string; weekday: number; hour: number } {
-	const parts = Object.fromEntries(
-		new Intl.DateTimeFormat("en-CA", {
+/** One formatter per time zone: building one costs more than a whole digest check. */
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+function zoneFormat(timeZone: string): Intl.DateTimeFormat {
+	let format = zoneFormats.get(timeZone);
+	if (!format) {
+		format = new Intl.DateTimeFormat("en-CA", {
 			timeZone,
 			year: "numeric",
 			month: "2-digit",
@@ -20,7 +22,16 @@ export function localTime(now: Date, timeZone: string): { date: string; weekday:
 			hour: "2-digit",
 			hourCycle: "h23",
 			weekday: "short",
-		})
+		});
+		zoneFormats.set(timeZone, format);
+	}
+	return format;
+}
+
+/** Local calendar date, weekday (1 = Monday) and hour of `now` in a time zone. */
+export function localTime(now: Date, timeZone: string): { date: string; weekday: number; hour: number } {
+	const parts = Object.fromEntries(
+		zoneFormat(timeZone)
 			.formatToParts(now)
 			.map((part) => [part.type, part.value]),
 	);

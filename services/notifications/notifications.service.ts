@@ -30,7 +30,9 @@ const notifications: ServiceSchema = {
 	mixins: [
 		DbMixin({
 			collection: "notifications",
-			indexed: ["subscriberId", "publicationId"],
+			// Not publicationId: NeDB keeps one array per indexed value, and a publication's
+			// 100,000 notifications in one array make every update copy it (bench mail).
+			indexed: ["subscriberId"],
 		}),
 	],
 
