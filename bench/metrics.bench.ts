@@ -3,7 +3,7 @@
  * the cache, against a baseline of fetching the same cached histories without computing;
  * and how many upstream requests 100 concurrent requests for one uncached ticker make.
  */
-import { addMonths, localDate } from "../services/prices/dates.ts";
+import { addMonths, localDate } from "../domain/dates.ts";
 import { startYahooFixture, tradingDays } from "../test/fixtures/yahoo.ts";
 import { startSystem } from "../test/harness.ts";
 import type { BenchRow } from "./table.ts";

@@ -117,18 +117,61 @@ export interface Match {
 	reasons: Notification["reasons"];
 }
 
+/** Durable queue subject "distributions": notifications as stored, for analytics. */
+export interface DistributionBatch {
+	publicationId: string;
+	notifications: { subscriberId: string; productId: string; category: string; createdAt: string }[];
+}
+
+export const analyticsGroupings = ["category", "source"] as const;
+export type AnalyticsGrouping = (typeof analyticsGroupings)[number];
+export const analyticsPeriods = ["7d", "30d", "all"] as const;
+export type AnalyticsPeriod = (typeof analyticsPeriods)[number];
+
+/** One day (São Paulo's calendar) and one category or source. */
 export interface FrequencyRow {
 	day: string;
 	key: string;
+	/** Products published that day. */
 	published: number;
+	/** Notifications created that day. */
 	distributed: number;
+}
+
+export interface Frequency {
+	from: string;
+	to: string;
+	groupBy: AnalyticsGrouping;
+	/** Every category, or every source seen; rows hold every day × key, zeros included. */
+	keys: string[];
+	rows: FrequencyRow[];
 }
 
 export interface TopProduct {
 	productId: string;
 	name: string;
-	category: Category;
+	category: string;
+	/** Distinct subscribers notified of it in the period. */
 	count: number;
+}
+
+/** One publication's reach: subscribers notified of it ÷ verified subscribers when published. */
+export interface PublicationReach {
+	publicationId: string;
+	publishedAt: string;
+	products: number;
+	notifications: number;
+	subscribersNotified: number;
+	/** Verified subscribers when it was published; absent when subscribers could not be asked. */
+	audience?: number;
+	matchRate?: number;
+}
+
+export interface AnalyticsSummary {
+	totals: { publications: number; productsPublished: number; notifications: number };
+	activeSubscribers?: number;
+	lastPublication?: PublicationReach;
+	lastRun?: { id: string; startedAt: string; finishedAt: string; published: number; failedSources: string[] };
 }
 
 /** Every action: its params and its result. */
@@ -238,10 +281,15 @@ export interface Actions {
 	/** Erasure (LGPD): the subscriber's address and message contents leave the delivery log. */
 	"mailer.forget": { params: { subscriberId: string; email: string }; result: { updated: number } };
 	"analytics.frequency": {
-		params: { from: string; to: string; groupBy?: "category" | "source" };
-		result: FrequencyRow[];
+		/** São Paulo days, both included; by default the 30 days ending today. */
+		params: { from?: string; to?: string; groupBy?: AnalyticsGrouping };
+		result: Frequency;
 	};
-	"analytics.top": { params: { period?: "7d" | "30d" | "all"; limit?: number }; result: TopProduct[] };
+	"analytics.top": { params: { period?: AnalyticsPeriod; limit?: number }; result: TopProduct[] };
+	"analytics.summary": { params: Record<string, never>; result: AnalyticsSummary };
+	"analytics.publications": { params: { limit?: number }; result: PublicationReach[] };
+	/** Verified subscribers right now. */
+	"subscribers.countActive": { params: Record<string, never>; result: { count: number } };
 }
 
 export const subscriberChanges = [
@@ -296,6 +344,8 @@ export const action = {
 	mailerForget: "mailer.forget",
 	analyticsFrequency: "analytics.frequency",
 	analyticsTop: "analytics.top",
+	analyticsSummary: "analytics.summary",
+	analyticsPublications: "analytics.publications",
 } as const satisfies Record<string, ActionName>;
 
 export const event = {

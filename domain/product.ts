@@ -162,7 +162,8 @@ export const productSchema = {
 	strict: "remove",
 	props: {
 		id: text(200, false),
-		source: text(50, false),
+		// A source's name as in the sources file: never a ":", which separates the id's parts.
+		source: { type: "string", pattern: /^[a-z0-9][a-z0-9-]{0,49}$/ },
 		category: { type: "enum", values: [...categories] },
 		nativeId: text(100, false),
 		name: { type: "string", min: 1, max: 200, trim: true },
@@ -209,6 +210,12 @@ export const tickerCategories: readonly Category[] = ["stock", "reit"];
 
 export function productId(source: string, category: Category, nativeId: string): string {
 	return `${source}:${category}:${nativeId}`;
+}
+
+/** The source and category a product id names (ids are checked to be built by productId). */
+export function productOrigin(id: string): { source: string; category: string } {
+	const [source = "", category = ""] = id.split(":", 2);
+	return { source, category };
 }
 
 /** The value at a dotted path of a product ("metrics.dividendYield", "rate.index"). */

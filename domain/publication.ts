@@ -12,6 +12,8 @@ export interface Publication {
 	productIds: string[];
 	/** Products per category, for analytics without loading every product. */
 	counts: Partial<Record<Category, number>>;
+	/** Verified subscribers when it was published (the match rate's denominator). */
+	audience?: number;
 }
 
 export const publicationSchema = {
@@ -24,5 +26,6 @@ export const publicationSchema = {
 		sources: { type: "array", items: "string|min:1|max:50" },
 		productIds: { type: "array", items: "string|min:1|max:200" },
 		counts: { type: "record", key: "string", value: "number|integer|min:0" },
+		audience: "number|integer|min:0|optional",
 	},
 } as const;

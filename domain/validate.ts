@@ -4,7 +4,7 @@
  */
 import FastestValidator from "fastest-validator";
 import { type Notification, notificationSchema } from "./notification.ts";
-import { type Product, productSchema, tickerCategories } from "./product.ts";
+import { type Product, productId, productSchema, tickerCategories } from "./product.ts";
 import { type Publication, publicationSchema } from "./publication.ts";
 
 // The package is CommonJS whose typings declare an ES default export; at run time the
@@ -27,10 +27,16 @@ function compile<T>(schema: object, extra?: (value: T) => string[]): (input: unk
 	};
 }
 
-export const validateProduct = compile<Product>(productSchema, (product) =>
-	tickerCategories.includes(product.category) && !("ticker" in product && product.ticker)
+export const validateProduct = compile<Product>(productSchema, (product) => [
+	...(tickerCategories.includes(product.category) && !("ticker" in product && product.ticker)
 		? [`A ${product.category} product needs a ticker.`]
-		: [],
-);
+		: []),
+	// Analytics reads a product's source and category off its id.
+	...(product.id !== productId(product.source, product.category, product.nativeId)
+		? [
+				`The id must be "${productId(product.source, product.category, product.nativeId)}" (source:category:nativeId).`,
+			]
+		: []),
+]);
 export const validatePublication = compile<Publication>(publicationSchema);
 export const validateNotification = compile<Notification>(notificationSchema);

@@ -95,6 +95,33 @@ export function DbMixin(options: DbMixinOptions): DbSchema {
 				if (adapter.db) return (await adapter.db.updateAsync(query, update, { multi: true })).numAffected;
 				return (await adapter.collection?.updateMany(query, update))?.modifiedCount ?? 0;
 			},
+			/**
+			 * Inserts the documents (keyed by `_id`) not stored yet and returns those it inserted:
+			 * a redelivered batch, or one another node is storing at the same time, inserts nothing twice.
+			 */
+			async insertNew<T extends { _id: string }>(docs: T[]): Promise<T[]> {
+				if (docs.length === 0) return [];
+				const existing = new Set(
+					(await this.adapter.findByIds(docs.map((d) => d._id))).map((d: { _id: string }) => d._id),
+				);
+				const fresh = docs.filter((d) => !existing.has(d._id));
+				try {
+					if (fresh.length > 0) await this.adapter.insertMany(fresh);
+					return fresh;
+				} catch {
+					// Some were stored meanwhile (NeDB rolls the batch back; MongoDB stops at the first): one by one.
+					const inserted: T[] = [];
+					for (const doc of fresh) {
+						try {
+							await this.adapter.insert(doc);
+							inserted.push(doc);
+						} catch (err) {
+							if (mapDbError(err) === err) throw err;
+						}
+					}
+					return inserted;
+				}
+			},
 		},
 		// Runs after moleculer-db's own created(), replacing its in-memory default. The adapter
 		// is made per service instance: several brokers in one process must not share one.

@@ -19,4 +19,5 @@ export const topology: ClusterNode[] = [
 	{ name: "matcher-2", services: ["matcher"] },
 	{ name: "notifications", services: ["notifications"] },
 	{ name: "market", services: ["prices", "metrics"] },
+	{ name: "analytics", services: ["analytics"] },
 ];

@@ -11,6 +11,7 @@ const schemas = (...modules: Promise<{ default: ServiceSchema }>[]) =>
 
 /** A name in SERVICES starts every service of its folder. */
 const loaders = {
+	analytics: () => schemas(import("./analytics/analytics.service.ts")),
 	api: () => schemas(import("./api/api.service.ts")),
 	collector: () => schemas(import("./collector/collector.service.ts")),
 	live: () => schemas(import("./live/live.service.ts")),

@@ -4,8 +4,8 @@
  */
 import { mean, std } from "mathjs";
 import type { PriceHistory } from "../../domain/contracts.ts";
+import { addMonths } from "../../domain/dates.ts";
 import type { Metrics } from "../../domain/product.ts";
-import { addMonths } from "../prices/dates.ts";
 
 /** Trading days in a year, for annualizing and for judging a window complete. */
 export const TRADING_DAYS = 252;

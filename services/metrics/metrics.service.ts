@@ -3,8 +3,8 @@
  */
 import { type Context, Errors, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
 import { type Actions, call } from "../../domain/contracts.ts";
+import { addMonths, isIsoDate, localDate } from "../../domain/dates.ts";
 import type { Metrics } from "../../domain/product.ts";
-import { addMonths, isIsoDate, localDate } from "../prices/dates.ts";
 import { computeMetrics, NoPricesError } from "./formulas.ts";
 
 type ComputeParams = Actions["metrics.compute"]["params"];

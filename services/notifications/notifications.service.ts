@@ -4,11 +4,13 @@
  * then `notifications.created` per subscriber for what is new. Clients read and mark only
  * their own inbox (the subscriber comes from the session).
  */
+import { createHash } from "node:crypto";
 import { type Context, Errors, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
-import { type Actions, broadcast, call, type Match } from "../../domain/contracts.ts";
+import { type Actions, broadcast, call, type DistributionBatch, type Match } from "../../domain/contracts.ts";
 import { type Notification, notificationKey } from "../../domain/notification.ts";
 import { categories, type Product } from "../../domain/product.ts";
 import { DbMixin } from "../../mixins/db.mixin.ts";
+import { acquireQueue, type DurableQueue, releaseQueue } from "../../mixins/durable-queue.ts";
 import { cursorOf, pageQuery } from "./paging.ts";
 
 type Meta = { subscriberId?: string };
@@ -60,7 +62,12 @@ const notifications: ServiceSchema = {
 					createdAt: new Date(now).toISOString(),
 					order: now * 10_000 + (i % 10_000),
 				}));
-				const created = await this.insertNew(docs);
+				const created: StoredNotification[] = await this.insertNew(docs);
+				// Analytics counts every stored notification once: the whole batch goes out each time,
+				// with the times first stored, so a batch retried after a crash is counted too.
+				const stored: StoredNotification[] =
+					created.length === docs.length ? docs : await this.adapter.findByIds(docs.map((d) => d._id));
+				await this.publishDistributions(publicationId, stored);
 				const bySubscriber = new Map<string, string[]>();
 				for (const doc of created)
 					bySubscriber.set(doc.subscriberId, [...(bySubscriber.get(doc.subscriberId) ?? []), doc._id]);
@@ -194,7 +201,32 @@ const notifications: ServiceSchema = {
 		},
 	},
 
+	async started() {
+		this.queue = await acquireQueue(this.broker);
+	},
+
+	async stopped() {
+		await releaseQueue(this.broker);
+	},
+
 	methods: {
+		async publishDistributions(publicationId: string, stored: StoredNotification[]) {
+			if (stored.length === 0) return;
+			const batch: DistributionBatch = {
+				publicationId,
+				notifications: stored.map((doc) => ({
+					subscriberId: doc.subscriberId,
+					productId: doc.productId,
+					category: doc.category,
+					createdAt: doc.createdAt,
+				})),
+			};
+			const digest = createHash("sha1")
+				.update(stored.map((doc) => doc._id).join("\n"))
+				.digest("hex");
+			await (this.queue as DurableQueue).publish("distributions", { ...batch }, `distributions:${digest}`);
+		},
+
 		/** A notification as clients see it, with its `cursor` for `since` and `before`. */
 		view(doc: StoredNotification): Notification & { cursor: string } {
 			const { _id, order: _order, ...rest } = doc;
@@ -207,32 +239,6 @@ const notifications: ServiceSchema = {
 				: [];
 			const byId = new Map(products.map((p) => [p.id, p]));
 			return docs.map((doc) => ({ ...this.view(doc), product: byId.get(doc.productId) }));
-		},
-
-		/** Inserts the documents not stored yet; returns those it inserted. */
-		async insertNew(docs: StoredNotification[]): Promise<StoredNotification[]> {
-			if (docs.length === 0) return [];
-			const existing = new Set(
-				(await this.adapter.findByIds(docs.map((d) => d._id))).map((d: { _id: string }) => d._id),
-			);
-			const fresh = docs.filter((d) => !existing.has(d._id));
-			try {
-				if (fresh.length > 0) await this.adapter.insertMany(fresh);
-				return fresh;
-			} catch {
-				// Another node stored some of them meanwhile (a redelivered chunk): one by one.
-				const inserted: StoredNotification[] = [];
-				for (const doc of fresh) {
-					try {
-						await this.adapter.insert(doc);
-						inserted.push(doc);
-					} catch (err) {
-						const e = err as { errorType?: string; code?: number };
-						if (e.errorType !== "uniqueViolated" && e.code !== 11000) throw err;
-					}
-				}
-				return inserted;
-			}
 		},
 	},
 };

@@ -3,7 +3,7 @@
  * missing values dropped (a null close is "no trade", never a zero price).
  */
 import type { PriceHistory } from "../../domain/contracts.ts";
-import { localDate } from "./dates.ts";
+import { localDate } from "../../domain/dates.ts";
 
 export interface ChartResult {
 	meta: {

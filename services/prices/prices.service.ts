@@ -6,7 +6,7 @@
 import { type Context, Errors, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
 import { configOf } from "../../config.ts";
 import type { PriceHistory } from "../../domain/contracts.ts";
-import { addMonths, isIsoDate, localDate, secondsUntilEndOfDay } from "./dates.ts";
+import { addMonths, isIsoDate, localDate, secondsUntilEndOfDay } from "../../domain/dates.ts";
 import { UnknownTickerError } from "./errors.ts";
 import type { PriceProvider } from "./provider.ts";
 import { sampleProvider } from "./sample.provider.ts";

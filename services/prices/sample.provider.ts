@@ -3,7 +3,7 @@
  * ticker, generated, and labelled as sample data in their name. Never market data.
  */
 import type { PriceHistory } from "../../domain/contracts.ts";
-import { addDays } from "./dates.ts";
+import { addDays } from "../../domain/dates.ts";
 import type { PriceProvider } from "./provider.ts";
 
 /** A small seeded PRNG (mulberry32): the same ticker always gives the same series. */

@@ -4,7 +4,7 @@
  * proxies) and aborts it after the per-call timeout.
  */
 import YahooFinance from "yahoo-finance2";
-import { addDays } from "./dates.ts";
+import { addDays } from "../../domain/dates.ts";
 import { UnknownTickerError } from "./errors.ts";
 import type { ChartResult } from "./history.ts";
 import { toPriceHistory } from "./history.ts";

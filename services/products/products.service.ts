@@ -50,6 +50,18 @@ const products: ServiceSchema = {
 	},
 
 	methods: {
+		/** Verified subscribers now, for the publication's match rate; absent if subscribers is down. */
+		async audience(ctx: Context): Promise<number | undefined> {
+			try {
+				return (await call(ctx, "subscribers.countActive", {}, { timeout: 2_000, retries: 0 })).count;
+			} catch (err) {
+				this.logger.warn("Publishing without an audience: subscribers did not answer", {
+					error: (err as Error).message,
+				});
+				return undefined;
+			}
+		},
+
 		async existingPublication(ctx: Context, id: string): Promise<Publication | undefined> {
 			try {
 				const { products: _products, ...publication } = await call(ctx, "publications.get", { id });
@@ -158,6 +170,7 @@ const products: ServiceSchema = {
 					sources: ctx.params.sources,
 					productIds: staged.map((product) => product.id),
 					counts: countByCategory(staged),
+					audience: await this.audience(ctx),
 				});
 				await this.broker.cacher?.clean("products.facets**");
 				// Durable for the matcher (kept until handled); the event for everyone else.

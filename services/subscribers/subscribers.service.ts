@@ -366,6 +366,14 @@ const subscribers: ServiceSchema = {
 			},
 		},
 
+		/** Internal (publications, analytics): how many verified subscribers there are now. */
+		countActive: {
+			visibility: "public",
+			async handler() {
+				return { count: await this.adapter.count({ query: { status: "verified" } }) };
+			},
+		},
+
 		/** Internal (mailer digests): who may receive e-mail now, a page at a time by id. */
 		mailable: {
 			visibility: "public",

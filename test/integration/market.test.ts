@@ -6,9 +6,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { ServiceBroker } from "moleculer";
 import { bindConfig } from "../../config.ts";
+import { addDays, addMonths, localDate } from "../../domain/dates.ts";
 import { brokerOptions } from "../../moleculer.config.ts";
 import { loadServiceSchemas } from "../../services/index.ts";
-import { addDays, addMonths, localDate } from "../../services/prices/dates.ts";
 import { startYahooFixture, tradingDays, type YahooFixtureServer } from "../fixtures/yahoo.ts";
 import {
 	getJson,

@@ -60,6 +60,10 @@ describe("Product validation", () => {
 			{ ...base, category: "fixed_income", rate: { index: "LIBOR", spread: 0.01 } },
 			{ ...fund, minimumInvestment: -1 },
 			{ ...fund, name: "" },
+			// The id must name its source and category (analytics reads them off it).
+			{ ...fund, id: `other:fund:${fund.nativeId}` },
+			{ ...fund, id: `${fund.source}:stock:${fund.nativeId}` },
+			{ ...fund, source: "a:b", id: `a:b:fund:${fund.nativeId}` },
 		];
 		for (const input of cases) {
 			const result = validateProduct(input);

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { PriceHistory } from "../../domain/contracts.ts";
+import { addMonths, isIsoDate, secondsUntilEndOfDay } from "../../domain/dates.ts";
 import { computeMetrics } from "../../services/metrics/formulas.ts";
-import { addMonths, isIsoDate, secondsUntilEndOfDay } from "../../services/prices/dates.ts";
 import { toPriceHistory } from "../../services/prices/history.ts";
 import { toYahooSymbol } from "../../services/prices/symbols.ts";
 

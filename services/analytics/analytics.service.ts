@@ -1,0 +1,191 @@
+/**
+ * Analytics: what was published and distributed, per day (São Paulo), category and source,
+ * the most notified products, and each publication's match rate. Public aggregates only.
+ *
+ * Publications and notifications arrive through the durable queue; each becomes one fact
+ * stored under its own key (facts.ts), and the answers are counters over the facts, held in
+ * memory (view.ts) and rebuilt from them at start. A message handled twice, or a fact
+ * another node stored first, is counted once. Every analytics node consumes every message
+ * (its own consumer group), so each node's view is complete and all nodes answer alike.
+ * docs/analytics.md.
+ */
+import { type Context, Errors, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
+import { configOf } from "../../config.ts";
+import {
+	type Actions,
+	type AnalyticsSummary,
+	analyticsGroupings,
+	analyticsPeriods,
+	call,
+	type DistributionBatch,
+} from "../../domain/contracts.ts";
+import { addDays, isIsoDate, localDate } from "../../domain/dates.ts";
+import { productOrigin } from "../../domain/product.ts";
+import { DbMixin } from "../../mixins/db.mixin.ts";
+import { acquireQueue, type DurableQueue, releaseQueue } from "../../mixins/durable-queue.ts";
+import { notificationFacts, publicationFact, type StoredFact } from "./facts.ts";
+import { registerAnalyticsMetrics } from "./prometheus.ts";
+import { DistributionView } from "./view.ts";
+
+/** The longest `frequency` range: two years of days. */
+const maxDays = 731;
+const periodDays = { "7d": 7, "30d": 30 } as const;
+
+type Params<A extends keyof Actions> = Actions[A]["params"];
+
+function invalid(field: string, message: string): never {
+	throw new Errors.ValidationError(message, "VALIDATION_ERROR", [{ field, message }]);
+}
+
+function checkDay(field: string, value: string | undefined): void {
+	if (value !== undefined && !isIsoDate(value)) invalid(field, `'${field}' must be a date as YYYY-MM-DD.`);
+}
+
+const analytics: ServiceSchema = {
+	name: "analytics",
+	mixins: [DbMixin({ collection: "analytics" })],
+
+	settings: { rest: "/analytics" } as ServiceSettingSchema,
+
+	async started() {
+		this.view = new DistributionView();
+		const facts: StoredFact[] = await this.adapter.find({});
+		for (const fact of facts) this.view.apply(fact);
+		this.metrics = registerAnalyticsMetrics(this.broker);
+		this.metrics?.update(this.view);
+		this.logger.info("Analytics rebuilt from stored facts", { facts: facts.length });
+
+		this.queue = await acquireQueue(this.broker);
+		// Each node its own group (named by its NODE_ID, so keep that stable), hence every message.
+		const group = configOf(this.broker).transporter ? `analytics-${this.broker.nodeID}` : "analytics";
+		await (this.queue as DurableQueue).consume(group, "publications", (payload) =>
+			this.ingestPublication(String(payload.publicationId)),
+		);
+		await (this.queue as DurableQueue).consume(group, "distributions", (payload) =>
+			this.ingestDistributions(payload as unknown as DistributionBatch),
+		);
+	},
+
+	async stopped() {
+		await releaseQueue(this.broker);
+	},
+
+	actions: {
+		frequency: {
+			rest: "GET /frequency",
+			params: {
+				from: "string|max:10|optional",
+				to: "string|max:10|optional",
+				groupBy: { type: "enum", values: [...analyticsGroupings], default: "category" },
+			},
+			handler(ctx: Context<Params<"analytics.frequency">>): Actions["analytics.frequency"]["result"] {
+				const { from: askedFrom, to: askedTo, groupBy = "category" } = ctx.params;
+				checkDay("from", askedFrom);
+				checkDay("to", askedTo);
+				const to = askedTo ?? this.today();
+				const from = askedFrom ?? addDays(to, -29);
+				if (from > to) invalid("from", "'from' must be on or before 'to'.");
+				if (from < addDays(to, -(maxDays - 1))) invalid("from", `At most ${maxDays} days at a time.`);
+				return { from, to, groupBy, ...this.view.frequency(from, to, groupBy) };
+			},
+		},
+
+		top: {
+			rest: "GET /top",
+			params: {
+				period: { type: "enum", values: [...analyticsPeriods], default: "30d" },
+				limit: "number|integer|min:1|max:100|convert|default:10",
+			},
+			async handler(ctx: Context<Params<"analytics.top">>): Promise<Actions["analytics.top"]["result"]> {
+				const { period = "30d", limit = 10 } = ctx.params;
+				const since = period === "all" ? undefined : addDays(this.today(), -(periodDays[period] - 1));
+				const ranked = this.view.top(since, limit) as { productId: string; count: number }[];
+				const names = await this.productNames(
+					ctx,
+					ranked.map((r) => r.productId),
+				);
+				return ranked.map(({ productId, count }) => ({
+					productId,
+					name: names.get(productId) ?? productId,
+					category: productOrigin(productId).category,
+					count,
+				}));
+			},
+		},
+
+		publications: {
+			rest: "GET /publications",
+			params: { limit: "number|integer|min:1|max:100|convert|default:20" },
+			handler(ctx: Context<{ limit: number }>) {
+				return this.view.recentPublications(ctx.params.limit);
+			},
+		},
+
+		summary: {
+			rest: "GET /summary",
+			async handler(ctx: Context): Promise<AnalyticsSummary> {
+				const [active, runs] = await Promise.all([
+					call(ctx, "subscribers.countActive", {}, { timeout: 2_000, retries: 0 }).catch(() => undefined),
+					call(ctx, "collector.runs", { pageSize: 1 }, { timeout: 2_000, retries: 0 }).catch(() => undefined),
+				]);
+				const run = runs?.rows[0];
+				const lastPublication = this.view.latest();
+				return {
+					totals: { ...this.view.totals },
+					...(active ? { activeSubscribers: active.count } : {}),
+					...(lastPublication ? { lastPublication } : {}),
+					...(run
+						? {
+								lastRun: {
+									id: run.id,
+									startedAt: run.startedAt,
+									finishedAt: run.finishedAt,
+									published: run.published,
+									failedSources: Object.entries(run.sources)
+										.filter(([, s]) => s.status === "failed")
+										.map(([name]) => name),
+								},
+							}
+						: {}),
+				};
+			},
+		},
+	},
+
+	methods: {
+		/** Today in São Paulo; a method so tests can move the clock. */
+		today(): string {
+			return localDate(new Date());
+		},
+
+		async productNames(ctx: Context, ids: string[]): Promise<Map<string, string>> {
+			if (ids.length === 0) return new Map();
+			const products = await call(ctx, "products.getMany", { ids }).catch(() => []);
+			return new Map(products.map((p) => [p.id, p.name]));
+		},
+
+		async ingestPublication(publicationId: string) {
+			const id = `publication:${publicationId}`;
+			if (this.view.has(id)) return;
+			const publication = await call(this.broker, "publications.get", {
+				id: publicationId,
+				withProducts: false,
+			});
+			await this.record([publicationFact(publication)]);
+		},
+
+		async ingestDistributions(batch: DistributionBatch) {
+			await this.record(notificationFacts(batch).filter((fact) => !this.view.has(fact._id)));
+		},
+
+		/** Stored first, then counted: a crash in between leaves the message to be handled again. */
+		async record(facts: StoredFact[]) {
+			if (facts.length === 0) return;
+			await this.insertNew(facts);
+			for (const fact of facts) this.view.apply(fact);
+			this.metrics?.update(this.view);
+		},
+	},
+};
+
+export default analytics;

@@ -1,0 +1,192 @@
+/**
+ * Counters over the stored facts, kept in memory and answered from there: each fact is
+ * applied at most once (by its key), and every counter only adds facts up or takes a maximum,
+ * so the result does not depend on the order facts arrive in, or on how often.
+ * At start it is rebuilt from the facts; test/unit/analytics.test.ts checks it against a recount.
+ */
+import type { AnalyticsGrouping, FrequencyRow, PublicationReach } from "../../domain/contracts.ts";
+import { addDays } from "../../domain/dates.ts";
+import { categories } from "../../domain/product.ts";
+import { type NotificationFact, type PublicationFact, readFact, type StoredFact } from "./facts.ts";
+
+type Metric = "published" | "distributed";
+
+interface PublicationTally {
+	fact?: PublicationFact;
+	notifications: number;
+	subscribers: Set<string>;
+}
+
+export interface Ranked {
+	productId: string;
+	count: number;
+}
+
+/** Totals per category and source, for the Prometheus export. */
+export interface LabelledTotal {
+	category: string;
+	source: string;
+	published: number;
+	distributed: number;
+}
+
+export class DistributionView {
+	readonly totals = { publications: 0, productsPublished: 0, notifications: 0 };
+	private readonly applied = new Set<string>();
+	/** `${metric}|${grouping}|${day}|${key}` → count. */
+	private readonly daily = new Map<string, number>();
+	private readonly sources = new Set<string>();
+	private readonly labelled = new Map<string, LabelledTotal>();
+	/** `${productId}|${subscriberId}` → the last day that subscriber was notified of that product. */
+	private readonly lastReached = new Map<string, string>();
+	/** productId → day → subscribers whose last notification of the product fell on that day. */
+	private readonly reachByLastDay = new Map<string, Map<string, number>>();
+	private readonly publications = new Map<string, PublicationTally>();
+	private latestPublication?: PublicationTally;
+
+	has(id: string): boolean {
+		return this.applied.has(id);
+	}
+
+	/** Counts `fact` unless it was counted before; true when it was new. */
+	apply(stored: StoredFact): boolean {
+		if (this.applied.has(stored._id)) return false;
+		this.applied.add(stored._id);
+		const fact = readFact(stored);
+		if (fact.kind === "publication") this.applyPublication(fact);
+		else this.applyNotification(fact);
+		return true;
+	}
+
+	/** One row per day from `from` to `to` (inclusive) and per key, zeros included. */
+	frequency(from: string, to: string, groupBy: AnalyticsGrouping): { keys: string[]; rows: FrequencyRow[] } {
+		const keys = groupBy === "category" ? [...categories] : [...this.sources].sort();
+		const rows: FrequencyRow[] = [];
+		for (let day = from; day <= to; day = addDays(day, 1))
+			for (const key of keys)
+				rows.push({
+					day,
+					key,
+					published: this.daily.get(`published|${groupBy}|${day}|${key}`) ?? 0,
+					distributed: this.daily.get(`distributed|${groupBy}|${day}|${key}`) ?? 0,
+				});
+		return { keys, rows };
+	}
+
+	/**
+	 * Products by distinct subscribers notified on `since` or later (all time without it),
+	 * most first, then by id. A subscriber notified in the period has their last
+	 * notification in it, so summing "last day" counts from `since` on counts each once.
+	 */
+	top(since: string | undefined, limit: number): Ranked[] {
+		const ranked: Ranked[] = [];
+		for (const [productId, byDay] of this.reachByLastDay) {
+			let count = 0;
+			for (const [day, n] of byDay) if (since === undefined || day >= since) count += n;
+			if (count > 0) ranked.push({ productId, count });
+		}
+		ranked.sort((a, b) => b.count - a.count || (a.productId < b.productId ? -1 : 1));
+		return ranked.slice(0, limit);
+	}
+
+	/** Publications newest first, with their reach. */
+	recentPublications(limit: number): PublicationReach[] {
+		const known = [...this.publications.values()].filter((p) => p.fact);
+		known.sort((a, b) => newestFirst(a.fact as PublicationFact, b.fact as PublicationFact));
+		return known.slice(0, limit).map((tally) => reachOf(tally));
+	}
+
+	/** The latest publication (by publishedAt), with its reach. */
+	latest(): PublicationReach | undefined {
+		return this.latestPublication && reachOf(this.latestPublication);
+	}
+
+	labelledTotals(): LabelledTotal[] {
+		return [...this.labelled.values()];
+	}
+
+	private applyPublication(fact: PublicationFact) {
+		this.totals.publications += 1;
+		this.totals.productsPublished += fact.products;
+		const tally = this.tallyOf(fact.publicationId);
+		tally.fact = fact;
+		const latest = this.latestPublication?.fact;
+		if (!latest || newestFirst(latest, fact) > 0) this.latestPublication = tally;
+		for (const [origin, n] of Object.entries(fact.byOrigin)) {
+			const [source = "", category = ""] = origin.split(":");
+			this.sources.add(source);
+			this.add("published", "category", fact.day, category, n);
+			this.add("published", "source", fact.day, source, n);
+			this.labelOf(category, source).published += n;
+		}
+	}
+
+	private applyNotification(fact: NotificationFact) {
+		this.totals.notifications += 1;
+		this.sources.add(fact.source);
+		this.add("distributed", "category", fact.day, fact.category, 1);
+		this.add("distributed", "source", fact.day, fact.source, 1);
+		this.labelOf(fact.category, fact.source).distributed += 1;
+		const tally = this.tallyOf(fact.publicationId);
+		tally.notifications += 1;
+		tally.subscribers.add(fact.subscriberId);
+
+		const pair = `${fact.productId}|${fact.subscriberId}`;
+		const last = this.lastReached.get(pair);
+		if (last !== undefined && last >= fact.day) return;
+		this.lastReached.set(pair, fact.day);
+		let byDay = this.reachByLastDay.get(fact.productId);
+		if (!byDay) {
+			byDay = new Map();
+			this.reachByLastDay.set(fact.productId, byDay);
+		}
+		if (last !== undefined) {
+			const left = (byDay.get(last) ?? 0) - 1;
+			if (left > 0) byDay.set(last, left);
+			else byDay.delete(last);
+		}
+		byDay.set(fact.day, (byDay.get(fact.day) ?? 0) + 1);
+	}
+
+	private add(metric: Metric, grouping: AnalyticsGrouping, day: string, key: string, n: number) {
+		const id = `${metric}|${grouping}|${day}|${key}`;
+		this.daily.set(id, (this.daily.get(id) ?? 0) + n);
+	}
+
+	private tallyOf(publicationId: string): PublicationTally {
+		let tally = this.publications.get(publicationId);
+		if (!tally) {
+			tally = { notifications: 0, subscribers: new Set() };
+			this.publications.set(publicationId, tally);
+		}
+		return tally;
+	}
+
+	private labelOf(category: string, source: string): LabelledTotal {
+		const id = `${category}|${source}`;
+		let total = this.labelled.get(id);
+		if (!total) {
+			total = { category, source, published: 0, distributed: 0 };
+			this.labelled.set(id, total);
+		}
+		return total;
+	}
+}
+
+function newestFirst(a: PublicationFact, b: PublicationFact): number {
+	if (a.publishedAt !== b.publishedAt) return a.publishedAt < b.publishedAt ? 1 : -1;
+	return a.publicationId < b.publicationId ? 1 : -1;
+}
+
+function reachOf({ fact, notifications, subscribers }: PublicationTally): PublicationReach {
+	const audience = fact?.audience;
+	return {
+		publicationId: fact?.publicationId ?? "",
+		publishedAt: fact?.publishedAt ?? "",
+		products: fact?.products ?? 0,
+		notifications,
+		subscribersNotified: subscribers.size,
+		...(audience === undefined ? {} : { audience }),
+		...(audience ? { matchRate: subscribers.size / audience } : {}),
+	};
+}

@@ -1,0 +1,206 @@
+/**
+ * The analytics view against a full recount: whatever facts arrive, in whatever order and
+ * however often, the counters equal counting the distinct facts from scratch.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import fc from "fast-check";
+import { addDays } from "../../domain/dates.ts";
+import { categories } from "../../domain/product.ts";
+import {
+	type Fact,
+	type NotificationFact,
+	notificationFacts,
+	publicationFact,
+	readFact,
+	type StoredFact,
+} from "../../services/analytics/facts.ts";
+import { DistributionView } from "../../services/analytics/view.ts";
+
+const today = "2026-11-26";
+const sources = ["btg-funds", "xp-funds"];
+
+const notificationArb = fc
+	.record({
+		subscriber: fc.integer({ min: 0, max: 5 }),
+		publication: fc.integer({ min: 0, max: 3 }),
+		source: fc.constantFrom(...sources),
+		category: fc.constantFrom(...categories),
+		product: fc.integer({ min: 0, max: 3 }),
+		daysAgo: fc.integer({ min: 0, max: 40 }),
+	})
+	.map(
+		(n): NotificationFact => ({
+			_id: `s${n.subscriber}|p${n.publication}|${n.source}:${n.category}:${n.product}`,
+			kind: "notification",
+			subscriberId: `s${n.subscriber}`,
+			publicationId: `p${n.publication}`,
+			productId: `${n.source}:${n.category}:${n.product}`,
+			category: n.category,
+			source: n.source,
+			day: addDays(today, -n.daysAgo),
+		}),
+	);
+
+const publicationArb = fc
+	.record({
+		publication: fc.integer({ min: 0, max: 3 }),
+		daysAgo: fc.integer({ min: 0, max: 40 }),
+		products: fc.array(
+			fc.tuple(fc.constantFrom(...sources), fc.constantFrom(...categories), fc.integer({ min: 0, max: 3 })),
+			{ minLength: 1, maxLength: 8 },
+		),
+		audience: fc.option(fc.integer({ min: 1, max: 10 }), { nil: undefined }),
+	})
+	.map(({ publication, daysAgo, products, audience }) =>
+		publicationFact({
+			id: `p${publication}`,
+			publishedAt: `${addDays(today, -daysAgo)}T15:00:00.000Z`,
+			sources,
+			productIds: [...new Set(products.map(([s, c, n]) => `${s}:${c}:${n}`))],
+			counts: {},
+			...(audience === undefined ? {} : { audience }),
+		}),
+	);
+
+/** The first fact per key wins, as the unique key in the store decides. */
+function distinct(facts: Fact[]): Fact[] {
+	const byId = new Map<string, Fact>();
+	for (const fact of facts) if (!byId.has(fact._id)) byId.set(fact._id, fact);
+	return [...byId.values()];
+}
+
+function recountTop(facts: Fact[], since: string | undefined) {
+	const pairs = new Set<string>();
+	const counts = new Map<string, number>();
+	for (const f of facts) {
+		if (f.kind !== "notification" || (since && f.day < since)) continue;
+		const pair = `${f.productId}|${f.subscriberId}`;
+		if (pairs.has(pair)) continue;
+		pairs.add(pair);
+		counts.set(f.productId, (counts.get(f.productId) ?? 0) + 1);
+	}
+	return [...counts]
+		.map(([productId, count]) => ({ productId, count }))
+		.sort((a, b) => b.count - a.count || (a.productId < b.productId ? -1 : 1));
+}
+
+function recountDay(facts: Fact[], day: string, groupBy: "category" | "source", key: string) {
+	let published = 0;
+	let distributed = 0;
+	for (const f of facts) {
+		if (f.day !== day) continue;
+		if (f.kind === "notification") distributed += f[groupBy] === key ? 1 : 0;
+		else
+			for (const [origin, n] of Object.entries(f.byOrigin))
+				if (origin.split(":")[groupBy === "source" ? 0 : 1] === key) published += n;
+	}
+	return { published, distributed };
+}
+
+describe("analytics view", () => {
+	it("equals a full recount after any sequence of facts, repeated and reordered", () => {
+		fc.assert(
+			fc.property(
+				fc.array(fc.oneof(notificationArb, publicationArb), { maxLength: 120 }),
+				fc.array(fc.nat(), { maxLength: 60 }),
+				(facts, repeats) => {
+					// Deliver some facts again, at other points of the sequence.
+					const sequence = [...facts];
+					for (const r of repeats)
+						if (facts.length) sequence.splice(r % (sequence.length + 1), 0, facts[r % facts.length] as Fact);
+					const view = new DistributionView();
+					// Notifications as stored: the key and product id say the rest.
+					for (const fact of sequence)
+						view.apply(
+							fact.kind === "notification"
+								? { _id: fact._id, productId: fact.productId, day: fact.day }
+								: fact,
+						);
+					const truth = distinct(sequence);
+
+					const notifications = truth.filter((f) => f.kind === "notification");
+					const pubs = truth.filter((f) => f.kind === "publication");
+					assert.deepEqual(view.totals, {
+						publications: pubs.length,
+						productsPublished: pubs.reduce((n, p) => n + p.products, 0),
+						notifications: notifications.length,
+					});
+					const from = addDays(today, -40);
+					for (const groupBy of ["category", "source"] as const) {
+						const { rows } = view.frequency(from, today, groupBy);
+						for (const row of rows)
+							assert.deepEqual(
+								{ published: row.published, distributed: row.distributed },
+								recountDay(truth, row.day, groupBy, row.key),
+								`${groupBy} ${row.key} on ${row.day}`,
+							);
+					}
+					for (const since of [addDays(today, -6), addDays(today, -29), undefined])
+						assert.deepEqual(
+							view.top(since, 100),
+							recountTop(truth, since).slice(0, 100),
+							`top since ${since}`,
+						);
+
+					for (const reach of view.recentPublications(100)) {
+						const own = notifications.filter((n) => n.publicationId === reach.publicationId);
+						const subscribers = new Set(own.map((n) => n.subscriberId)).size;
+						assert.equal(reach.notifications, own.length);
+						assert.equal(reach.subscribersNotified, subscribers);
+						if (reach.audience) assert.equal(reach.matchRate, subscribers / reach.audience);
+					}
+				},
+			),
+			{ numRuns: 300 },
+		);
+	});
+
+	it("counts a subscriber once per product in a period, at their latest notification", () => {
+		const view = new DistributionView();
+		const at = (subscriber: string, publication: string, day: string): NotificationFact => ({
+			_id: `${subscriber}|${publication}|b:fund:1`,
+			kind: "notification",
+			subscriberId: subscriber,
+			publicationId: publication,
+			productId: "b:fund:1",
+			category: "fund",
+			source: "b",
+			day,
+		});
+		view.apply(at("ana", "p1", addDays(today, -20)));
+		view.apply(at("ana", "p2", addDays(today, -2)));
+		view.apply(at("bia", "p1", addDays(today, -20)));
+		assert.deepEqual(view.top(addDays(today, -6), 10), [{ productId: "b:fund:1", count: 1 }]);
+		assert.deepEqual(view.top(addDays(today, -29), 10), [{ productId: "b:fund:1", count: 2 }]);
+		assert.equal(view.totals.notifications, 3);
+	});
+
+	it("stores only the key, the product and the São Paulo day, and reads the rest back", () => {
+		const [stored] = notificationFacts({
+			publicationId: "run|7",
+			// 01:30 UTC is still the previous evening in São Paulo (UTC−3).
+			notifications: [
+				{
+					subscriberId: "s1",
+					productId: "xp-funds:fund:a|b",
+					category: "fund",
+					createdAt: "2026-11-26T01:30:00Z",
+				},
+			],
+		});
+		assert.deepEqual(stored, {
+			_id: "s1|run|7|xp-funds:fund:a|b",
+			productId: "xp-funds:fund:a|b",
+			day: "2026-11-25",
+		});
+		assert.deepEqual(readFact(stored as StoredFact), {
+			...stored,
+			kind: "notification",
+			subscriberId: "s1",
+			publicationId: "run|7",
+			category: "fund",
+			source: "xp-funds",
+		});
+	});
+});
