@@ -32,6 +32,11 @@ for (const backend of backends) {
 							return this.upsert(ctx.params.id, ctx.params);
 						},
 					},
+					insertNew: {
+						handler(ctx) {
+							return this.insertNew(ctx.params.docs);
+						},
+					},
 					increment: {
 						async handler(ctx) {
 							await this.adapter.updateById(ctx.params.id, { $inc: { count: 1 } });
@@ -50,6 +55,31 @@ for (const backend of backends) {
 			await service.adapter.collection?.drop();
 			await broker.stop();
 			data.remove();
+		});
+
+		it("inserts only the documents not stored yet, also when batches race", async () => {
+			const docs = (ids: string[]) => ids.map((id) => ({ _id: `new-${id}`, email: `${id}@insert.example` }));
+			const first = await broker.call<{ _id: string }[], object>("things.insertNew", {
+				docs: docs(["a", "b"]),
+			});
+			assert.deepEqual(
+				first.map((d) => d._id),
+				["new-a", "new-b"],
+			);
+			const again = await broker.call<{ _id: string }[], object>("things.insertNew", {
+				docs: docs(["a", "b", "c"]),
+			});
+			assert.deepEqual(
+				again.map((d) => d._id),
+				["new-c"],
+			);
+			// Two overlapping batches at once: every document stored once, each reported by one caller.
+			const [x, y] = await Promise.all([
+				broker.call<{ _id: string }[], object>("things.insertNew", { docs: docs(["d", "e", "f"]) }),
+				broker.call<{ _id: string }[], object>("things.insertNew", { docs: docs(["e", "f", "g"]) }),
+			]);
+			const reported = [...(x ?? []), ...(y ?? [])].map((d) => d._id).sort();
+			assert.deepEqual(reported, ["new-d", "new-e", "new-f", "new-g"]);
 		});
 
 		it("creates and finds by id and by query", async () => {
