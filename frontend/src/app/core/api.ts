@@ -1,0 +1,188 @@
+/**
+ * The REST client: one method per endpoint the SPA uses, each a Promise of the typed
+ * answer. The session token goes with /api/me calls, the operator token with operator
+ * calls; any failure becomes an ApiError with the server's message.
+ */
+import { HttpClient, HttpErrorResponse, HttpHeaders, HttpParams } from "@angular/common/http";
+import { Injectable, inject } from "@angular/core";
+import { firstValueFrom, type Observable } from "rxjs";
+import type {
+	AnalyticsSummary,
+	ApiError,
+	Category,
+	CollectorRun,
+	Delivery,
+	Frequency,
+	Interests,
+	InterestsSchema,
+	Locale,
+	Notification,
+	NotificationPage,
+	Page,
+	Preferences,
+	Preview,
+	PublicationReach,
+	RiskProfile,
+	SourceInfo,
+	Subscriber,
+	TopProduct,
+	Unread,
+} from "./models";
+import { Session } from "./session";
+
+type Query = Record<string, string | number | boolean | undefined>;
+
+export function isApiError(value: unknown): value is ApiError {
+	return typeof value === "object" && value !== null && "status" in value && "message" in value;
+}
+
+@Injectable({ providedIn: "root" })
+export class Api {
+	private readonly http = inject(HttpClient);
+	private readonly session = inject(Session);
+
+	// Public
+	register(body: {
+		email: string;
+		name: string;
+		consent: true;
+		locale: Locale;
+		riskProfile?: RiskProfile;
+	}): Promise<unknown> {
+		return this.send(this.http.post("/api/subscribers", body));
+	}
+	requestSignInLink(email: string): Promise<unknown> {
+		return this.send(this.http.post("/api/auth/magic-link", { email }));
+	}
+	verify(token: string): Promise<{ token: string; subscriber: Subscriber }> {
+		return this.send(
+			this.http.get<{ token: string; subscriber: Subscriber }>("/api/auth/verify", { params: { token } }),
+		);
+	}
+	interestsSchema(): Promise<InterestsSchema> {
+		return this.send(this.http.get<InterestsSchema>("/api/interests/schema"));
+	}
+	frequency(query: { from?: string; to?: string; groupBy?: "category" | "source" }): Promise<Frequency> {
+		return this.get<Frequency>("/api/analytics/frequency", query);
+	}
+	top(query: { period?: "7d" | "30d" | "all"; limit?: number }): Promise<TopProduct[]> {
+		return this.get<TopProduct[]>("/api/analytics/top", query);
+	}
+	summary(): Promise<AnalyticsSummary> {
+		return this.get<AnalyticsSummary>("/api/analytics/summary");
+	}
+	publications(limit = 20): Promise<PublicationReach[]> {
+		return this.get<PublicationReach[]>("/api/analytics/publications", { limit });
+	}
+
+	// Signed-in client (their own data only)
+	me(): Promise<Subscriber> {
+		return this.get<Subscriber>("/api/me", {}, "session");
+	}
+	updateMe(body: { name?: string; locale?: Locale; riskProfile?: RiskProfile }): Promise<Subscriber> {
+		return this.send(this.http.put<Subscriber>("/api/me", body, { headers: this.headers("session") }));
+	}
+	setInterests(interests: Interests): Promise<unknown> {
+		return this.send(this.http.put("/api/me/interests", interests, { headers: this.headers("session") }));
+	}
+	setPreferences(preferences: Partial<Preferences>): Promise<Preferences> {
+		return this.send(
+			this.http.put<Preferences>("/api/me/preferences", preferences, { headers: this.headers("session") }),
+		);
+	}
+	preview(interests: Interests, riskProfile?: RiskProfile, days = 30): Promise<Preview> {
+		return this.send(
+			this.http.post<Preview>(
+				"/api/me/interests/preview",
+				{ interests, riskProfile, days },
+				{ headers: this.headers("session") },
+			),
+		);
+	}
+	notifications(query: {
+		before?: string;
+		since?: string;
+		limit?: number;
+		unread?: boolean;
+		category?: Category;
+	}): Promise<NotificationPage> {
+		return this.get<NotificationPage>("/api/me/notifications", query, "session");
+	}
+	unread(): Promise<Unread> {
+		return this.get<Unread>("/api/me/notifications/unread", {}, "session");
+	}
+	markRead(body: { ids: string[] } | { all: true }): Promise<{ updated: number }> {
+		return this.send(
+			this.http.post<{ updated: number }>("/api/me/notifications/read", body, {
+				headers: this.headers("session"),
+			}),
+		);
+	}
+	exportMine(): Promise<unknown> {
+		return this.get<unknown>("/api/me/export", {}, "session");
+	}
+	eraseMe(): Promise<unknown> {
+		return this.send(this.http.delete("/api/me", { headers: this.headers("session") }));
+	}
+
+	// Operator
+	sources(): Promise<SourceInfo[]> {
+		return this.get<SourceInfo[]>("/api/collector/sources");
+	}
+	runs(page = 1, pageSize = 10): Promise<Page<CollectorRun>> {
+		return this.get<Page<CollectorRun>>("/api/collector/runs", { page, pageSize });
+	}
+	runNow(sources?: string[]): Promise<CollectorRun> {
+		return this.send(
+			this.http.post<CollectorRun>("/api/collector/run", sources ? { sources } : {}, {
+				headers: this.headers("operator"),
+			}),
+		);
+	}
+	subscribers(query: { q?: string; status?: string; page?: number }): Promise<unknown> {
+		return this.get<unknown>("/api/admin/subscribers", query, "operator");
+	}
+	deliveries(query: {
+		status?: Delivery["status"];
+		page?: number;
+		pageSize?: number;
+	}): Promise<Page<Delivery>> {
+		return this.get<Page<Delivery>>("/api/admin/mail/deliveries", query, "operator");
+	}
+
+	private get<T>(url: string, query: Query = {}, auth?: "session" | "operator"): Promise<T> {
+		let params = new HttpParams();
+		for (const [key, value] of Object.entries(query))
+			if (value !== undefined && value !== "") params = params.set(key, String(value));
+		return this.send(this.http.get<T>(url, { params, headers: this.headers(auth) }));
+	}
+
+	private headers(auth?: "session" | "operator"): HttpHeaders {
+		const token =
+			auth === "session" ? this.session.token() : auth === "operator" ? this.session.operatorToken() : null;
+		return token ? new HttpHeaders({ authorization: `Bearer ${token}` }) : new HttpHeaders();
+	}
+
+	private async send<T>(request: Observable<T>): Promise<T> {
+		try {
+			return await firstValueFrom(request);
+		} catch (err) {
+			throw toApiError(err);
+		}
+	}
+}
+
+export function toApiError(err: unknown): ApiError {
+	if (err instanceof HttpErrorResponse) {
+		const body = err.error as { error?: { type?: string; message?: string; data?: unknown } } | null;
+		return {
+			status: err.status,
+			type: body?.error?.type ?? (err.status === 0 ? "NETWORK" : "HTTP_ERROR"),
+			message: body?.error?.message ?? err.message,
+			data: body?.error?.data,
+		};
+	}
+	return { status: 0, type: "UNKNOWN", message: String(err) };
+}
+
+export type { Notification };

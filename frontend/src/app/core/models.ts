@@ -1,0 +1,209 @@
+/**
+ * The shapes the REST API and the live feed answer with (see the backend's
+ * domain/contracts.ts and /api/openapi.json). Only what the SPA reads.
+ */
+export const categories = ["stock", "reit", "fund", "coe", "pension", "fixed_income"] as const;
+export type Category = (typeof categories)[number];
+export type RiskProfile = "conservative" | "moderate" | "aggressive";
+export type Locale = "pt-BR" | "en";
+export type DigestFrequency = "immediate" | "daily" | "weekly";
+
+export interface Preferences {
+	email: boolean;
+	live: boolean;
+	digest: DigestFrequency;
+	digestHour: number;
+	timeZone: string;
+}
+
+/** Per category: field name → a range, a set constraint or a flag. */
+export type Range = { min?: number; max?: number };
+export type SetConstraint = { in?: string[]; notIn?: string[] };
+export type Interests = Partial<Record<Category, Record<string, Range | SetConstraint | boolean>>>;
+
+export interface Subscriber {
+	id: string;
+	email: string;
+	name: string;
+	locale: Locale;
+	status: "pending" | "verified" | "unsubscribed" | "bouncing";
+	riskProfile: RiskProfile;
+	interests: Interests;
+	preferences: Preferences;
+	createdAt: string;
+	verifiedAt?: string;
+}
+
+export interface InterestField {
+	name: string;
+	kind: "range" | "set" | "flag";
+	/** "fraction" (shown as %), "brl", "days", "level"… */
+	unit?: string;
+	label?: { "pt-BR": string; en: string };
+	values?: string[];
+}
+
+export interface InterestsSchema {
+	riskProfiles: { profile: RiskProfile; maxRiskLevel: number }[];
+	categories: Record<Category, InterestField[]>;
+}
+
+export interface MatchReason {
+	field: string;
+	operator: "≥" | "≤" | "∈" | "∉" | "=";
+	value: number | string | boolean;
+	bound: number | string | boolean | string[];
+}
+
+/** A product as the catalogue holds it; category-specific fields are optional. */
+export interface Product {
+	id: string;
+	source: string;
+	category: Category;
+	name: string;
+	issuer?: string;
+	url?: string;
+	riskLevel?: number;
+	minimumInvestment?: number;
+	return12m?: number;
+	ticker?: string;
+	sector?: string;
+	segment?: string;
+	fundType?: string;
+	adminFee?: number;
+	performanceFee?: number;
+	redemptionDays?: number;
+	rate?: { index: string; percentOfIndex?: number; spread?: number };
+	maturity?: string;
+	termDays?: number;
+	metrics?: { dividendYield: number; totalReturn12m: number; volatility: number };
+	[field: string]: unknown;
+}
+
+export interface Notification {
+	id: string;
+	productId: string;
+	publicationId: string;
+	category: Category;
+	reasons: MatchReason[];
+	createdAt: string;
+	readAt?: string;
+	cursor: string;
+	product?: Product;
+}
+
+export interface NotificationPage {
+	rows: Notification[];
+	unread: number;
+	hasMore: boolean;
+	next?: string;
+}
+
+export interface Unread {
+	unread: number;
+	display: string;
+	hasMore: boolean;
+}
+
+export interface Preview {
+	count: number;
+	days: number;
+	products: (Product & { reasons: MatchReason[] })[];
+}
+
+export interface FrequencyRow {
+	day: string;
+	key: string;
+	published: number;
+	distributed: number;
+}
+
+export interface Frequency {
+	from: string;
+	to: string;
+	groupBy: "category" | "source";
+	keys: string[];
+	rows: FrequencyRow[];
+}
+
+export interface TopProduct {
+	productId: string;
+	name: string;
+	category: Category;
+	count: number;
+}
+
+export interface PublicationReach {
+	publicationId: string;
+	publishedAt: string;
+	products: number;
+	notifications: number;
+	subscribersNotified: number;
+	audience?: number;
+	matchRate?: number;
+}
+
+export interface AnalyticsSummary {
+	totals: { publications: number; productsPublished: number; notifications: number };
+	activeSubscribers?: number;
+	lastPublication?: PublicationReach;
+	lastRun?: { id: string; startedAt: string; finishedAt: string; published: number; failedSources: string[] };
+}
+
+export interface Page<T> {
+	rows: T[];
+	total: number;
+	page: number;
+	pageSize: number;
+	totalPages: number;
+}
+
+export interface SourceInfo {
+	name: string;
+	type: string;
+	format: string;
+	enabled: boolean;
+	schedule?: string;
+	location: string;
+}
+
+export interface SourceRun {
+	status: "ok" | "failed" | "skipped";
+	fetched: number;
+	normalized: number;
+	skipped: number;
+	new: number;
+	changed: number;
+	unchanged: number;
+	errors: string[];
+	durationMs: number;
+}
+
+export interface CollectorRun {
+	id: string;
+	trigger: "manual" | "schedule";
+	startedAt: string;
+	finishedAt: string;
+	publicationId?: string;
+	published: number;
+	sources: Record<string, SourceRun>;
+}
+
+export interface Delivery {
+	id: string;
+	to: string;
+	template: string;
+	status: "queued" | "sent" | "failed" | "retrying";
+	attempts: { at: string; error?: string }[];
+	error?: string;
+	createdAt: string;
+	updatedAt: string;
+}
+
+/** Every API error: `{ error: { type, message, data } }` with a 4xx/5xx status. */
+export interface ApiError {
+	status: number;
+	type: string;
+	message: string;
+	data?: unknown;
+}

@@ -1,0 +1,76 @@
+/** Texts of the shell and of states every page shows (loading, empty, error). */
+import type { Texts } from "./i18n";
+
+export const appTexts: Texts = {
+	"pt-BR": {
+		app: {
+			name: "Insights",
+			tagline: "Produtos de investimento que combinam com você, no momento em que aparecem.",
+			skip: "Pular para o conteúdo",
+			nav: {
+				label: "Navegação principal",
+				home: "Início",
+				interests: "Interesses",
+				feed: "Dicas",
+				kpis: "KPIs",
+				account: "Conta",
+				operator: "Operador",
+				signOut: "Sair",
+			},
+			language: "Idioma",
+			unread: "{{count}} não lidas",
+			loading: "Carregando…",
+			retry: "Tentar de novo",
+			error: "Algo deu errado: {{message}}",
+			offline: "Sem conexão com o servidor.",
+			notFound: "Página não encontrada.",
+			backHome: "Voltar ao início",
+			signInFirst: "Entre com o link enviado ao seu e-mail para ver esta página.",
+			footer:
+				"Insights não é recomendação de investimento. Rentabilidade passada não garante rentabilidade futura.",
+		},
+		category: {
+			stock: "Ações",
+			reit: "FIIs",
+			fund: "Fundos",
+			coe: "COE",
+			pension: "Previdência",
+			fixed_income: "Renda fixa",
+		},
+	},
+	en: {
+		app: {
+			name: "Insights",
+			tagline: "Investment products that fit you, the moment they appear.",
+			skip: "Skip to content",
+			nav: {
+				label: "Main navigation",
+				home: "Home",
+				interests: "Interests",
+				feed: "Tips",
+				kpis: "KPIs",
+				account: "Account",
+				operator: "Operator",
+				signOut: "Sign out",
+			},
+			language: "Language",
+			unread: "{{count}} unread",
+			loading: "Loading…",
+			retry: "Try again",
+			error: "Something went wrong: {{message}}",
+			offline: "No connection to the server.",
+			notFound: "Page not found.",
+			backHome: "Back to home",
+			signInFirst: "Sign in with the link sent to your e-mail to see this page.",
+			footer: "Insights is not investment advice. Past returns do not guarantee future returns.",
+		},
+		category: {
+			stock: "Stocks",
+			reit: "REITs (FIIs)",
+			fund: "Funds",
+			coe: "COE",
+			pension: "Pension funds",
+			fixed_income: "Fixed income",
+		},
+	},
+};

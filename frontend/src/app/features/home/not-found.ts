@@ -1,0 +1,13 @@
+import { Component } from "@angular/core";
+import { RouterLink } from "@angular/router";
+import { TranslatePipe } from "@ngx-translate/core";
+
+@Component({
+	selector: "app-not-found",
+	imports: [RouterLink, TranslatePipe],
+	template: `
+		<h1>{{ "app.notFound" | translate }}</h1>
+		<p><a routerLink="/">{{ "app.backHome" | translate }}</a></p>
+	`,
+})
+export class NotFound {}
