@@ -36,10 +36,14 @@ export interface Subscriber {
 
 export interface InterestField {
 	name: string;
-	kind: "range" | "set" | "flag";
-	/** "fraction" (shown as %), "brl", "days", "level"… */
-	unit?: string;
-	label?: { "pt-BR": string; en: string };
+	/** number: a { min?, max? } range; set: { in?, notIn? }; boolean: true or false. */
+	kind: "number" | "set" | "boolean";
+	/** fraction: 0.08 = 8 % (show as %); BRL: reais; days; level: risk 1–5. */
+	unit?: "fraction" | "BRL" | "days" | "level";
+	/** Where the value is in a product: "sector", "metrics.dividendYield", "rate.index". */
+	path: string;
+	label: { "pt-BR": string; en: string };
+	/** For sets: the allowed values (closed sets) or the values current products hold. */
 	values?: string[];
 }
 
