@@ -5,9 +5,7 @@ import {
 	provideZonelessChangeDetection,
 } from "@angular/core";
 import { provideRouter, withComponentInputBinding, withInMemoryScrolling } from "@angular/router";
-import { provideTranslateService, TranslateLoader } from "@ngx-translate/core";
 import { routes } from "./app.routes";
-import { BundledTexts } from "./core/i18n";
 
 export const appConfig: ApplicationConfig = {
 	providers: [
@@ -19,10 +17,5 @@ export const appConfig: ApplicationConfig = {
 			withComponentInputBinding(),
 			withInMemoryScrolling({ scrollPositionRestoration: "top" }),
 		),
-		provideTranslateService({
-			loader: { provide: TranslateLoader, useClass: BundledTexts },
-			fallbackLang: "pt-BR",
-			lang: "pt-BR",
-		}),
 	],
 };

@@ -4,11 +4,11 @@
  */
 import { Component, effect, inject } from "@angular/core";
 import { Router, RouterLink, RouterLinkActive, RouterOutlet } from "@angular/router";
-import { TranslatePipe } from "@ngx-translate/core";
 import { Language, locales } from "./core/i18n";
 import { LiveFeed } from "./core/live";
 import type { Locale } from "./core/models";
 import { Session } from "./core/session";
+import { TranslatePipe } from "./core/translate";
 
 @Component({
 	selector: "app-root",

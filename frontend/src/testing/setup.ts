@@ -4,10 +4,25 @@
  */
 import { provideHttpClient } from "@angular/common/http";
 import { provideHttpClientTesting } from "@angular/common/http/testing";
-import { provideZonelessChangeDetection } from "@angular/core";
+import { inject, provideEnvironmentInitializer, provideZonelessChangeDetection } from "@angular/core";
 import { provideRouter } from "@angular/router";
-import { provideTranslateService, TranslateLoader } from "@ngx-translate/core";
-import { BundledTexts } from "../app/core/i18n";
+import type { Texts } from "../app/core/i18n";
+import type { Locale } from "../app/core/models";
+import { appTexts } from "../app/core/texts";
+import { TranslateService, type TranslationObject } from "../app/core/translate";
+import { accountTexts } from "../app/features/account/i18n";
+import { feedTexts } from "../app/features/feed/i18n";
+import { homeTexts } from "../app/features/home/i18n";
+import { interestsTexts } from "../app/features/interests/i18n";
+import { kpisTexts } from "../app/features/kpis/i18n";
+import { operatorTexts } from "../app/features/operator/i18n";
+
+const all: Texts[] = [appTexts, homeTexts, interestsTexts, feedTexts, kpisTexts, accountTexts, operatorTexts];
+
+/** Every page's texts at once: a component under test renders as in the app. */
+export function dictionary(locale: Locale): TranslationObject {
+	return Object.assign({}, ...all.map((texts) => texts[locale]));
+}
 
 export function testProviders() {
 	return [
@@ -15,10 +30,11 @@ export function testProviders() {
 		provideHttpClient(),
 		provideHttpClientTesting(),
 		provideRouter([]),
-		provideTranslateService({
-			loader: { provide: TranslateLoader, useClass: BundledTexts },
-			fallbackLang: "pt-BR",
-			lang: "pt-BR",
+		// Every page's texts in both languages, as if each route had loaded them.
+		provideEnvironmentInitializer(() => {
+			const translate = inject(TranslateService);
+			for (const locale of ["pt-BR", "en"] as const)
+				translate.setTranslation(locale, dictionary(locale), true);
 		}),
 	];
 }

@@ -1,19 +1,14 @@
 /**
  * Languages: pt-BR by default, en on request (remembered in localStorage). Texts are
- * ngx-translate dictionaries, one per feature (features/<name>/i18n.ts) merged here;
- * numbers, money and dates go through Intl in the active locale (format.ts).
+ * ngx-translate dictionaries: the shell's (texts.ts) at start, each page's
+ * (features/<name>/i18n.ts) with its route; numbers, money and dates go through Intl in the
+ * active locale (format.ts).
  */
 import { Injectable, inject, signal } from "@angular/core";
-import { type TranslateLoader, TranslateService, type TranslationObject } from "@ngx-translate/core";
-import { type Observable, of } from "rxjs";
-import { accountTexts } from "../features/account/i18n";
-import { feedTexts } from "../features/feed/i18n";
-import { homeTexts } from "../features/home/i18n";
-import { interestsTexts } from "../features/interests/i18n";
-import { kpisTexts } from "../features/kpis/i18n";
-import { operatorTexts } from "../features/operator/i18n";
+import type { ResolveFn } from "@angular/router";
 import type { Locale } from "./models";
 import { appTexts } from "./texts";
+import { TranslateService, type TranslationObject } from "./translate";
 
 export const locales: readonly Locale[] = ["pt-BR", "en"];
 const storageKey = "insights.locale";
@@ -21,25 +16,23 @@ const storageKey = "insights.locale";
 /** Per locale, one namespace per feature: "feed.empty", "kpis.title"… */
 export type Texts = Record<Locale, TranslationObject>;
 
-const dictionaries: Texts[] = [
-	appTexts,
-	homeTexts,
-	interestsTexts,
-	feedTexts,
-	kpisTexts,
-	accountTexts,
-	operatorTexts,
-];
-
-export function dictionary(locale: Locale): TranslationObject {
-	return Object.assign({}, ...dictionaries.map((texts) => texts[locale]));
+/** Adds texts to both languages, merged: the shell's and each page's live side by side. */
+export function addTexts(translate: TranslateService, texts: Texts) {
+	for (const locale of locales) translate.setTranslation(locale, texts[locale], true);
 }
 
-/** Bundled dictionaries: no request, no flash of untranslated keys. */
-export class BundledTexts implements TranslateLoader {
-	getTranslation(lang: string): Observable<TranslationObject> {
-		return of(dictionary(lang === "en" ? "en" : "pt-BR"));
-	}
+/**
+ * A route's texts, loaded with the page and added before it renders (no untranslated
+ * keys flash); the initial bundle carries only the shell's texts.
+ */
+export function textsOf(load: () => Promise<Texts>): ResolveFn<boolean> {
+	return () => {
+		const translate = inject(TranslateService);
+		return load().then((texts) => {
+			addTexts(translate, texts);
+			return true;
+		});
+	};
 }
 
 function stored(): Locale {
@@ -57,6 +50,7 @@ export class Language {
 	readonly current = signal<Locale>(stored());
 
 	constructor() {
+		addTexts(this.translate, appTexts);
 		this.apply(this.current());
 	}
 

@@ -78,9 +78,20 @@ export interface Product {
 	performanceFee?: number;
 	redemptionDays?: number;
 	rate?: { index: string; percentOfIndex?: number; spread?: number };
-	maturity?: string;
+	instrument?: string;
+	maturityDate?: string;
 	termDays?: number;
-	metrics?: { dividendYield: number; totalReturn12m: number; volatility: number };
+	taxExempt?: boolean;
+	planType?: string;
+	underlying?: string;
+	protectedCapital?: number;
+	metrics?: {
+		dividendYield: number;
+		totalReturn12m: number;
+		volatility: number;
+		maxDrawdown?: number;
+		meanDailyTradedValue?: number;
+	};
 	[field: string]: unknown;
 }
 

@@ -3,7 +3,7 @@
  * announced to screen readers (role="status" / role="alert"), with a retry on errors.
  */
 import { Component, input, output } from "@angular/core";
-import { TranslatePipe } from "@ngx-translate/core";
+import { TranslatePipe } from "../core/translate";
 
 @Component({
 	selector: "app-status",

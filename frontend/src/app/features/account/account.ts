@@ -1,9 +1,47 @@
-import { Component } from "@angular/core";
-import { TranslatePipe } from "@ngx-translate/core";
+/**
+ * Conta: the signed-in client's own profile, e-mail switch, data export and erasure, each
+ * a small component that talks to the API by itself; this page loads the client once.
+ */
+import { ChangeDetectionStrategy, Component, inject, signal } from "@angular/core";
+import { Api } from "../../core/api";
+import type { Preferences, Subscriber } from "../../core/models";
+import { TranslatePipe } from "../../core/translate";
+import { Status } from "../../shared/status";
+import { DataExport } from "./data-export";
+import { EmailPreference } from "./email-preference";
+import { EraseAccount } from "./erase-account";
+import { ProfileForm } from "./profile-form";
 
 @Component({
 	selector: "app-account",
-	imports: [TranslatePipe],
-	template: `<h1>{{ "account.title" | translate }}</h1>`,
+	imports: [DataExport, EmailPreference, EraseAccount, ProfileForm, Status, TranslatePipe],
+	templateUrl: "./account.html",
+	styleUrl: "./account.css",
+	changeDetection: ChangeDetectionStrategy.OnPush,
 })
-export class Account {}
+export class Account {
+	private readonly api = inject(Api);
+	protected readonly subscriber = signal<Subscriber | null>(null);
+	protected readonly loading = signal(true);
+	protected readonly error = signal<string | null>(null);
+
+	constructor() {
+		void this.load();
+	}
+
+	protected async load() {
+		this.loading.set(true);
+		this.error.set(null);
+		try {
+			this.subscriber.set(await this.api.me());
+		} catch (err) {
+			this.error.set((err as { message?: string }).message ?? String(err));
+		} finally {
+			this.loading.set(false);
+		}
+	}
+
+	protected preferencesChanged(preferences: Preferences) {
+		this.subscriber.update((subscriber) => subscriber && { ...subscriber, preferences });
+	}
+}

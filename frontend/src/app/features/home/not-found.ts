@@ -1,6 +1,6 @@
 import { Component } from "@angular/core";
 import { RouterLink } from "@angular/router";
-import { TranslatePipe } from "@ngx-translate/core";
+import { TranslatePipe } from "../../core/translate";
 
 @Component({
 	selector: "app-not-found",

@@ -1,9 +1,30 @@
-import { Component } from "@angular/core";
-import { TranslatePipe } from "@ngx-translate/core";
+/**
+ * The research house's operator page: collector sources and runs, a manual run, and the
+ * subscriber and delivery overviews. It asks for the operator token (not a client session)
+ * and shows nothing else until one is given; the first refusal brings the form back.
+ */
+import { ChangeDetectionStrategy, Component, inject, signal, ViewEncapsulation } from "@angular/core";
+import { TranslatePipe } from "../../core/translate";
+import { DeliveriesPanel } from "./deliveries-panel";
+import { OperatorAccess } from "./operator-access";
+import { RunNow } from "./run-now";
+import { RunsPanel } from "./runs-panel";
+import { SourcesPanel } from "./sources-panel";
+import { SubscribersPanel } from "./subscribers-panel";
+import { TokenForm } from "./token-form";
 
 @Component({
 	selector: "app-operator",
-	imports: [TranslatePipe],
-	template: `<h1>{{ "operator.title" | translate }}</h1>`,
+	imports: [TranslatePipe, TokenForm, RunNow, SourcesPanel, RunsPanel, SubscribersPanel, DeliveriesPanel],
+	providers: [OperatorAccess],
+	templateUrl: "./operator.html",
+	styleUrl: "./operator.css",
+	// One stylesheet for the page and its panels; every selector starts with .operator.
+	encapsulation: ViewEncapsulation.None,
+	changeDetection: ChangeDetectionStrategy.OnPush,
 })
-export class Operator {}
+export class Operator {
+	protected readonly access = inject(OperatorAccess);
+	/** Bumped when a run ends, so the panels that show runs load again. */
+	protected readonly revision = signal(0);
+}

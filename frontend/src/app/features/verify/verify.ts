@@ -4,10 +4,10 @@
  */
 import { Component, inject, input, type OnInit, signal } from "@angular/core";
 import { Router, RouterLink } from "@angular/router";
-import { TranslatePipe } from "@ngx-translate/core";
 import { Api } from "../../core/api";
 import { Language } from "../../core/i18n";
 import { Session } from "../../core/session";
+import { TranslatePipe } from "../../core/translate";
 import { Status } from "../../shared/status";
 
 @Component({

@@ -1,0 +1,59 @@
+/**
+ * One tip: the product (name, category, source, the fields that matter for its category),
+ * when it arrived, why it matched, and its unread state. Crawled text only ever goes
+ * through interpolation, which escapes it; the product link only when it is http(s).
+ */
+import { Component, computed, type ElementRef, inject, input, output, viewChild } from "@angular/core";
+import { Format, WhenPipe } from "../../core/format";
+import { Language } from "../../core/i18n";
+import type { Notification } from "../../core/models";
+import { TranslatePipe } from "../../core/translate";
+import { productFacts } from "./product-facts";
+import { describeReason } from "./reasons";
+import { httpUrl, wording } from "./wording";
+
+let nextId = 0;
+
+@Component({
+	selector: "app-tip-card",
+	imports: [TranslatePipe, WhenPipe],
+	templateUrl: "./tip-card.html",
+	styleUrl: "./tip-card.css",
+})
+export class TipCard {
+	private readonly format = inject(Format);
+	private readonly language = inject(Language);
+
+	readonly tip = input.required<Notification>();
+	/** Arrived live while the page was open. */
+	readonly fresh = input(false);
+	/** Being marked read. */
+	readonly busy = input(false);
+	readonly markRead = output<void>();
+
+	private readonly article = viewChild.required<ElementRef<HTMLElement>>("article");
+	protected readonly headingId = `tip-${++nextId}`;
+
+	protected readonly product = computed(() => this.tip().product);
+	protected readonly unread = computed(() => !this.tip().readAt);
+	/** "source:category:nativeId": the source is known even when the product is gone. */
+	protected readonly source = computed(() => this.product()?.source ?? this.tip().productId.split(":")[0]);
+	protected readonly url = computed(() => httpUrl(this.product()?.url));
+	/** Read from the language signal, so a language switch re-renders every value. */
+	private readonly wording = computed(() => wording(this.language.current(), this.format));
+	protected readonly facts = computed(() => {
+		const product = this.product();
+		return product ? productFacts(product, this.wording()) : [];
+	});
+	protected readonly reasons = computed(() =>
+		this.tip().reasons.map((r) => describeReason(r, this.wording())),
+	);
+
+	protected requestRead() {
+		if (!this.busy()) this.markRead.emit();
+	}
+
+	focus() {
+		this.article().nativeElement.focus();
+	}
+}
