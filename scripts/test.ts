@@ -20,6 +20,8 @@ function run(command: string, args: string[], cwd: string): Promise<{ code: numb
 				process.stdout.write(chunk);
 				output += chunk.toString();
 			});
+		// Colour codes out, so the counts can be read whatever the runner printed.
+		// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escapes start with ESC
 		child.on("close", (code) => resolve({ code: code ?? 1, output: output.replace(/\x1b\[[0-9;]*m/g, "") }));
 	});
 }
