@@ -29,6 +29,10 @@ export interface Config {
 	logLevel: LogLevel;
 	/** Port of the Prometheus /metrics endpoint; 0 turns the reporter off. */
 	metricsPort: number;
+	/** Behind the edge proxy: take the caller's address from X-Real-IP. */
+	trustProxy: boolean;
+	/** Liveness and readiness probes of this node (GET /livez, /readyz); 0 turns them off. */
+	healthPort: number;
 	tracing: Tracing;
 	mongoUri: string | undefined;
 	/** Bearer token for operator routes; undefined = operator routes refuse every request. */
@@ -62,6 +66,10 @@ export interface Config {
 	jwtSecret: string | undefined;
 	/** A newly verified subscriber's inbox gets the matches of this many past hours. */
 	backfillHours: number;
+	/** How often the mailer looks for due digests. */
+	digestSweepSeconds: number;
+	/** How long immediate e-mails wait after a publication's first match, to gather its other matches. */
+	immediateSettleSeconds: number;
 	/** Port of the live socket server on nodes without the api (with it, the api's port). */
 	livePort: number;
 	/** Origins allowed to call the API and open sockets from a browser; empty = same origin only. */
@@ -212,6 +220,8 @@ export function loadConfig(env: Env = process.env): Config {
 		namespace,
 		logLevel: oneOf(env, "LOG_LEVEL", ["fatal", "error", "warn", "info", "debug", "trace"], "info"),
 		metricsPort: port(env, "METRICS_PORT", 3030),
+		healthPort: port(env, "HEALTH_PORT", 0),
+		trustProxy: oneOf(env, "TRUST_PROXY", ["0", "1"], "0") === "1",
 		tracing: oneOf(env, "TRACING", ["off", "console", "event"], "off"),
 		mongoUri: url(env, "MONGO_URI", ["mongodb:", "mongodb+srv:"]),
 		operatorToken: token(env, "OPERATOR_TOKEN"),
@@ -233,6 +243,8 @@ export function loadConfig(env: Env = process.env): Config {
 		mailFrom: mailbox(env, "MAIL_FROM", "Insights <no-reply@insights.localhost>"),
 		jwtSecret: secret(env, "JWT_SECRET", 32),
 		backfillHours: integer(env, "MATCH_BACKFILL_HOURS", 24, 0, 24 * 30),
+		digestSweepSeconds: integer(env, "DIGEST_SWEEP_SECONDS", 60, 1, 3_600),
+		immediateSettleSeconds: integer(env, "IMMEDIATE_SETTLE_SECONDS", 30, 0, 3_600),
 		livePort: port(env, "LIVE_PORT", 3001),
 		corsOrigins: origins(env, "CORS_ORIGINS"),
 		rateLimit: integer(env, "RATE_LIMIT", 600, 1, 1_000_000),

@@ -4,16 +4,19 @@
  */
 import type { ServiceBroker } from "moleculer";
 import { ConfigError, loadConfig } from "./config.ts";
+import { type Probes, startProbes } from "./probes.ts";
 import { createNode } from "./system.ts";
 
 /** Longer than the broker's own 10 s drain of in-flight requests, so that one wins. */
 const SHUTDOWN_DEADLINE_MS = 15_000;
 
-function shutdownOn(broker: ServiceBroker): void {
+function shutdownOn(broker: ServiceBroker, probes?: Probes): void {
 	let stopping = false;
 	const stop = (signal: string) => {
 		if (stopping) return;
 		stopping = true;
+		// Not ready from now on: load balancers and orchestrators stop sending work here.
+		probes?.draining();
 		broker.logger.info(`${signal} received: draining and stopping`);
 		setTimeout(() => {
 			broker.logger.error(`Shutdown took longer than ${SHUTDOWN_DEADLINE_MS} ms: exiting anyway`);
@@ -34,9 +37,11 @@ function shutdownOn(broker: ServiceBroker): void {
 try {
 	const config = loadConfig();
 	const broker = await createNode(config);
+	// Probes first: an orchestrator sees "alive, not ready" while the node starts.
+	const probes = config.healthPort ? await startProbes(broker, config.healthPort) : undefined;
 	// Before start: a node still starting (waiting for its dependencies, building an index)
 	// must stop cleanly on SIGTERM too.
-	shutdownOn(broker);
+	shutdownOn(broker, probes);
 	await broker.start();
 	if (process.argv.includes("--repl")) broker.repl();
 } catch (err) {

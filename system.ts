@@ -5,6 +5,7 @@
 import { mkdirSync } from "node:fs";
 import { ServiceBroker } from "moleculer";
 import { bindConfig, type Config } from "./config.ts";
+import { trackEventLoopLag } from "./mixins/domain-metrics.ts";
 import { brokerOptions } from "./moleculer.config.ts";
 import { loadServiceSchemas } from "./services/index.ts";
 
@@ -12,6 +13,8 @@ export async function createNode(config: Config): Promise<ServiceBroker> {
 	mkdirSync(config.dataDir, { recursive: true });
 	const broker = new ServiceBroker(brokerOptions(config));
 	bindConfig(broker, config);
+	// Moleculer 0.15 has no event-loop metric of its own; the dashboard shows ours per node.
+	trackEventLoopLag(broker);
 	for (const name of config.services) {
 		for (const schema of await loadServiceSchemas(name)) broker.createService(schema);
 	}

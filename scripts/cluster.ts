@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { hostname } from "node:os";
 import { fileURLToPath } from "node:url";
 import { ConfigError, loadConfig } from "../config.ts";
-import { topology } from "./topology.ts";
+import { nthPort, topology } from "./topology.ts";
 
 let config: ReturnType<typeof loadConfig>;
 try {
@@ -47,8 +47,9 @@ topology.forEach((node, index) => {
 			SERVICES: node.services.join(","),
 			NODE_ID: `${node.name}-${hostname()}`,
 			PORT: node.http ? String(config.port) : "0",
-			// One metrics port per node, counting up from METRICS_PORT (0 keeps them all off).
-			METRICS_PORT: config.metricsPort ? String(config.metricsPort + index) : "0",
+			// One metrics and one probe port per node, counting up from METRICS_PORT and HEALTH_PORT.
+			METRICS_PORT: nthPort(config.metricsPort, index),
+			HEALTH_PORT: nthPort(config.healthPort, index),
 		},
 		stdio: ["ignore", "pipe", "pipe"],
 	});

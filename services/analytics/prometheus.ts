@@ -4,6 +4,7 @@
  * restart they continue from the true totals instead of from zero.
  */
 import type { ServiceBroker } from "moleculer";
+import { domainMetrics, metric } from "../../mixins/domain-metrics.ts";
 import type { DistributionView } from "./view.ts";
 
 export const analyticsMetricNames = {
@@ -11,36 +12,37 @@ export const analyticsMetricNames = {
 	distributed: "insights_analytics_notifications_total",
 	publications: "insights_analytics_publications_total",
 	matchRate: "insights_analytics_last_match_rate",
+	lastPublication: domainMetrics.analyticsLastPublication.name,
 } as const;
-
-interface Settable {
-	set(value: number, labels?: Record<string, string>): void;
-}
 
 export function registerAnalyticsMetrics(
 	broker: ServiceBroker,
 ): { update(view: DistributionView): void } | undefined {
 	if (!broker.isMetricsEnabled()) return undefined;
 	const labelNames = ["category", "source"];
-	const metric = (type: "counter" | "gauge", name: string, description: string, labels: string[] = []) =>
-		(broker.metrics.getMetric(name) ??
-			broker.metrics.register({ type, name, description, labelNames: labels } as {
-				type: "gauge";
-				name: string;
-			})) as unknown as Settable;
-	const published = metric("counter", analyticsMetricNames.published, "Products published", labelNames);
-	const distributed = metric(
-		"counter",
-		analyticsMetricNames.distributed,
-		"Notifications distributed",
+	const published = metric(broker, {
+		type: "counter",
+		name: analyticsMetricNames.published,
+		description: "Products published",
 		labelNames,
-	);
-	const publications = metric("counter", analyticsMetricNames.publications, "Publications");
-	const matchRate = metric(
-		"gauge",
-		analyticsMetricNames.matchRate,
-		"Subscribers notified of the latest publication ÷ verified subscribers then",
-	);
+	});
+	const distributed = metric(broker, {
+		type: "counter",
+		name: analyticsMetricNames.distributed,
+		description: "Notifications distributed",
+		labelNames,
+	});
+	const publications = metric(broker, {
+		type: "counter",
+		name: analyticsMetricNames.publications,
+		description: "Publications",
+	});
+	const matchRate = metric(broker, {
+		type: "gauge",
+		name: analyticsMetricNames.matchRate,
+		description: "Subscribers notified of the latest publication ÷ verified subscribers then",
+	});
+	const lastPublication = metric(broker, domainMetrics.analyticsLastPublication);
 	return {
 		update(view) {
 			for (const total of view.labelledTotals()) {
@@ -51,6 +53,8 @@ export function registerAnalyticsMetrics(
 			publications.set(view.totals.publications);
 			const latest = view.latest();
 			if (latest?.matchRate !== undefined) matchRate.set(latest.matchRate);
+			const publishedAt = latest ? Date.parse(latest.publishedAt) : Number.NaN;
+			if (Number.isFinite(publishedAt)) lastPublication.set(publishedAt / 1000);
 		},
 	};
 }

@@ -18,6 +18,7 @@ import type { Health } from "../../domain/contracts.ts";
 import { bearer, checkOperator } from "../../mixins/auth.ts";
 import { payloadProblem } from "../../mixins/payload-guard.ts";
 import pkg from "../../package.json" with { type: "json" };
+import { clientIp } from "./client-ip.ts";
 import { docsPage } from "./docs-page.ts";
 import { requestPath, sendJsonError, wantsApp } from "./errors.ts";
 import { nodeHealth } from "./health.ts";
@@ -52,12 +53,13 @@ type AuthRequest = IncomingMessage & { $action?: { auth?: string } };
  * the response and carried by every call the request makes (logged by each service).
  */
 function rememberClient(
+	this: { broker: ServiceBroker },
 	ctx: Context<unknown, { ip?: string }>,
 	_route: unknown,
 	req: IncomingMessage,
 	res: ServerResponse,
 ) {
-	ctx.meta.ip = req.socket.remoteAddress;
+	ctx.meta.ip = clientIp(req, configOf(this.broker).trustProxy);
 	const given = req.headers["x-request-id"];
 	if (typeof given === "string" && /^[\w.-]{8,100}$/.test(given)) ctx.requestID = given;
 	res.setHeader("X-Request-Id", ctx.requestID ?? ctx.id);
@@ -242,7 +244,7 @@ const api: ServiceSchema & { merged(this: { broker: ServiceBroker }, schema: Ser
 					window: 60_000,
 					limit: config.rateLimit,
 					headers: true,
-					key: (req: IncomingMessage) => req.socket.remoteAddress ?? "?",
+					key: (req: IncomingMessage) => clientIp(req, config.trustProxy),
 				},
 			})),
 		};

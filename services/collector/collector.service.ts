@@ -26,6 +26,7 @@ import { DbMixin } from "../../mixins/db.mixin.ts";
 import { pageOf } from "../products/catalogue.ts";
 import { createHttp, decode, type Http } from "./http.ts";
 import { localLock, natsLock, type RunLock } from "./lock.ts";
+import { type CollectorMetrics, collectorMetrics, failureStreaks } from "./metrics.ts";
 import { collect, type RunDeps } from "./run.ts";
 import type { Source, SourcesConfig } from "./sources.ts";
 import { vary } from "./variation.ts";
@@ -59,7 +60,13 @@ interface CollectorThis {
 	lock: RunLock;
 	jobs: Cron[];
 	current: Promise<unknown> | undefined;
+	metrics: CollectorMetrics;
 }
+
+/** Runs read back at start for the sources' failing streaks (a longer streak shows as this many). */
+const streakHistory = 100;
+/** With a shared database (MONGO_URI), how often streaks are read again: other nodes' runs count too. */
+const streakRefreshMs = 60_000;
 
 const collector: ServiceSchema = {
 	name: "collector",
@@ -147,11 +154,20 @@ const collector: ServiceSchema = {
 				try {
 					// The demo's variation follows the run number, so every run moves something.
 					const runNumber: number = await this.adapter.count({});
-					const summary = await collect(
-						{ id, trigger, sources },
-						this.sourcesConfig,
-						this.runDeps(via, runNumber),
-					);
+					const started = performance.now();
+					const seconds = () => (performance.now() - started) / 1000;
+					let summary: CollectorRunSummary;
+					try {
+						summary = await collect(
+							{ id, trigger, sources },
+							this.sourcesConfig,
+							this.runDeps(via, runNumber),
+						);
+					} catch (err) {
+						(this.metrics as CollectorMetrics).recordError(trigger, seconds());
+						throw err;
+					}
+					(this.metrics as CollectorMetrics).recordRun(trigger, summary, seconds());
 					await this.upsert(id, summary as unknown as Record<string, unknown>);
 					return summary;
 				} finally {
@@ -209,6 +225,20 @@ const collector: ServiceSchema = {
 			);
 		},
 
+		/** The sources' failing streaks from the stored runs (metrics only; a failure only logs). */
+		async loadStreaks() {
+			try {
+				const runs: CollectorRunSummary[] = await this.adapter.find({
+					sort: ["-startedAt"],
+					limit: streakHistory,
+				});
+				const names = (this.sourcesConfig as SourcesConfig).sources.map((source) => source.name);
+				(this.metrics as CollectorMetrics).setStreaks(failureStreaks(runs, names));
+			} catch (err) {
+				this.logger.warn("Could not read the run history for metrics", { error: (err as Error).message });
+			}
+		},
+
 		/** A schedule tick (or the start, expression "start"): runs on the first node to claim it. */
 		async runTick(expression: string, sources: Source[]) {
 			const tick = `${Buffer.from(expression).toString("base64url")}-${Math.round(Date.now() / 1000)}`;
@@ -229,11 +259,22 @@ const collector: ServiceSchema = {
 		this.sourcesConfig = this.config.sources;
 		this.http = createHttp(this.sourcesConfig.userAgent);
 		this.jobs = [];
+		this.metrics = collectorMetrics(
+			this.broker,
+			this.sourcesConfig.sources.map((source: Source) => source.name),
+		);
 	},
 
 	async started() {
 		const { transporter, namespace } = this.config as Config;
 		this.lock = transporter ? await natsLock(transporter, `insights-${namespace}-collector`) : localLock();
+		if (this.broker.isMetricsEnabled()) {
+			await this.loadStreaks();
+			if ((this.config as Config).mongoUri) {
+				this.streakTimer = setInterval(() => this.loadStreaks(), streakRefreshMs);
+				this.streakTimer.unref();
+			}
+		}
 		this.schedule();
 		if (this.sourcesConfig.runAtStart) {
 			// Not awaited: the node is ready while it collects; the lock keeps it to one run.
@@ -246,6 +287,7 @@ const collector: ServiceSchema = {
 
 	async stopped() {
 		for (const job of this.jobs as Cron[]) job.stop();
+		clearInterval(this.streakTimer);
 		// Let a run in progress finish: its products are staged, not yet half-published.
 		await this.current;
 		await (this.lock as RunLock | undefined)?.close();

@@ -10,6 +10,7 @@ import type { Context, ServiceSchema } from "moleculer";
 import { Server, type Socket } from "socket.io";
 import { configOf } from "../../config.ts";
 import { type Actions, call } from "../../domain/contracts.ts";
+import { domainMetrics, metric } from "../../mixins/domain-metrics.ts";
 import { type Cursor, compareCursors, parseCursor } from "./cursor.ts";
 import { checkEvent, socketLimiter } from "./events.ts";
 
@@ -77,6 +78,7 @@ const live: ServiceSchema = {
 				if (state.cursor && compareCursors(cursor, state.cursor) <= 0) continue;
 				state.cursor = cursor;
 				socket.emit("notification", row);
+				this.sentTotal.increment();
 			}
 		},
 
@@ -157,6 +159,13 @@ const live: ServiceSchema = {
 		},
 	},
 
+	created() {
+		this.sockets = metric(this.broker, domainMetrics.liveSockets);
+		this.sockets.zero();
+		this.sentTotal = metric(this.broker, domainMetrics.liveNotificationsSent);
+		this.sentTotal.zero();
+	},
+
 	async started() {
 		const config = configOf(this.broker);
 		const api = this.broker.getLocalService("api") as unknown as { server?: HttpServer } | undefined;
@@ -192,6 +201,9 @@ const live: ServiceSchema = {
 			}
 		});
 		this.namespace.on("connection", (socket: Socket) => {
+			// Socket.IO removes a socket from its namespace before "disconnect" fires.
+			this.sockets.set(this.namespace.sockets.size);
+			socket.on("disconnect", () => this.sockets.set(this.namespace.sockets.size));
 			this.onConnection(socket).catch((err: Error) => {
 				this.logger.warn("Live connection failed", { error: err.message });
 				socket.disconnect(true);

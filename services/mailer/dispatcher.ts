@@ -47,7 +47,11 @@ export interface DispatcherOptions {
 	onErasedWhileSending: (id: string) => Promise<void>;
 	/** The server refused the address for good (5xx): nothing more should go to it. */
 	onBounce?: (address: string) => Promise<void>;
+	/** Each attempt's outcome, for metrics: accepted, failed and retried later, or failed for good. */
+	onOutcome?: (outcome: AttemptOutcome, template: string) => void;
 }
+
+export type AttemptOutcome = "sent" | "retry" | "failed";
 
 const iso = (ms = Date.now()) => new Date(ms).toISOString();
 const release = { leaseOwner: true, leaseUntil: true } as const;
@@ -188,6 +192,7 @@ export class Dispatcher {
 				{ ...doc.message, deliveryId: id, messageId: doc.messageId as string, to: doc.to },
 				AbortSignal.any([this.#abort.signal, AbortSignal.timeout(attemptTimeoutMs)]),
 			);
+			this.#options.onOutcome?.("sent", doc.template);
 			const recorded = await store.update(mine, {
 				$set: { status: "sent", updatedAt: iso() },
 				$push: { attempts: { at } },
@@ -208,6 +213,7 @@ export class Dispatcher {
 			const error = failureText(err);
 			if (classifyFailure(err) === "transient" && attempt < retry.maxAttempts) {
 				const next = Date.now() + backoffMs(attempt, retry);
+				this.#options.onOutcome?.("retry", doc.template);
 				await store.update(mine, {
 					$set: { status: "retrying", nextAttemptAt: iso(next), error, updatedAt: iso() },
 					$push: { attempts: { at, error } },
@@ -216,6 +222,7 @@ export class Dispatcher {
 				logger.warn("Mail attempt failed; will retry", { ...log, error, nextAttemptAt: iso(next) });
 				this.wakeAt(next);
 			} else {
+				this.#options.onOutcome?.("failed", doc.template);
 				await store.update(mine, {
 					$set: { status: "failed", error, updatedAt: iso() },
 					$push: { attempts: { at, error } },

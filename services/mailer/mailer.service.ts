@@ -19,6 +19,7 @@ import {
 } from "../../domain/contracts.ts";
 import { operatorOnly } from "../../mixins/auth.ts";
 import { DbMixin } from "../../mixins/db.mixin.ts";
+import { domainMetrics, metric } from "../../mixins/domain-metrics.ts";
 import { escapeRegExp, pageOf } from "../products/catalogue.ts";
 import {
 	compact,
@@ -301,18 +302,27 @@ const mailer: ServiceSchema = {
 		// Moleculer hands every instance the schema's own settings object; each gets a copy, so
 		// tuning one node (tests do, on a running service: settings are read per use) leaves others alone.
 		const settings = this.settings as MailerSettings;
+		const config = configOf(this.broker);
 		this.settings = {
 			...settings,
 			retry: { ...settings.retry },
 			smtpTimeouts: { ...settings.smtpTimeouts },
+			digestIntervalMs: config.digestSweepSeconds * 1000,
+			immediateSettleMs: config.immediateSettleSeconds * 1000,
 		} as ServiceSettingSchema;
-		this.config = configOf(this.broker);
+		this.config = config;
 		this.templates = loadTemplates() satisfies TemplateSet;
 	},
 
 	async started() {
 		const config = this.config as Config;
 		const settings = () => this.settings as MailerSettings;
+		const outcomes = {
+			sent: metric(this.broker, domainMetrics.mailSent),
+			retry: metric(this.broker, domainMetrics.mailRetries),
+			failed: metric(this.broker, domainMetrics.mailFailed),
+		};
+		for (const template of mailTemplates) for (const m of Object.values(outcomes)) m.zero({ template });
 		this.transport = config.smtpUrl
 			? smtpTransport(config, settings().smtpTimeouts)
 			: outboxTransport(join(config.dataDir, "outbox"));
@@ -326,6 +336,7 @@ const mailer: ServiceSchema = {
 			onBounce: async (address) => {
 				await this.broker.call("subscribers.markBouncing", { email: address });
 			},
+			onOutcome: (outcome, template) => outcomes[outcome].increment({ template }),
 		});
 		// Claims held by this node's previous life died with it. A NeDB file is only ever open
 		// in one process, so there every claim found at start is dead.

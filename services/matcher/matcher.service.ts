@@ -10,6 +10,7 @@ import { configOf } from "../../config.ts";
 import { type Actions, call, type Match } from "../../domain/contracts.ts";
 import { checkInterests } from "../../domain/interests.ts";
 import { riskProfiles } from "../../domain/subscriber.ts";
+import { domainMetrics, metric } from "../../mixins/domain-metrics.ts";
 import { acquireQueue, type DurableQueue, releaseQueue } from "../../mixins/durable-queue.ts";
 import { InterestIndex } from "./index.ts";
 import { RecentProducts } from "./recent.ts";
@@ -79,11 +80,13 @@ const matcher: ServiceSchema = {
 			const { id, change } = ctx.params;
 			if (change === "erased") {
 				this.index.remove(id);
+				this.subscriptions.set(this.index.size);
 				return;
 			}
 			const subscriber = await call(ctx, "subscribers.get", { id }).catch(() => undefined);
 			if (subscriber?.status !== "verified") {
 				this.index.remove(id);
+				this.subscriptions.set(this.index.size);
 				return;
 			}
 			const subscription: Subscription = {
@@ -92,6 +95,7 @@ const matcher: ServiceSchema = {
 				interests: subscriber.interests,
 			};
 			this.index.upsert(subscription);
+			this.subscriptions.set(this.index.size);
 			// A newcomer, or someone whose wishes changed, gets the recent matches at once.
 			if (["verified", "interests", "profile"].includes(change) && this.ownsSubscriber(id))
 				await this.backfill(ctx, subscription);
@@ -144,8 +148,10 @@ const matcher: ServiceSchema = {
 				};
 				byPublication.set(entry.publicationId, [...(byPublication.get(entry.publicationId) ?? []), match]);
 			}
-			for (const [publicationId, matches] of byPublication)
+			for (const [publicationId, matches] of byPublication) {
 				await call(ctx, "notifications.store", { publicationId, matches });
+				this.matches.increment(undefined, matches.length);
+			}
 		},
 
 		/** A publication becomes match tasks of `chunkSize` products, each kept until done. */
@@ -180,6 +186,7 @@ const matcher: ServiceSchema = {
 					publicationId: payload.publicationId,
 					matches: batch,
 				});
+			this.matches.increment(undefined, matches.length);
 			this.tasksHandled = (this.tasksHandled ?? 0) + 1;
 			this.logger.debug("Matched", {
 				publicationId: payload.publicationId,
@@ -201,6 +208,7 @@ const matcher: ServiceSchema = {
 			} while (after);
 			// Place every rule now rather than on the first product matched.
 			this.index.flush();
+			this.subscriptions.set(this.index.size);
 			this.logger.info("Interest index built", {
 				subscribers: this.index.size,
 				ms: Math.round(performance.now() - started),
@@ -211,6 +219,9 @@ const matcher: ServiceSchema = {
 	created() {
 		this.index = new InterestIndex();
 		this.recent = new RecentProducts(this.broker, 90);
+		this.matches = metric(this.broker, domainMetrics.matcherMatches);
+		this.matches.zero();
+		this.subscriptions = metric(this.broker, domainMetrics.matcherSubscriptions);
 	},
 
 	async started() {

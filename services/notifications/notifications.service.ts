@@ -10,6 +10,7 @@ import { type Actions, broadcast, call, type DistributionBatch, type Match } fro
 import { type Notification, notificationKey } from "../../domain/notification.ts";
 import { categories, type Product } from "../../domain/product.ts";
 import { DbMixin } from "../../mixins/db.mixin.ts";
+import { domainMetrics, metric } from "../../mixins/domain-metrics.ts";
 import { acquireQueue, type DurableQueue, releaseQueue } from "../../mixins/durable-queue.ts";
 import { cursorOf, pageQuery } from "./paging.ts";
 
@@ -63,6 +64,7 @@ const notifications: ServiceSchema = {
 					order: now * 10_000 + (i % 10_000),
 				}));
 				const created: StoredNotification[] = await this.insertNew(docs);
+				for (const doc of created) this.createdTotal.increment({ category: doc.category });
 				// Analytics counts every stored notification once: the whole batch goes out each time,
 				// with the times first stored, so a batch retried after a crash is counted too.
 				const stored: StoredNotification[] =
@@ -199,6 +201,11 @@ const notifications: ServiceSchema = {
 				return { removed: await this.adapter.removeMany({ subscriberId: ctx.params.subscriberId }) };
 			},
 		},
+	},
+
+	created() {
+		this.createdTotal = metric(this.broker, domainMetrics.notificationsCreated);
+		for (const category of categories) this.createdTotal.zero({ category });
 	},
 
 	async started() {

@@ -3,9 +3,10 @@
  */
 import { type Context, Errors, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
 import type { Actions } from "../../domain/contracts.ts";
-import type { Product } from "../../domain/product.ts";
+import { categories, type Product } from "../../domain/product.ts";
 import { type Publication, publicationSchema } from "../../domain/publication.ts";
 import { DbMixin } from "../../mixins/db.mixin.ts";
+import { domainMetrics, metric } from "../../mixins/domain-metrics.ts";
 import { pageOf } from "./catalogue.ts";
 
 const publications: ServiceSchema = {
@@ -67,9 +68,17 @@ const publications: ServiceSchema = {
 				if (existing) return this.adapter.afterRetrieveTransformID(existing, "id");
 				const { id, ...fields } = ctx.params;
 				const doc = await this.adapter.insert({ _id: id, ...fields });
+				// Counted here, where a publication is stored once: a retried publish returns above.
+				for (const [category, n] of Object.entries(fields.counts))
+					if (n) this.published.increment({ category }, n);
 				return this.adapter.afterRetrieveTransformID(doc, "id");
 			},
 		},
+	},
+
+	created() {
+		this.published = metric(this.broker, domainMetrics.productsPublished);
+		for (const category of categories) this.published.zero({ category });
 	},
 };
 

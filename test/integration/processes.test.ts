@@ -191,11 +191,12 @@ describe("processes", () => {
 		}
 	});
 
-	it("runs every service in the local cluster topology, and the matcher on two nodes", () => {
+	it("runs every service in the local cluster topology, and the matcher and live on two nodes", () => {
 		const placed = topology.flatMap((node) => node.services);
 		assert.deepEqual([...new Set(placed)].sort(), [...serviceNames].sort());
 		assert.equal(placed.filter((name) => name === "matcher").length, 2);
-		assert.equal(placed.length, serviceNames.length + 1, "only the matcher is doubled");
+		assert.equal(placed.filter((name) => name === "live").length, 2);
+		assert.equal(placed.length, serviceNames.length + 2, "only the matcher and live are doubled");
 	});
 
 	it("starts the local cluster over NATS and stops every node on Ctrl-C", async () => {
@@ -205,6 +206,7 @@ describe("processes", () => {
 			NAMESPACE: uniqueNamespace(),
 			NATS_URL: natsUrl,
 			PORT: String(port),
+			LIVE_PORT: String(await freePort()),
 			METRICS_PORT: "0",
 			DATA_DIR: data.path,
 		});

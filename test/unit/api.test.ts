@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Errors } from "moleculer";
+import { clientIp } from "../../services/api/client-ip.ts";
 import { errorResponse, wantsApp } from "../../services/api/errors.ts";
 import { nodeHealth } from "../../services/api/health.ts";
 
@@ -50,5 +51,21 @@ describe("nodeHealth", () => {
 			{ id: "a", available: true, local: true, services: ["api"] },
 			{ id: "b", available: true, local: false, services: ["products", "publications"] },
 		]);
+	});
+});
+
+describe("clientIp", () => {
+	const request = (headers: Record<string, string>) =>
+		({ headers, socket: { remoteAddress: "10.0.0.2" } }) as unknown as import("node:http").IncomingMessage;
+
+	it("uses the proxy's X-Real-IP only when told to trust the proxy", () => {
+		assert.equal(clientIp(request({ "x-real-ip": "203.0.113.7" }), true), "203.0.113.7");
+		assert.equal(clientIp(request({ "x-real-ip": "203.0.113.7" }), false), "10.0.0.2");
+		assert.equal(clientIp(request({ "x-real-ip": "2001:db8::1" }), true), "2001:db8::1");
+	});
+
+	it("ignores a header that is not an address", () => {
+		assert.equal(clientIp(request({ "x-real-ip": "evil, 1.2.3.4" }), true), "10.0.0.2");
+		assert.equal(clientIp(request({}), true), "10.0.0.2");
 	});
 });

@@ -1,0 +1,81 @@
+/**
+ * Every node's liveness and readiness for orchestrators, on HEALTH_PORT (off by default),
+ * whatever services the node runs (most nodes have no HTTP gateway):
+ * - GET /livez: 200 while the process can answer at all.
+ * - GET /readyz: 200 once the broker and every local service started and, in a cluster, the
+ *   transporter is connected; 503 before that, while disconnected, and from the moment
+ *   shutdown begins, so traffic moves away before the node stops.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { ServiceBroker } from "moleculer";
+
+export interface Probes {
+	port: number;
+	/** Readiness off for good: called when shutdown begins. */
+	draining(): void;
+	close(): Promise<void>;
+}
+
+interface BrokerState {
+	started: boolean;
+	stopping: boolean;
+	transit?: { connected: boolean; tx?: { client?: { flush?(): Promise<void> } } };
+}
+
+/** A round trip to the transporter now: a NATS client that is reconnecting does not answer. */
+async function transporterAnswers(transit: NonNullable<BrokerState["transit"]>): Promise<boolean> {
+	const client = transit.tx?.client;
+	if (!transit.connected) return false;
+	if (!client?.flush) return true;
+	let timer: NodeJS.Timeout | undefined;
+	const timeout = new Promise<boolean>((resolve) => {
+		timer = setTimeout(() => resolve(false), 1_000);
+	});
+	const answered = client.flush().then(
+		() => true,
+		() => false,
+	);
+	return Promise.race([answered, timeout]).finally(() => clearTimeout(timer));
+}
+
+export async function readiness(
+	broker: ServiceBroker,
+	draining: boolean,
+): Promise<{ ready: boolean; reason?: string }> {
+	const state = broker as unknown as BrokerState;
+	if (draining || state.stopping) return { ready: false, reason: "stopping" };
+	if (!state.started) return { ready: false, reason: "starting" };
+	if (state.transit && !(await transporterAnswers(state.transit)))
+		return { ready: false, reason: "transporter disconnected" };
+	return { ready: true };
+}
+
+export async function startProbes(broker: ServiceBroker, port: number): Promise<Probes> {
+	let draining = false;
+	const server: Server = createServer(async (req, res) => {
+		const path = (req.url ?? "/").split("?")[0];
+		const answer = (status: number, body: object) => {
+			res.writeHead(status, { "Content-Type": "application/json", "Cache-Control": "no-store" });
+			res.end(JSON.stringify({ nodeId: broker.nodeID, ...body }));
+		};
+		if (req.method !== "GET" && req.method !== "HEAD") return answer(405, { error: "GET only" });
+		if (path === "/livez") return answer(200, { status: "alive" });
+		if (path === "/readyz") {
+			const { ready, reason } = await readiness(broker, draining);
+			return answer(ready ? 200 : 503, ready ? { status: "ready" } : { status: "not ready", reason });
+		}
+		answer(404, { error: "Try /livez or /readyz." });
+	});
+	await new Promise<void>((resolve, reject) => {
+		server.once("error", reject);
+		server.listen(port, "0.0.0.0", () => resolve());
+	});
+	return {
+		port: (server.address() as AddressInfo).port,
+		draining: () => {
+			draining = true;
+		},
+		close: () => new Promise((resolve) => server.close(() => resolve())),
+	};
+}
