@@ -4,7 +4,9 @@
  * client on a live node → the e-mail in a loopback SMTP server. Then, during a second
  * collection, one matcher and the client's live node are killed (SIGKILL): the client
  * reconnects to the other live node and, in the end, every notification reached it once,
- * the inbox holds every match exactly once, and each publication's e-mail came once.
+ * the inbox holds every match exactly once, and each publication's e-mail came once. Last,
+ * a live node and a matcher are stopped with SIGTERM during a collection: the socket is told
+ * to go, both exit 0 within the deadline, and a new matcher finishes the work.
  */
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
@@ -38,6 +40,9 @@ describe("the local cluster, end to end, with nodes killed mid-way", () => {
 	let token = "";
 	const received: Received[] = [];
 	let socket: Socket | undefined;
+	let common: Record<string, string> = {};
+	/** Live nodes that told the client they were stopping. */
+	const byes: number[] = [];
 
 	function startNode(name: string, services: string[], env: Record<string, string>) {
 		const output: string[] = [];
@@ -71,6 +76,19 @@ describe("the local cluster, end to end, with nodes killed mid-way", () => {
 		});
 	}
 
+	/** SIGTERM, as an orchestrator stops a container: the exit code and how long it took. */
+	function stop(name: string): Promise<{ code: number | null; ms: number }> {
+		const node = nodes.get(name);
+		nodes.delete(name);
+		const started = Date.now();
+		return new Promise((resolve) => {
+			if (!node || node.child.exitCode !== null)
+				return resolve({ code: node?.child.exitCode ?? null, ms: 0 });
+			node.child.once("exit", (code) => resolve({ code, ms: Date.now() - started }));
+			node.child.kill("SIGTERM");
+		});
+	}
+
 	/** A socket to a live node that resumes from the last notification it saw. */
 	function listen(port: number) {
 		socket?.close();
@@ -82,6 +100,7 @@ describe("the local cluster, end to end, with nodes killed mid-way", () => {
 			reconnection: false,
 		});
 		socket.on("notification", (n: Received) => received.push(n));
+		socket.on("bye", () => byes.push(port));
 		return new Promise<void>((resolve, reject) => {
 			socket?.once("connect", () => resolve());
 			socket?.once("connect_error", reject);
@@ -124,7 +143,7 @@ describe("the local cluster, end to end, with nodes killed mid-way", () => {
 		const port = await freePort();
 		livePort = await freePort();
 		api = `http://127.0.0.1:${port}`;
-		const common = {
+		common = {
 			TRANSPORTER: natsUrl,
 			NAMESPACE: namespace,
 			DATA_DIR: data.path,
@@ -285,5 +304,50 @@ describe("the local cluster, end to end, with nodes killed mid-way", () => {
 		});
 		await new Promise((resolve) => setTimeout(resolve, 2_500));
 		assert.equal(digestsTo().length, 2);
+	});
+
+	it("drains on SIGTERM: the live node says bye, the matcher stops after its task, both exit 0 in time", async () => {
+		const livePort3 = await freePort();
+		startNode("live-3", ["live"], {
+			...common,
+			LIVE_PORT: String(livePort3),
+			HEALTH_PORT: String(await freePort()),
+		});
+		await ready("live-3");
+		await new Promise((resolve) => setTimeout(resolve, 3_000)); // known to every node
+		await listen(livePort3);
+
+		const running = collect();
+		const stopping = [stop("live-3"), stop("matcher-2")];
+		const third = await running;
+		assert.equal(third.status, 200, JSON.stringify(third.body));
+		assert.ok(third.body.publicationId, "the third run published changes");
+		for (const { code, ms } of await Promise.all(stopping)) {
+			assert.equal(code, 0, "a clean exit");
+			assert.ok(ms < 15_000, `stopped in ${ms} ms`);
+		}
+		assert.deepEqual(byes, [livePort3], "the socket was told to reconnect elsewhere");
+
+		// No matcher runs now: the work waits in the queue for the next one.
+		startNode("matcher-3", ["matcher"], { ...common, PORT: "0", HEALTH_PORT: String(await freePort()) });
+		await ready("matcher-3");
+		await listen(Number(new URL(api).port));
+		await waitFor(
+			async () => {
+				const rows = await inbox();
+				return (
+					rows.some((r) => r.publicationId === third.body.publicationId) && received.length >= rows.length
+				);
+			},
+			{ what: "the third publication in the inbox and on the socket", timeoutMs: 60_000 },
+		);
+		const all = await inbox();
+		const ids = received.map((n) => n.id);
+		assert.equal(new Set(ids).size, ids.length, "no notification reached the socket twice");
+		assert.deepEqual(new Set(ids), new Set(all.map((n) => n.id)));
+		await waitFor(() => digestsTo().length === 3 || undefined, {
+			what: "the third e-mail",
+			timeoutMs: 40_000,
+		});
 	});
 });
