@@ -203,8 +203,8 @@ describe("the local cluster, end to end, with nodes killed mid-way", () => {
 	});
 
 	it("collects, matches, delivers live and by e-mail across nodes", async () => {
-		// Retried on 404 only: right after nodes join, the gateway has answered 404 once for a
-		// routed path (an open issue, see docs/operations.md).
+		// Retried on 404 only: the gateway routes a remote service's paths once it has learned
+		// that node's services, a moment after the node itself (docs/operations.md, limits).
 		const registered = await routed(`${api}/api/subscribers`, {
 			method: "POST",
 			headers: { "content-type": "application/json" },
