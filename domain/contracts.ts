@@ -288,6 +288,13 @@ export interface Actions {
 	"analytics.top": { params: { period?: AnalyticsPeriod; limit?: number }; result: TopProduct[] };
 	"analytics.summary": { params: Record<string, never>; result: AnalyticsSummary };
 	"analytics.publications": { params: { limit?: number }; result: PublicationReach[] };
+	"subscribers.changedSince": {
+		params: { since: string; after?: string; pageSize?: number };
+		result: {
+			rows: { subscriberId: string; status: string; riskProfile: RiskProfile; interests: Interests }[];
+			next?: string;
+		};
+	};
 	/** Verified subscribers right now. */
 	"subscribers.countActive": { params: Record<string, never>; result: { count: number } };
 }

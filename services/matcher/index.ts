@@ -118,6 +118,10 @@ export class InterestIndex {
 		if (known) this.#compactIfWorth();
 	}
 
+	has(subscriberId: string): boolean {
+		return this.#slotOf.has(subscriberId);
+	}
+
 	remove(subscriberId: string): void {
 		const slot = this.#slotOf.get(subscriberId);
 		if (slot === undefined) return;

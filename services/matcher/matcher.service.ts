@@ -16,6 +16,11 @@ import { InterestIndex } from "./index.ts";
 import { RecentProducts } from "./recent.ts";
 import { matchOne, type Subscription } from "./reference.ts";
 
+interface MatcherSettings {
+	reconcileEveryMs: number;
+	reconcileOverlapMs: number;
+}
+
 /** Products per match task: small enough to redo cheaply, large enough to batch stores. */
 const chunkSize = 100;
 /** Matches per notifications.store call (a NATS message holds about 1 MB). */
@@ -39,7 +44,13 @@ const matcher: ServiceSchema = {
 	name: "matcher",
 	dependencies: ["subscribers", "products", "publications", "notifications"],
 
-	settings: { rest: "/" } as ServiceSettingSchema,
+	settings: {
+		rest: "/",
+		// Catch-up with subscribers.changedSince, for events this node missed (it just joined,
+		// or NATS blinked): how often, and how far back before the previous pass (clock skew).
+		reconcileEveryMs: 30_000,
+		reconcileOverlapMs: 60_000,
+	} as ServiceSettingSchema,
 
 	actions: {
 		preview: {
@@ -195,6 +206,47 @@ const matcher: ServiceSchema = {
 			});
 		},
 
+		/**
+		 * Applies every subscriber change since the previous pass (minus an overlap): verified
+		 * ones upserted (a newcomer this node owns gets its backfill), the others removed.
+		 * Idempotent, so events and passes may overlap freely.
+		 */
+		async reconcile() {
+			const passStarted = Date.now();
+			const since = new Date(
+				(this.reconciledAt ?? passStarted) - (this.settings as MatcherSettings).reconcileOverlapMs,
+			).toISOString();
+			let after: string | undefined;
+			let changed = 0;
+			do {
+				const page = await call(this.broker, "subscribers.changedSince", {
+					since,
+					pageSize: 1_000,
+					...(after ? { after } : {}),
+				});
+				for (const row of page.rows) {
+					changed++;
+					if (row.status !== "verified") {
+						this.index.remove(row.subscriberId);
+						continue;
+					}
+					const known = this.index.has(row.subscriberId);
+					const subscription: Subscription = {
+						subscriberId: row.subscriberId,
+						riskProfile: row.riskProfile,
+						interests: row.interests,
+					};
+					this.index.upsert(subscription);
+					if (!known && this.ownsSubscriber(row.subscriberId))
+						await this.backfill(this.broker as unknown as Context, subscription);
+				}
+				after = page.next;
+			} while (after);
+			this.subscriptions.set(this.index.size);
+			this.reconciledAt = passStarted;
+			if (changed > 0) this.logger.debug("Reconciled subscribers", { changed, since });
+		},
+
 		async buildIndex() {
 			const started = performance.now();
 			let after: string | undefined;
@@ -225,7 +277,16 @@ const matcher: ServiceSchema = {
 	},
 
 	async started() {
+		this.reconciledAt = Date.now();
 		await this.buildIndex();
+		// Catches changes whose events went to the nodes that knew this one before it joined.
+		this.reconcileTimer = setInterval(
+			() => {
+				this.reconcile().catch((err: Error) => this.logger.warn("Reconcile failed", { error: err.message }));
+			},
+			(this.settings as MatcherSettings).reconcileEveryMs,
+		);
+		this.reconcileTimer.unref();
 		await this.recent.load();
 		this.queue = (await acquireQueue(this.broker)) as DurableQueue;
 		const queue = this.queue as DurableQueue;
@@ -234,6 +295,7 @@ const matcher: ServiceSchema = {
 	},
 
 	async stopped() {
+		clearInterval(this.reconcileTimer);
 		await releaseQueue(this.broker);
 	},
 };

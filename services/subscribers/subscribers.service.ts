@@ -59,7 +59,7 @@ function interestsOrThrow(input: unknown): Interests {
 
 const subscribers: ServiceSchema = {
 	name: "subscribers",
-	mixins: [DbMixin({ collection: "subscribers", unique: ["email"], indexed: ["status"] })],
+	mixins: [DbMixin({ collection: "subscribers", unique: ["email"], indexed: ["status", "updatedAt"] })],
 
 	settings: { rest: "/" } as ServiceSettingSchema,
 
@@ -358,6 +358,36 @@ const subscribers: ServiceSchema = {
 				return {
 					rows: rows.map((row) => ({
 						subscriberId: row._id,
+						riskProfile: row.riskProfile,
+						interests: row.interests,
+					})),
+					next: rows.length === pageSize ? rows.at(-1)?._id : undefined,
+				};
+			},
+		},
+
+		/**
+		 * Internal (matcher): every subscriber changed since `since`, whatever their status, in
+		 * pages by id, so a matcher that missed a `subscribers.changed` event can catch up.
+		 */
+		changedSince: {
+			visibility: "public",
+			params: {
+				since: { type: "string", pattern: /^\d{4}-\d{2}-\d{2}T/ },
+				after: "string|optional",
+				pageSize: "number|integer|min:1|max:5000|default:1000",
+			},
+			async handler(ctx: Context<{ since: string; after?: string; pageSize: number }>) {
+				const { since, after, pageSize } = ctx.params;
+				const rows: (StoredSubscriber & { _id: string })[] = await this.adapter.find({
+					query: { updatedAt: { $gte: since }, ...(after ? { _id: { $gt: after } } : {}) },
+					sort: ["_id"],
+					limit: pageSize,
+				});
+				return {
+					rows: rows.map((row) => ({
+						subscriberId: row._id,
+						status: row.status,
 						riskProfile: row.riskProfile,
 						interests: row.interests,
 					})),

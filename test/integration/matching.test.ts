@@ -197,6 +197,38 @@ describe("matching and inbox in the embedded default", () => {
 		assert.equal(bad.status, 422);
 	});
 
+	it("catches up with subscriber changes whose events it missed", async () => {
+		const missed = await verifiedClient(system.url, data.path, "missed@example.com", { coe: {} });
+		const gone = await verifiedClient(system.url, data.path, "gone@example.com", { fund: {} });
+		// Changed in the store without the broadcast: as if this matcher had not been known yet.
+		const subscribers = system.broker.getLocalService("subscribers") as unknown as {
+			updateWhere(query: object, update: object): Promise<number>;
+		};
+		const now = () => new Date().toISOString();
+		await subscribers.updateWhere(
+			{ _id: missed.id },
+			{ $set: { interests: { fund: {} }, updatedAt: now() } },
+		);
+		await subscribers.updateWhere({ _id: gone.id }, { $set: { status: "unsubscribed", updatedAt: now() } });
+
+		await publish("pub-r1", [fund("r1", 0.001)]);
+		await waitFor(async () => (await inbox(system.url, gone)).rows.some((n) => n.publicationId === "pub-r1"));
+		assert.equal((await inbox(system.url, missed)).rows.length, 0, "the stale index missed the change");
+
+		const matcher = system.broker.getLocalService("matcher") as unknown as { reconcile(): Promise<void> };
+		await matcher.reconcile();
+		await publish("pub-r2", [fund("r2", 0.001)]);
+		await waitFor(
+			async () => (await inbox(system.url, missed)).rows.some((n) => n.publicationId === "pub-r2"),
+			{
+				what: "the changed interests matched",
+			},
+		);
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		const goneBox = (await inbox(system.url, gone)).rows.map((n) => n.publicationId);
+		assert.ok(!goneBox.includes("pub-r2"), "an unsubscribed client is out of the index");
+	});
+
 	it("matches a publication made while no matcher ran, once the matcher starts", async () => {
 		const other = tempDir();
 		try {
