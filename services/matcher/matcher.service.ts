@@ -33,6 +33,22 @@ function chunks<T>(items: T[], size: number): T[][] {
 	return out;
 }
 
+/**
+ * Startup calls to other nodes, retried while their services are briefly unavailable (a node
+ * re-announcing its services at that moment makes the registry drop them for an instant).
+ */
+async function whileUnavailable<T>(load: () => Promise<T>, attempts = 20, waitMs = 500): Promise<T> {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await load();
+		} catch (err) {
+			const retryable = (err as { retryable?: boolean }).retryable === true;
+			if (!retryable || attempt >= attempts) throw err;
+			await new Promise((resolve) => setTimeout(resolve, waitMs));
+		}
+	}
+}
+
 /** A stable spread of subscribers over the matcher nodes, for work one node must do. */
 function owner(subscriberId: string, nodes: string[]): string | undefined {
 	let h = 0;
@@ -278,7 +294,7 @@ const matcher: ServiceSchema = {
 
 	async started() {
 		this.reconciledAt = Date.now();
-		await this.buildIndex();
+		await whileUnavailable(() => this.buildIndex());
 		// Catches changes whose events went to the nodes that knew this one before it joined.
 		this.reconcileTimer = setInterval(
 			() => {
@@ -287,7 +303,7 @@ const matcher: ServiceSchema = {
 			(this.settings as MatcherSettings).reconcileEveryMs,
 		);
 		this.reconcileTimer.unref();
-		await this.recent.load();
+		await whileUnavailable(() => this.recent.load());
 		this.queue = (await acquireQueue(this.broker)) as DurableQueue;
 		const queue = this.queue as DurableQueue;
 		await queue.consume("matcher", "publications", (payload) => this.splitPublication(payload));
