@@ -6,6 +6,7 @@ import { hostname } from "node:os";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ServiceBroker } from "moleculer";
+import { type Clock, systemClock } from "./domain/clock.ts";
 import { loadSources, type SourcesConfig } from "./services/collector/sources.ts";
 import { serviceNames } from "./services/index.ts";
 
@@ -76,6 +77,8 @@ export interface Config {
 	corsOrigins: string[];
 	/** Requests per minute per client IP at the gateway. */
 	rateLimit: number;
+	/** "Now" for every service of the node: the system's, or a test's (never from env). */
+	clock: Clock;
 }
 
 export class ConfigError extends Error {
@@ -248,6 +251,7 @@ export function loadConfig(env: Env = process.env): Config {
 		livePort: port(env, "LIVE_PORT", 3001),
 		corsOrigins: origins(env, "CORS_ORIGINS"),
 		rateLimit: integer(env, "RATE_LIMIT", 600, 1, 1_000_000),
+		clock: systemClock,
 	};
 }
 
@@ -260,6 +264,9 @@ const configs = new WeakMap<ServiceBroker, Config>();
 export function bindConfig(broker: ServiceBroker, config: Config): void {
 	configs.set(broker, config);
 }
+
+/** The node's clock: what every service stamps and compares times with. */
+export const clockOf = (broker: ServiceBroker): Clock => configOf(broker).clock;
 
 export function configOf(broker: ServiceBroker): Config {
 	const config = configs.get(broker);

@@ -4,6 +4,7 @@
  */
 import type { ServiceBroker } from "moleculer";
 import { ConfigError, loadConfig } from "./config.ts";
+import { assertPortsFree, listeningPorts } from "./ports.ts";
 import { type Probes, startProbes } from "./probes.ts";
 import { createNode } from "./system.ts";
 
@@ -36,6 +37,7 @@ function shutdownOn(broker: ServiceBroker, probes?: Probes): void {
 
 try {
 	const config = loadConfig();
+	await assertPortsFree(listeningPorts(config));
 	const broker = await createNode(config);
 	// Probes first: an orchestrator sees "alive, not ready" while the node starts.
 	const probes = config.healthPort ? await startProbes(broker, config.healthPort) : undefined;

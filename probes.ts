@@ -9,6 +9,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ServiceBroker } from "moleculer";
+import { ConfigError } from "./config.ts";
+import { portProblem } from "./ports.ts";
 
 export interface Probes {
 	port: number;
@@ -68,7 +70,9 @@ export async function startProbes(broker: ServiceBroker, port: number): Promise<
 		answer(404, { error: "Try /livez or /readyz." });
 	});
 	await new Promise<void>((resolve, reject) => {
-		server.once("error", reject);
+		server.once("error", (err: NodeJS.ErrnoException) =>
+			reject(new ConfigError(portProblem({ variable: "HEALTH_PORT", port }, err.code))),
+		);
 		server.listen(port, "0.0.0.0", () => resolve());
 	});
 	return {

@@ -210,7 +210,7 @@ async function liveCase(sockets: number, fileLimit: number): Promise<BenchRow[]>
 			tokens: await Promise.all(
 				ids.map(async (subscriberId) => ({
 					subscriberId,
-					token: (await signToken(key, "session", subscriberId)).token,
+					token: (await signToken(key, "session", subscriberId, Date.now())).token,
 				})),
 			),
 			concurrency: connectConcurrency,

@@ -40,7 +40,10 @@ export interface NodeHealth {
 }
 
 export interface Health {
-	status: "ok";
+	/** "starting" until every service of the answering node has started. */
+	status: "ok" | "starting";
+	/** The answering node can route every request (its services started, their routes exist). */
+	ready: boolean;
 	version: string;
 	uptime: number;
 	nodeId: string;
@@ -74,6 +77,34 @@ export interface CollectorRunSummary {
 	published: number;
 	enrichment: { enriched: number; unavailable: number; error?: string };
 	sources: Record<string, SourceRunSummary>;
+}
+
+/** Why a source gave nothing in its latest run; the SPA words `kind` per language. */
+export interface SourceProblem {
+	kind: "unreachable" | "timeout" | "http" | "missing-key" | "too-large" | "format" | "other";
+	httpStatus?: number;
+	/** The collector's own words (English), for operators. */
+	detail: string;
+}
+
+export interface SourceStatus {
+	name: string;
+	type: string;
+	/** The latest run's outcome for this source; "never" before its first. */
+	status: SourceRunSummary["status"] | "never";
+	/** When that run finished. */
+	at?: string;
+	problem?: SourceProblem;
+}
+
+/** How collection stands: what clients and operators see when products are missing. */
+export interface CollectionStatus {
+	/** When the newest run finished; absent until the first one has. */
+	lastRunAt?: string;
+	/** Every enabled source. */
+	sources: SourceStatus[];
+	/** Enabled sources whose latest run failed or was skipped. */
+	failing: string[];
 }
 
 export interface CollectorSourceInfo {
@@ -185,6 +216,7 @@ export interface Actions {
 	};
 	"collector.run": { params: { sources?: string[] }; result: CollectorRunSummary };
 	"collector.sources": { params: Record<string, never>; result: CollectorSourceInfo[] };
+	"collector.status": { params: Record<string, never>; result: CollectionStatus };
 	"collector.runs": { params: { page?: number; pageSize?: number }; result: Page<CollectorRunSummary> };
 	"products.list": {
 		params: { category?: Category; q?: string; page?: number; pageSize?: number };

@@ -39,7 +39,7 @@ export function addDays(date: string, days: number): string {
 }
 
 /** Seconds from `now` until the next midnight in São Paulo: a day's history is kept for that day. */
-export function secondsUntilEndOfDay(now: Date = new Date()): number {
+export function secondsUntilEndOfDay(now: Date): number {
 	const tomorrow = addDays(localDate(now), 1);
 	// São Paulo has no DST since 2019: midnight there is 03:00 UTC.
 	const midnight = Date.parse(`${tomorrow}T03:00:00Z`);

@@ -30,6 +30,7 @@ import {
 	StorageType,
 } from "nats";
 import { configOf } from "../config.ts";
+import type { Clock } from "../domain/clock.ts";
 
 // CommonJS whose typings declare an ES default export; at run time the module is the class.
 const Datastore = NeDB as unknown as typeof NeDB.default;
@@ -142,7 +143,7 @@ interface StoredMessage {
 	createdAt: number;
 }
 
-function localQueue(dataDir: string, log: ServiceBroker["logger"]): DurableQueue {
+function localQueue(dataDir: string, log: ServiceBroker["logger"], clock: Clock): DurableQueue {
 	const db = new Datastore<StoredMessage>({ filename: join(dataDir, "queue.db"), autoload: true });
 	const consumers = new Map<string, { group: string; handler: Handler; busy: Promise<void> }[]>();
 	let closed = false;
@@ -187,7 +188,7 @@ function localQueue(dataDir: string, log: ServiceBroker["logger"]): DurableQueue
 	return {
 		async publish(subject, payload, id) {
 			try {
-				await db.insertAsync({ _id: id, subject, payload, done: {}, createdAt: Date.now() });
+				await db.insertAsync({ _id: id, subject, payload, done: {}, createdAt: clock.now() });
 			} catch (err) {
 				if ((err as { errorType?: string }).errorType !== "uniqueViolated") throw err;
 			}
@@ -197,7 +198,7 @@ function localQueue(dataDir: string, log: ServiceBroker["logger"]): DurableQueue
 			const list = consumers.get(subject) ?? [];
 			list.push({ group, handler, busy: Promise.resolve() });
 			consumers.set(subject, list);
-			await db.removeAsync({ createdAt: { $lt: Date.now() - keepMs } }, { multi: true });
+			await db.removeAsync({ createdAt: { $lt: clock.now() - keepMs } }, { multi: true });
 			kick(subject);
 		},
 		async close() {
@@ -220,7 +221,7 @@ export function acquireQueue(broker: ServiceBroker): Promise<DurableQueue> {
 	const config = configOf(broker);
 	const queue = config.transporter
 		? jetStreamQueue(config.transporter, config.namespace, broker.logger)
-		: Promise.resolve(localQueue(config.dataDir, broker.logger));
+		: Promise.resolve(localQueue(config.dataDir, broker.logger, config.clock));
 	queues.set(broker, { queue, users: 1 });
 	return queue;
 }

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ServiceBroker } from "moleculer";
 import { type Config, loadConfig } from "../config.ts";
+import { type Clock, runningClock, type TestClock } from "../domain/clock.ts";
 import { startNode } from "../system.ts";
 
 export const natsUrl = process.env.NATS_URL || "nats://127.0.0.1:4222";
@@ -21,9 +22,46 @@ export function uniqueNamespace(): string {
 	return `t${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
-/** A node's configuration as the env would give it, with test-friendly defaults. */
-export function testConfig(env: Record<string, string | undefined> = {}): Config {
-	return loadConfig({
+/**
+ * The instant the tests' clocks start at: a fixed date, never today's, so that no test
+ * depends on when it runs. TEST_EPOCH moves it (test/integration/clock-shift.test.ts runs
+ * the suites that compare times a year later and a year earlier).
+ */
+export const testEpoch = Date.parse(process.env.TEST_EPOCH || "2026-12-01T10:00:00Z");
+if (Number.isNaN(testEpoch)) throw new Error(`TEST_EPOCH=${process.env.TEST_EPOCH} is not an ISO instant`);
+
+/**
+ * The first instant from `from` (default: the test epoch) on that is `weekday` (0 = Sunday)
+ * at `hour`:00 in São Paulo (UTC−3, no DST since 2019), for suites that need a weekday.
+ */
+export function nextLocalTime(
+	{ weekday, hour }: { weekday: number; hour: number },
+	from = testEpoch,
+): number {
+	const day = Date.UTC(
+		new Date(from).getUTCFullYear(),
+		new Date(from).getUTCMonth(),
+		new Date(from).getUTCDate(),
+	);
+	for (let i = -1; i <= 7; i++) {
+		const instant = day + i * 86_400_000 + (hour + 3) * 3_600_000;
+		if (instant >= from && new Date(instant - 3 * 3_600_000).getUTCDay() === weekday) return instant;
+	}
+	throw new Error("unreachable: every weekday comes within eight days");
+}
+
+/** A clock running at real speed from the test epoch (or from `start`), for a test that moves it. */
+export const testClock = (start = testEpoch): TestClock => runningClock(start);
+
+/** The clock of every node a test starts without one of its own: one per test process. */
+export const sharedClock: Clock = testClock();
+
+/**
+ * A node's configuration as the env would give it, with test-friendly defaults, on a
+ * clock that starts at the test epoch unless one is given (nodes of one test share it).
+ */
+export function testConfig(env: Record<string, string | undefined> = {}, clock: Clock = sharedClock): Config {
+	const config = loadConfig({
 		PORT: "0",
 		METRICS_PORT: "0",
 		LOG_LEVEL: "warn",
@@ -33,26 +71,33 @@ export function testConfig(env: Record<string, string | undefined> = {}): Config
 		SOURCES_FILE: new URL("./fixtures/sources.manual.json", import.meta.url).pathname,
 		...env,
 	});
+	return { ...config, clock };
 }
 
 export interface RunningSystem {
 	broker: ServiceBroker;
 	config: Config;
+	/** The node's clock: what the test compares times with. */
+	clock: Clock;
 	/** http://127.0.0.1:<port> of the api service, when the node runs it. */
 	url: string;
 	stop(): Promise<void>;
 }
 
 /** Starts a node with the given env (default: every service, embedded, temp DATA_DIR). */
-export async function startSystem(env: Record<string, string | undefined> = {}): Promise<RunningSystem> {
+export async function startSystem(
+	env: Record<string, string | undefined> = {},
+	clock: Clock = sharedClock,
+): Promise<RunningSystem> {
 	const data = tempDir();
-	const config = testConfig({ DATA_DIR: data.path, ...env });
+	const config = testConfig({ DATA_DIR: data.path, ...env }, clock);
 	const broker = await startNode(config);
 	const api = broker.getLocalService("api") as unknown as { server?: { address(): AddressInfo } } | undefined;
 	const url = api?.server ? `http://127.0.0.1:${api.server.address().port}` : "";
 	return {
 		broker,
 		config,
+		clock,
 		url,
 		async stop() {
 			await broker.stop();

@@ -23,6 +23,8 @@ import { docsPage } from "./docs-page.ts";
 import { requestPath, sendJsonError, wantsApp } from "./errors.ts";
 import { nodeHealth } from "./health.ts";
 import { buildOpenApi, type ExplicitRoute } from "./openapi.ts";
+import { credentialNotice, type OperatorCredential, operatorCredential } from "./operator-credential.ts";
+import { answerWhileStarting } from "./starting.ts";
 
 /** Routes the gateway declares itself (the rest come from actions' `rest`). */
 const explicitRoutes: ExplicitRoute[] = [
@@ -66,6 +68,11 @@ function rememberClient(
 	const problem = payloadProblem((req as IncomingMessage & { body?: unknown }).body);
 	if (problem) throw new Errors.MoleculerClientError(problem, 400, "INVALID_BODY");
 }
+
+/** moleculer-web's own request handler, which ours wraps. */
+type HttpHandler = (this: unknown, req: IncomingMessage, res: ServerResponse, next?: unknown) => unknown;
+const gatewayHttpHandler = (ApiGateway as unknown as { methods: { httpHandler: HttpHandler } }).methods
+	.httpHandler;
 
 const publicDir = fileURLToPath(new URL("../../public/", import.meta.url));
 const appIndex = `${publicDir}index.html`;
@@ -129,6 +136,7 @@ const api: ServiceSchema & { merged(this: { broker: ServiceBroker }, schema: Ser
 				});
 				return {
 					status: "ok",
+					ready: this.routing && !this.broker.stopping,
 					version: pkg.version,
 					uptime: Math.round(process.uptime()),
 					nodeId: this.broker.nodeID,
@@ -177,10 +185,26 @@ const api: ServiceSchema & { merged(this: { broker: ServiceBroker }, schema: Ser
 		"$broker.started"() {
 			this.regenerateAllAutoAliases();
 			this.regenerateAllAutoAliases.flush();
+			this.routing = true;
 		},
 	},
 
 	methods: {
+		/** Every request: until the node has started, API routes are answered by starting.ts. */
+		httpHandler(req: IncomingMessage, res: ServerResponse, next?: unknown) {
+			if (!this.routing && answerWhileStarting(req, res, () => this.liveness())) return;
+			return gatewayHttpHandler.call(this, req, res, next);
+		},
+
+		liveness() {
+			return {
+				version: pkg.version,
+				uptime: Math.round(process.uptime()),
+				nodeId: this.broker.nodeID,
+				nodes: [],
+			};
+		},
+
 		/**
 		 * `auth` on an action says who may call it over HTTP: "operator" needs
 		 * `Authorization: Bearer $OPERATOR_TOKEN`; "subscriber" a session token, and the action
@@ -188,7 +212,8 @@ const api: ServiceSchema & { merged(this: { broker: ServiceBroker }, schema: Ser
 		 */
 		async authorize(ctx: Context<unknown, { subscriberId?: string }>, _route: unknown, req: AuthRequest) {
 			const auth = req.$action?.auth;
-			if (auth === "operator") checkOperator(configOf(this.broker).operatorToken, req.headers.authorization);
+			if (auth === "operator")
+				checkOperator((this.operator as OperatorCredential | undefined)?.token, req.headers.authorization);
 			if (auth === "subscriber") {
 				const token = bearer(req.headers.authorization);
 				if (!token)
@@ -249,6 +274,14 @@ const api: ServiceSchema & { merged(this: { broker: ServiceBroker }, schema: Ser
 			})),
 		};
 		schema.settings = configured as ServiceSettingSchema;
+	},
+
+	created() {
+		this.operator = operatorCredential(configOf(this.broker));
+	},
+
+	started() {
+		this.logger.info(credentialNotice(this.operator, configOf(this.broker).publicUrl));
 	},
 };
 

@@ -16,6 +16,7 @@ import {
 import { type Config, configOf } from "../../config.ts";
 import {
 	type Actions,
+	type CollectionStatus,
 	type CollectorRunSummary,
 	type CollectorSourceInfo,
 	call,
@@ -29,6 +30,7 @@ import { localLock, natsLock, type RunLock } from "./lock.ts";
 import { type CollectorMetrics, collectorMetrics, failureStreaks } from "./metrics.ts";
 import { collect, type RunDeps } from "./run.ts";
 import type { Source, SourcesConfig } from "./sources.ts";
+import { collectionStatus } from "./status.ts";
 import { vary } from "./variation.ts";
 
 /** Products per message to the products service: well under NATS's 1 MB payload. */
@@ -63,6 +65,8 @@ interface CollectorThis {
 	metrics: CollectorMetrics;
 }
 
+/** Runs searched for each source's latest outcome (a source only run by hand may be older). */
+const statusHistory = 50;
 /** Runs read back at start for the sources' failing streaks (a longer streak shows as this many). */
 const streakHistory = 100;
 /** With a shared database (MONGO_URI), how often streaks are read again: other nodes' runs count too. */
@@ -102,6 +106,18 @@ const collector: ServiceSchema = {
 			rest: "GET /sources",
 			handler(): CollectorSourceInfo[] {
 				return (this.sourcesConfig as SourcesConfig).sources.map(describe);
+			},
+		},
+
+		/** Public: which enabled sources failed in their latest run, and why (the SPA's notice). */
+		status: {
+			rest: "GET /status",
+			async handler(): Promise<CollectionStatus> {
+				const runs: CollectorRunSummary[] = await this.adapter.find({
+					sort: ["-startedAt"],
+					limit: statusHistory,
+				});
+				return collectionStatus(runs, (this.sourcesConfig as SourcesConfig).sources);
 			},
 		},
 
@@ -207,6 +223,7 @@ const collector: ServiceSchema = {
 				env: config.secrets,
 				vary: config.demoVariation ? (products) => vary(products, runNumber) : undefined,
 				log: (level, message, data) => this.logger[level](message, data ?? ""),
+				now: config.clock.now,
 			};
 		},
 
@@ -241,7 +258,7 @@ const collector: ServiceSchema = {
 
 		/** A schedule tick (or the start, expression "start"): runs on the first node to claim it. */
 		async runTick(expression: string, sources: Source[]) {
-			const tick = `${Buffer.from(expression).toString("base64url")}-${Math.round(Date.now() / 1000)}`;
+			const tick = `${Buffer.from(expression).toString("base64url")}-${Math.round(this.config.clock.now() / 1000)}`;
 			try {
 				if (!(await this.lock.claimTick(tick))) return;
 				const summary = await this.runExclusive(this.broker, "schedule", sources);

@@ -27,6 +27,8 @@ export interface RunDeps {
 	/** Demo only: changes a few sample products so that every run publishes something. */
 	vary?(products: Product[], source: Source): Product[];
 	log(level: "info" | "warn", message: string, data?: object): void;
+	/** The node's clock (ms since the epoch): when products were collected, when the run ended. */
+	now(): number;
 }
 
 export interface RunRequest {
@@ -109,7 +111,7 @@ export async function collect(
 	config: SourcesConfig,
 	deps: RunDeps,
 ): Promise<CollectorRunSummary> {
-	const startedAt = new Date().toISOString();
+	const startedAt = new Date(deps.now()).toISOString();
 	const collected = await Promise.all(
 		request.sources.map((source) => collectSource(source, deps, startedAt)),
 	);
@@ -139,7 +141,7 @@ export async function collect(
 		id: request.id,
 		trigger: request.trigger,
 		startedAt,
-		finishedAt: new Date().toISOString(),
+		finishedAt: new Date(deps.now()).toISOString(),
 		publicationId,
 		published: toPublish.length,
 		enrichment,

@@ -8,9 +8,10 @@
 import { createServer, type Server as HttpServer } from "node:http";
 import type { Context, ServiceSchema } from "moleculer";
 import { Server, type Socket } from "socket.io";
-import { configOf } from "../../config.ts";
+import { ConfigError, configOf } from "../../config.ts";
 import { type Actions, call } from "../../domain/contracts.ts";
 import { domainMetrics, metric } from "../../mixins/domain-metrics.ts";
+import { portProblem } from "../../ports.ts";
 import { type Cursor, compareCursors, parseCursor } from "./cursor.ts";
 import { checkEvent, socketLimiter } from "./events.ts";
 
@@ -172,7 +173,12 @@ const live: ServiceSchema = {
 		let server = api?.server;
 		if (!server) {
 			server = createServer();
-			await new Promise<void>((resolve) => server?.listen(config.livePort, resolve));
+			await new Promise<void>((resolve, reject) => {
+				server?.once("error", (err: NodeJS.ErrnoException) =>
+					reject(new ConfigError(portProblem({ variable: "LIVE_PORT", port: config.livePort }, err.code))),
+				);
+				server?.listen(config.livePort, resolve);
+			});
 			this.ownServer = server;
 		}
 		this.io = new Server(server, {

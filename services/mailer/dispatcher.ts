@@ -5,6 +5,7 @@
  * mailer finds everything pending in the log and carries on.
  */
 import type { Logger } from "moleculer";
+import type { Clock } from "../../domain/clock.ts";
 import { claimQuery, compact, dueQuery, pendingStatuses, type StoredDelivery } from "./deliveries.ts";
 import { backoffMs, classifyFailure, failureText, type RetryPolicy } from "./retry.ts";
 import type { MailTransport, SmtpTimeouts } from "./transport.ts";
@@ -24,8 +25,6 @@ export interface MailerSettings {
 	digestIntervalMs: number;
 	/** An immediate e-mail waits this long after its first match, so one publication is one e-mail. */
 	immediateSettleMs: number;
-	/** The clock of the digest sweep (tests move it). */
-	now?: () => number;
 }
 
 /** The delivery log as the dispatcher uses it, on either database. */
@@ -43,6 +42,8 @@ export interface DispatcherOptions {
 	/** Read on every use, so tuning a running service takes effect. */
 	settings: () => MailerSettings;
 	logger: Logger;
+	/** The node's clock: due times, leases and the log's timestamps. */
+	clock: Clock;
 	/** Called when a delivery was erased while it was being sent: remove what the send left behind. */
 	onErasedWhileSending: (id: string) => Promise<void>;
 	/** The server refused the address for good (5xx): nothing more should go to it. */
@@ -53,7 +54,7 @@ export interface DispatcherOptions {
 
 export type AttemptOutcome = "sent" | "retry" | "failed";
 
-const iso = (ms = Date.now()) => new Date(ms).toISOString();
+const iso = (ms: number) => new Date(ms).toISOString();
 const release = { leaseOwner: true, leaseUntil: true } as const;
 
 export class Dispatcher {
@@ -68,6 +69,7 @@ export class Dispatcher {
 	#sweeping = false;
 	#sweepAgain = false;
 	#backlog = false;
+	#now = () => this.#options.clock.now();
 
 	constructor(options: DispatcherOptions) {
 		this.owner = options.owner;
@@ -79,7 +81,7 @@ export class Dispatcher {
 	}
 
 	/** Lease fields for a delivery this instance claims as it stores it. */
-	lease(now = Date.now()): { leaseOwner: string; leaseUntil: string } {
+	lease(now = this.#now()): { leaseOwner: string; leaseUntil: string } {
 		// Longer than any attempt can last, so a live attempt never loses its claim.
 		return {
 			leaseOwner: this.owner,
@@ -98,7 +100,7 @@ export class Dispatcher {
 			)
 			.finally(() => {
 				this.inFlight.delete(id);
-				if (this.#backlog) this.wakeAt(Date.now());
+				if (this.#backlog) this.wakeAt(this.#now());
 			});
 		this.inFlight.set(id, running);
 	}
@@ -114,7 +116,7 @@ export class Dispatcher {
 				this.#wakeTimer = undefined;
 				void this.sweep();
 			},
-			Math.max(0, time - Date.now()),
+			Math.max(0, time - this.#now()),
 		);
 	}
 
@@ -131,9 +133,9 @@ export class Dispatcher {
 		this.#sweeping = true;
 		const { store, logger, settings } = this.#options;
 		const { maxInFlight, sweepIntervalMs } = settings();
-		let next = Date.now() + sweepIntervalMs;
+		let next = this.#now() + sweepIntervalMs;
 		try {
-			const now = iso();
+			const now = iso(this.#now());
 			const room = maxInFlight - this.inFlight.size;
 			this.#backlog = room <= 0;
 			if (room > 0) {
@@ -151,7 +153,7 @@ export class Dispatcher {
 		}
 		if (this.#sweepAgain) {
 			this.#sweepAgain = false;
-			next = Date.now();
+			next = this.#now();
 		}
 		this.wakeAt(next);
 	}
@@ -173,7 +175,7 @@ export class Dispatcher {
 	}
 
 	async #claim(id: string): Promise<boolean> {
-		const now = Date.now();
+		const now = this.#now();
 		return (await this.#options.store.update(claimQuery(id, iso(now)), { $set: this.lease(now) })) === 1;
 	}
 
@@ -183,7 +185,7 @@ export class Dispatcher {
 		if (!doc?.message || doc.leaseOwner !== this.owner || !pendingStatuses.includes(doc.status)) return;
 		const { retry, attemptTimeoutMs } = settings();
 		const attempt = doc.attempts.length + 1;
-		const at = iso();
+		const at = iso(this.#now());
 		const log = compact({ deliveryId: id, template: doc.template, subscriberId: doc.subscriberId, attempt });
 		// Every outcome is written only while the lease is still ours: an erasure meanwhile wins.
 		const mine = { _id: id, leaseOwner: this.owner };
@@ -194,7 +196,7 @@ export class Dispatcher {
 			);
 			this.#options.onOutcome?.("sent", doc.template);
 			const recorded = await store.update(mine, {
-				$set: { status: "sent", updatedAt: iso() },
+				$set: { status: "sent", updatedAt: iso(this.#now()) },
 				$push: { attempts: { at } },
 				$unset: { ...release, message: true, nextAttemptAt: true, error: true },
 			});
@@ -212,10 +214,10 @@ export class Dispatcher {
 		} catch (err) {
 			const error = failureText(err);
 			if (classifyFailure(err) === "transient" && attempt < retry.maxAttempts) {
-				const next = Date.now() + backoffMs(attempt, retry);
+				const next = this.#now() + backoffMs(attempt, retry);
 				this.#options.onOutcome?.("retry", doc.template);
 				await store.update(mine, {
-					$set: { status: "retrying", nextAttemptAt: iso(next), error, updatedAt: iso() },
+					$set: { status: "retrying", nextAttemptAt: iso(next), error, updatedAt: iso(this.#now()) },
 					$push: { attempts: { at, error } },
 					$unset: release,
 				});
@@ -224,7 +226,7 @@ export class Dispatcher {
 			} else {
 				this.#options.onOutcome?.("failed", doc.template);
 				await store.update(mine, {
-					$set: { status: "failed", error, updatedAt: iso() },
+					$set: { status: "failed", error, updatedAt: iso(this.#now()) },
 					$push: { attempts: { at, error } },
 					$unset: { ...release, message: true, nextAttemptAt: true },
 				});

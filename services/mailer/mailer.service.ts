@@ -48,7 +48,7 @@ interface RawAdapter {
 	collection?: { updateMany(query: object, update: object): Promise<{ modifiedCount: number }> };
 }
 
-const iso = (ms = Date.now()) => new Date(ms).toISOString();
+const iso = (ms: number) => new Date(ms).toISOString();
 
 function isDuplicateKey(err: unknown): boolean {
 	const e = err as { errorType?: string; code?: number };
@@ -166,7 +166,7 @@ const mailer: ServiceSchema = {
 					throw err;
 				}
 				const id = idempotencyKey ?? randomUUID();
-				const now = Date.now();
+				const now = this.now();
 				// Claimed at once when this node has room; otherwise the next sweep picks it up.
 				const dispatcher = this.dispatcher as Dispatcher;
 				const claim = dispatcher.hasRoom();
@@ -202,7 +202,7 @@ const mailer: ServiceSchema = {
 				}
 				this.logger.info("Mail queued", compact({ deliveryId: id, template, subscriberId }));
 				if (claim) dispatcher.run(id);
-				else dispatcher.wakeAt(Date.now());
+				else dispatcher.wakeAt(now);
 				return { id, status: "queued" };
 			},
 		},
@@ -244,7 +244,7 @@ const mailer: ServiceSchema = {
 				})) as StoredDelivery[];
 				let updated = 0;
 				for (const doc of docs) {
-					updated += await this.updateWhere({ _id: doc._id }, erasure(doc, email, iso()));
+					updated += await this.updateWhere({ _id: doc._id }, erasure(doc, email, iso(this.now())));
 					await this.removeOutboxFile(doc._id);
 				}
 				// NeDB appends every change to its file; rewriting it now leaves no old copy of the address.
@@ -256,6 +256,10 @@ const mailer: ServiceSchema = {
 	},
 
 	methods: {
+		now(): number {
+			return (this.config as Config).clock.now();
+		},
+
 		/** One digest sweep at a time per node; a tick that finds one running is skipped. */
 		async sweepDigests(): Promise<number> {
 			if (this.digesting) return 0;
@@ -263,7 +267,7 @@ const mailer: ServiceSchema = {
 			const settings = this.settings as MailerSettings;
 			try {
 				return await sweepDigests(this.broker, {
-					now: new Date(settings.now?.() ?? Date.now()),
+					now: new Date(this.now()),
 					settleMs: settings.immediateSettleMs,
 					appUrl: (this.config as Config).publicUrl,
 					exists: async (key) => (await this.findDelivery(key)) !== undefined,
@@ -332,6 +336,7 @@ const mailer: ServiceSchema = {
 			transport: this.transport,
 			settings,
 			logger: this.logger,
+			clock: (this.config as Config).clock,
 			onErasedWhileSending: (id) => this.removeOutboxFile(id),
 			onBounce: async (address) => {
 				await this.broker.call("subscribers.markBouncing", { email: address });

@@ -145,11 +145,15 @@ const matcher: ServiceSchema = {
 				);
 			const subscription: Subscription = { subscriberId: "preview", riskProfile, interests: checked.value };
 			const matched = [];
-			for (const entry of this.recent.since(Date.now() - days * 86_400_000)) {
+			for (const entry of this.recent.since(this.now() - days * 86_400_000)) {
 				const reasons = matchOne(subscription, entry.product);
 				if (reasons) matched.push({ ...entry.product, reasons });
 			}
 			return { count: matched.length, days, products: matched.slice(0, 20) };
+		},
+
+		now(): number {
+			return configOf(this.broker).clock.now();
 		},
 
 		ownsSubscriber(subscriberId: string): boolean {
@@ -162,7 +166,7 @@ const matcher: ServiceSchema = {
 		},
 
 		async backfill(ctx: Context, subscription: Subscription) {
-			const since = Date.now() - configOf(this.broker).backfillHours * 3_600_000;
+			const since = this.now() - configOf(this.broker).backfillHours * 3_600_000;
 			const byPublication = new Map<string, Match[]>();
 			for (const entry of this.recent.since(since)) {
 				const reasons = matchOne(subscription, entry.product);
@@ -228,7 +232,7 @@ const matcher: ServiceSchema = {
 		 * Idempotent, so events and passes may overlap freely.
 		 */
 		async reconcile() {
-			const passStarted = Date.now();
+			const passStarted = this.now();
 			const since = new Date(
 				(this.reconciledAt ?? passStarted) - (this.settings as MatcherSettings).reconcileOverlapMs,
 			).toISOString();
@@ -293,7 +297,7 @@ const matcher: ServiceSchema = {
 	},
 
 	async started() {
-		this.reconciledAt = Date.now();
+		this.reconciledAt = this.now();
 		await whileUnavailable(() => this.buildIndex());
 		// Catches changes whose events went to the nodes that knew this one before it joined.
 		this.reconcileTimer = setInterval(

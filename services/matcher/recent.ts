@@ -3,6 +3,8 @@
  * for previews ("N products in the last 30 days") and for backfilling a newcomer's inbox.
  */
 import type { ServiceBroker } from "moleculer";
+import { clockOf } from "../../config.ts";
+import type { Clock } from "../../domain/clock.ts";
 import { call } from "../../domain/contracts.ts";
 import type { Product } from "../../domain/product.ts";
 import type { Publication } from "../../domain/publication.ts";
@@ -21,15 +23,18 @@ export class RecentProducts {
 	readonly #broker: ServiceBroker;
 	readonly #keepMs: number;
 
+	readonly #clock: Clock;
+
 	constructor(broker: ServiceBroker, keepDays: number) {
 		this.#broker = broker;
+		this.#clock = clockOf(broker);
 		this.#keepMs = keepDays * 86_400_000;
 	}
 
 	/** Every publication of the kept period, oldest first so newer versions win. */
 	async load(): Promise<void> {
 		const publications: Publication[] = [];
-		const oldest = Date.now() - this.#keepMs;
+		const oldest = this.#clock.now() - this.#keepMs;
 		for (let page = 1; ; page++) {
 			const { rows, totalPages } = await call(this.#broker, "publications.list", { page, pageSize: 100 });
 			const recent = rows.filter((p) => Date.parse(p.publishedAt) >= oldest);
@@ -64,7 +69,7 @@ export class RecentProducts {
 					this.#entries.set(product.id, { product, publicationId: publication.id, publishedAt });
 			}
 		}
-		const oldest = Date.now() - this.#keepMs;
+		const oldest = this.#clock.now() - this.#keepMs;
 		for (const [id, entry] of this.#entries) if (entry.publishedAt < oldest) this.#entries.delete(id);
 	}
 }

@@ -2,6 +2,7 @@
  * Market metrics of stocks and FIIs at a base date, from the prices service's history.
  */
 import { type Context, Errors, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
+import { clockOf } from "../../config.ts";
 import { type Actions, call } from "../../domain/contracts.ts";
 import { addMonths, isIsoDate, localDate } from "../../domain/dates.ts";
 import type { Metrics } from "../../domain/product.ts";
@@ -70,7 +71,7 @@ const metrics: ServiceSchema = {
 				baseDate ? { ticker, from: addMonths(baseDate, -13), to: baseDate } : { ticker },
 			);
 			try {
-				return computeMetrics(history, baseDate ?? localDate(new Date()));
+				return computeMetrics(history, baseDate ?? localDate(new Date(clockOf(this.broker).now())));
 			} catch (err) {
 				if (err instanceof NoPricesError)
 					throw new Errors.MoleculerClientError(err.message, 404, "NO_PRICES", { ticker });

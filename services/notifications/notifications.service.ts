@@ -6,6 +6,8 @@
  */
 import { createHash } from "node:crypto";
 import { type Context, Errors, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
+import { clockOf } from "../../config.ts";
+import { isoNow } from "../../domain/clock.ts";
 import { type Actions, broadcast, call, type DistributionBatch, type Match } from "../../domain/contracts.ts";
 import { type Notification, notificationKey } from "../../domain/notification.ts";
 import { categories, type Product } from "../../domain/product.ts";
@@ -51,7 +53,7 @@ const notifications: ServiceSchema = {
 			},
 			async handler(ctx: Context<Actions["notifications.store"]["params"]>) {
 				const { publicationId, matches } = ctx.params;
-				const now = Date.now();
+				const now = clockOf(this.broker).now();
 				const docs: StoredNotification[] = matches.map((match: Match, i) => ({
 					_id: notificationKey(match.subscriberId, publicationId, match.productId),
 					subscriberId: match.subscriberId,
@@ -157,7 +159,9 @@ const notifications: ServiceSchema = {
 			params: { subscriberId: "string|min:1", ids: { type: "array", items: "string", max: 1_000 } },
 			async handler(ctx: Context<{ subscriberId: string; ids: string[] }>) {
 				const query = { subscriberId: ctx.params.subscriberId, _id: { $in: ctx.params.ids } };
-				return { updated: await this.updateWhere(query, { $set: { mailedAt: new Date().toISOString() } }) };
+				return {
+					updated: await this.updateWhere(query, { $set: { mailedAt: isoNow(clockOf(this.broker)) } }),
+				};
 			},
 		},
 
@@ -189,7 +193,7 @@ const notifications: ServiceSchema = {
 					readAt: { $exists: false },
 					...(ctx.params.all ? {} : { _id: { $in: ctx.params.ids } }),
 				};
-				return { updated: await this.updateWhere(query, { $set: { readAt: new Date().toISOString() } }) };
+				return { updated: await this.updateWhere(query, { $set: { readAt: isoNow(clockOf(this.broker)) } }) };
 			},
 		},
 

@@ -4,7 +4,7 @@
  * however many callers ask at once.
  */
 import { type Context, Errors, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
-import { configOf } from "../../config.ts";
+import { clockOf, configOf } from "../../config.ts";
 import type { PriceHistory } from "../../domain/contracts.ts";
 import { addMonths, isIsoDate, localDate, secondsUntilEndOfDay } from "../../domain/dates.ts";
 import { UnknownTickerError } from "./errors.ts";
@@ -61,7 +61,7 @@ const prices: ServiceSchema = {
 			circuitBreaker: { enabled: false },
 			async handler(ctx: Context<HistoryParams>): Promise<PriceHistory> {
 				const ticker = ctx.params.ticker.toUpperCase();
-				const { from, to } = resolveRange(ctx.params, localDate(new Date()));
+				const { from, to } = resolveRange(ctx.params, localDate(new Date(clockOf(this.broker).now())));
 				const symbol = toYahooSymbol(ticker);
 				const key = `prices.history:${this.provider.name}:${symbol}:${from}:${to}`;
 
@@ -77,7 +77,11 @@ const prices: ServiceSchema = {
 				if (!pending) {
 					pending = this.upstream.history(ticker, symbol, from, to).then(
 						async (history: PriceHistory) => {
-							await this.broker.cacher?.set(key, history, secondsUntilEndOfDay());
+							await this.broker.cacher?.set(
+								key,
+								history,
+								secondsUntilEndOfDay(new Date(clockOf(this.broker).now())),
+							);
 							return history;
 						},
 						async (err: unknown) => {

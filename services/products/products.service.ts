@@ -5,6 +5,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { type Context, Errors, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
+import { clockOf } from "../../config.ts";
+import { isoNow } from "../../domain/clock.ts";
 import { type Actions, broadcast, call } from "../../domain/contracts.ts";
 import { interestFields } from "../../domain/interests.ts";
 import { type Category, categories, type Product, valueAt } from "../../domain/product.ts";
@@ -166,7 +168,7 @@ const products: ServiceSchema = {
 					await this.upsert(product.id, product as unknown as Record<string, unknown>);
 				const publication = await call(ctx, "publications.create", {
 					id,
-					publishedAt: ctx.params.publishedAt ?? new Date().toISOString(),
+					publishedAt: ctx.params.publishedAt ?? isoNow(clockOf(this.broker)),
 					sources: ctx.params.sources,
 					productIds: staged.map((product) => product.id),
 					counts: countByCategory(staged),

@@ -7,6 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { type Context, Errors, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
 import { configOf } from "../../config.ts";
+import { isoNow } from "../../domain/clock.ts";
 import { broadcast, call, type SubscriberChange } from "../../domain/contracts.ts";
 import { checkInterests, type Interests, interestFields } from "../../domain/interests.ts";
 import {
@@ -88,7 +89,7 @@ const subscribers: ServiceSchema = {
 				await this.limits.address.take(email);
 				const existing: StoredSubscriber | undefined = await this.byEmail(email);
 				if (!existing) {
-					const now = new Date().toISOString();
+					const now = this.isoNow();
 					const subscriber: StoredSubscriber = {
 						id: randomUUID(),
 						email,
@@ -119,7 +120,7 @@ const subscribers: ServiceSchema = {
 			rest: "GET /auth/verify",
 			params: { token: "string|min:10|max:2000" },
 			async handler(ctx: Context<{ token: string }>) {
-				const claims = await verifyToken(this.key, ctx.params.token, ["verify", "sign-in"]);
+				const claims = await verifyToken(this.key, ctx.params.token, ["verify", "sign-in"], this.clock.now());
 				const used = await this.updateWhere(
 					{ _id: claims.sub, pendingLinks: claims.jti },
 					{ $pull: { pendingLinks: claims.jti } },
@@ -135,11 +136,11 @@ const subscribers: ServiceSchema = {
 					subscriber = await this.change(
 						ctx,
 						subscriber,
-						{ status: "verified", verifiedAt: new Date().toISOString() },
+						{ status: "verified", verifiedAt: this.isoNow() },
 						"verified",
 					);
 				}
-				const { token } = await signToken(this.key, "session", subscriber.id);
+				const { token } = await signToken(this.key, "session", subscriber.id, this.clock.now());
 				return { token, subscriber: publicView(subscriber) };
 			},
 		},
@@ -163,7 +164,7 @@ const subscribers: ServiceSchema = {
 			visibility: "public",
 			params: { token: "string|min:10|max:2000" },
 			async handler(ctx: Context<{ token: string }>): Promise<{ subscriberId: string }> {
-				const claims = await verifyToken(this.key, ctx.params.token, ["session"]);
+				const claims = await verifyToken(this.key, ctx.params.token, ["session"], this.clock.now());
 				const found = await this.adapter.findById(claims.sub);
 				if (!found)
 					throw new Errors.MoleculerClientError("This account no longer exists.", 401, "UNAUTHORIZED");
@@ -279,7 +280,7 @@ const subscribers: ServiceSchema = {
 				};
 				const notifications = await this.collectNotifications(ctx);
 				return {
-					exportedAt: new Date().toISOString(),
+					exportedAt: this.isoNow(),
 					subscriber: publicView(subscriber),
 					notifications,
 					deliveries,
@@ -307,7 +308,9 @@ const subscribers: ServiceSchema = {
 		unsubscribePage: {
 			params: { token: "string|min:10|max:2000" },
 			async handler(ctx: Context<{ token: string }, Meta>) {
-				const claims = await verifyToken(this.key, ctx.params.token, ["unsubscribe"]).catch(() => undefined);
+				const claims = await verifyToken(this.key, ctx.params.token, ["unsubscribe"], this.clock.now()).catch(
+					() => undefined,
+				);
 				const subscriber = claims ? await this.adapter.findById(claims.sub) : undefined;
 				ctx.meta.$responseType = "text/html; charset=utf-8";
 				return unsubscribePage(subscriber?.locale ?? "pt-BR", subscriber ? ctx.params.token : undefined);
@@ -317,7 +320,7 @@ const subscribers: ServiceSchema = {
 		unsubscribe: {
 			params: { token: "string|min:10|max:2000" },
 			async handler(ctx: Context<{ token: string }, Meta>) {
-				const claims = await verifyToken(this.key, ctx.params.token, ["unsubscribe"]);
+				const claims = await verifyToken(this.key, ctx.params.token, ["unsubscribe"], this.clock.now());
 				const subscriber = await this.load(claims.sub);
 				if (subscriber.preferences.email) {
 					const preferences = { ...subscriber.preferences, email: false };
@@ -333,7 +336,7 @@ const subscribers: ServiceSchema = {
 			visibility: "public",
 			params: { id: "string|min:1" },
 			async handler(ctx: Context<{ id: string }>): Promise<string> {
-				const { token } = await signToken(this.key, "unsubscribe", ctx.params.id);
+				const { token } = await signToken(this.key, "unsubscribe", ctx.params.id, this.clock.now());
 				return `${configOf(this.broker).publicUrl}/api/unsubscribe?token=${token}`;
 			},
 		},
@@ -493,7 +496,7 @@ const subscribers: ServiceSchema = {
 				return importClients(ctx.params.csv, ctx.params.dryRun, {
 					exists: async (email) => Boolean(await this.byEmail(email)),
 					create: async (client) => {
-						const now = new Date().toISOString();
+						const now = this.isoNow();
 						const subscriber: StoredSubscriber = {
 							id: randomUUID(),
 							...client,
@@ -526,6 +529,10 @@ const subscribers: ServiceSchema = {
 			return this.adapter.afterRetrieveTransformID(found, "id");
 		},
 
+		isoNow(): string {
+			return isoNow(this.clock);
+		},
+
 		/** Saves the change, then tells every matcher node. */
 		async change(
 			ctx: Context,
@@ -533,7 +540,7 @@ const subscribers: ServiceSchema = {
 			fields: Partial<StoredSubscriber>,
 			change: SubscriberChange,
 		): Promise<StoredSubscriber> {
-			const set = { ...fields, updatedAt: new Date().toISOString() };
+			const set = { ...fields, updatedAt: this.isoNow() };
 			// Only the changed fields: a link issued meanwhile (pendingLinks) is not overwritten.
 			await this.updateWhere({ _id: subscriber.id }, { $set: set });
 			const updated = { ...subscriber, ...set };
@@ -552,7 +559,7 @@ const subscribers: ServiceSchema = {
 			subscriber: StoredSubscriber,
 			purpose: Extract<Purpose, "verify" | "sign-in">,
 		) {
-			const { token, jti } = await signToken(this.key, purpose, subscriber.id);
+			const { token, jti } = await signToken(this.key, purpose, subscriber.id, this.clock.now());
 			subscriber.pendingLinks = [...(subscriber.pendingLinks ?? []), jti].slice(-maxPendingLinks);
 			await this.updateWhere({ _id: subscriber.id }, { $set: { pendingLinks: subscriber.pendingLinks } });
 			const link = `${configOf(this.broker).publicUrl}/verificar?token=${token}`;
@@ -589,6 +596,7 @@ const subscribers: ServiceSchema = {
 	},
 
 	created() {
+		this.clock = configOf(this.broker).clock;
 		this.key = signingKey(configOf(this.broker));
 		this.limits = {
 			ip: limiter(30, 10 * 60, "from this address"),

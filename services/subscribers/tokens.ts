@@ -10,12 +10,12 @@ import { Errors } from "moleculer";
 export const purposes = ["session", "verify", "sign-in", "unsubscribe"] as const;
 export type Purpose = (typeof purposes)[number];
 
-/** How long each kind of token lives. */
-export const lifetimes: Record<Purpose, string> = {
-	session: "30d",
-	verify: "24h",
-	"sign-in": "15m",
-	unsubscribe: "365d",
+/** How long each kind of token lives, in seconds. */
+export const lifetimeSeconds: Record<Purpose, number> = {
+	session: 30 * 86_400,
+	verify: 24 * 3_600,
+	"sign-in": 15 * 60,
+	unsubscribe: 365 * 86_400,
 };
 
 export interface Claims {
@@ -24,18 +24,21 @@ export interface Claims {
 	purpose: Purpose;
 }
 
+/** `now` is the node's clock (ms): issue and expiry times follow it, as verification does. */
 export async function signToken(
 	key: Uint8Array,
 	purpose: Purpose,
 	subscriberId: string,
+	now: number,
 ): Promise<{ token: string; jti: string }> {
 	const jti = randomUUID();
+	const issuedAt = Math.floor(now / 1000);
 	const token = await new SignJWT({ purpose })
 		.setProtectedHeader({ alg: "HS256" })
 		.setSubject(subscriberId)
 		.setJti(jti)
-		.setIssuedAt()
-		.setExpirationTime(lifetimes[purpose])
+		.setIssuedAt(issuedAt)
+		.setExpirationTime(issuedAt + lifetimeSeconds[purpose])
 		.sign(key);
 	return { token, jti };
 }
@@ -52,10 +55,11 @@ export async function verifyToken(
 	key: Uint8Array,
 	token: string,
 	allowed: readonly Purpose[],
+	now: number,
 ): Promise<Claims> {
 	const kind = what[allowed[0] ?? "session"];
 	try {
-		const { payload } = await jwtVerify(token, key, { algorithms: ["HS256"] });
+		const { payload } = await jwtVerify(token, key, { algorithms: ["HS256"], currentDate: new Date(now) });
 		const purpose = payload.purpose as Purpose;
 		if (!allowed.includes(purpose) || !payload.sub || !payload.jti) throw new Error("wrong purpose");
 		return { sub: payload.sub, jti: payload.jti, purpose };

@@ -50,6 +50,8 @@ describe("the SPA in a real browser", () => {
 		// A first collection, so the interests preview has recent products to count.
 		await system.broker.call("collector.run", {});
 		browser = await launchBrowser();
+		// The page's "today" is the node's: both read the test's clock, not the wall's.
+		await browser.context.clock.setFixedTime(system.clock.now());
 		client = await browser.context.newPage();
 	});
 	after(async () => {

@@ -10,9 +10,18 @@ import { localDate } from "../../domain/dates.ts";
 import type { Product } from "../../domain/product.ts";
 import { verifiedClient } from "../fixtures/clients.ts";
 import { type RawNotification, type RawPublication, recount } from "../fixtures/recount.ts";
-import { natsUrl, type RunningSystem, startSystem, tempDir, uniqueNamespace, waitFor } from "../harness.ts";
+import {
+	natsUrl,
+	type RunningSystem,
+	sharedClock,
+	startSystem,
+	tempDir,
+	testEpoch,
+	uniqueNamespace,
+	waitFor,
+} from "../harness.ts";
 
-const collectedAt = new Date().toISOString();
+const collectedAt = new Date(testEpoch).toISOString();
 const funds = (prefix: string, count: number): Product[] =>
 	Array.from({ length: count }, (_, i) => ({
 		id: `house:fund:${prefix}-${i}`,
@@ -102,7 +111,7 @@ describe("analytics nodes over NATS", () => {
 			...p,
 			id: p._id,
 		})) as unknown as RawPublication[];
-		const truth = recount(notifications, publications, localDate(new Date()));
+		const truth = recount(notifications, publications, localDate(new Date(sharedClock.now())));
 		assert.deepEqual(first.totals, truth.totals);
 		assert.deepEqual(
 			(first.topAll as { productId: string; count: number }[]).map(({ productId, count }) => ({

@@ -11,9 +11,18 @@ import type { Product } from "../../domain/product.ts";
 import { acquireQueue, releaseQueue } from "../../mixins/durable-queue.ts";
 import { verifiedClient } from "../fixtures/clients.ts";
 import { type RawNotification, type RawPublication, recount } from "../fixtures/recount.ts";
-import { freePort, getJson, type RunningSystem, startSystem, tempDir, waitFor } from "../harness.ts";
+import {
+	freePort,
+	getJson,
+	type RunningSystem,
+	sharedClock,
+	startSystem,
+	tempDir,
+	testEpoch,
+	waitFor,
+} from "../harness.ts";
 
-const collectedAt = new Date().toISOString();
+const collectedAt = new Date(testEpoch).toISOString();
 const fund = (source: string, nativeId: string, adminFee: number): Product => ({
 	id: `${source}:fund:${nativeId}`,
 	source,
@@ -53,7 +62,7 @@ describe("analytics in the embedded default", () => {
 	const data = tempDir();
 	const metricsPort = { value: 0 };
 	let system: RunningSystem;
-	const today = () => localDate(new Date());
+	const today = () => localDate(new Date(sharedClock.now()));
 	const api = (path: string) => getJson(`${system.url}/api/analytics${path}`);
 	const start = async () => {
 		system = await startSystem({ DATA_DIR: data.path, METRICS_PORT: String(metricsPort.value) });
@@ -77,7 +86,7 @@ describe("analytics in the embedded default", () => {
 			...(Object.values(await raw(system)) as [RawNotification[], RawPublication[]]),
 			today(),
 		);
-		const from = localDate(new Date(Date.now() - 6 * 86_400_000));
+		const from = localDate(new Date(sharedClock.now() - 6 * 86_400_000));
 		for (const groupBy of ["category", "source"] as const) {
 			const { status, body } = await api(`/frequency?from=${from}&to=${today()}&groupBy=${groupBy}`);
 			assert.equal(status, 200);

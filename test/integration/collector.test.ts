@@ -19,7 +19,7 @@ import {
 	xpFund,
 } from "../fixtures/brokers.ts";
 import { startYahooFixture, tradingDays, type YahooFixtureServer } from "../fixtures/yahoo.ts";
-import { getJson, type RunningSystem, startSystem, tempDir } from "../harness.ts";
+import { getJson, type RunningSystem, sharedClock, startSystem, tempDir } from "../harness.ts";
 
 const token = "test-operator-token-0123456789";
 const samples = new URL("../../services/collector/samples/", import.meta.url).pathname;
@@ -466,7 +466,7 @@ describe("collector runs: overlap, politeness, retries and enrichment deadline",
 	let system: RunningSystem;
 
 	before(async () => {
-		const today = new Date().toISOString().slice(0, 10);
+		const today = new Date(sharedClock.now()).toISOString().slice(0, 10);
 		const days = tradingDays(`${Number(today.slice(0, 4)) - 2}${today.slice(4)}`, today, (i) => 10 + i / 100);
 		yahoo = await startYahooFixture([{ symbol: "PETR4.SA", days }]);
 		site = await startBrokerFixture({

@@ -9,7 +9,7 @@ import { after, before, describe, it } from "node:test";
 import type { Product } from "../../domain/product.ts";
 import type { MailerSettings } from "../../services/mailer/mailer.service.ts";
 import { type SmtpFixture, startSmtpFixture } from "../fixtures/smtp.ts";
-import { getJson, type RunningSystem, startSystem, waitFor } from "../harness.ts";
+import { getJson, nextLocalTime, type RunningSystem, startSystem, testClock, waitFor } from "../harness.ts";
 
 interface Client {
 	id: string;
@@ -17,7 +17,9 @@ interface Client {
 	token: string;
 }
 
-const collectedAt = new Date().toISOString();
+/** The first Tuesday, 07:00 in São Paulo, from the test epoch on: before an 08:00 digest hour. */
+const tuesdayMorning = nextLocalTime({ weekday: 2, hour: 7 });
+const collectedAt = new Date(tuesdayMorning).toISOString();
 const fund = (nativeId: string, name: string): Product => ({
 	id: `house:fund:${nativeId}`,
 	source: "house",
@@ -31,13 +33,11 @@ const fund = (nativeId: string, name: string): Product => ({
 	collectedAt,
 });
 
-/** A Tuesday, 07:00 in São Paulo (10:00 UTC): before an 08:00 digest hour. */
-const tuesdayMorning = Date.parse("2026-12-01T10:00:00Z");
-
 describe("e-mail digests", () => {
 	let smtp: SmtpFixture;
 	let system: RunningSystem;
-	let clock = tuesdayMorning;
+	// The node's one clock: notifications, deliveries and the digest sweep all read it.
+	const clock = testClock(tuesdayMorning);
 	const clients: Record<string, Client> = {};
 	const mailsTo = (email: string) => smtp.messages.filter((m) => m.envelope.to.includes(email));
 
@@ -86,14 +86,13 @@ describe("e-mail digests", () => {
 
 	before(async () => {
 		smtp = await startSmtpFixture();
-		system = await startSystem({ SMTP_URL: smtp.url, OPERATOR_TOKEN: "digest-operator-token-123" });
+		system = await startSystem({ SMTP_URL: smtp.url, OPERATOR_TOKEN: "digest-operator-token-123" }, clock);
 		const mailer = system.broker.getLocalService("mailer") as unknown as { settings: MailerSettings };
 		Object.assign(mailer.settings, {
 			retry: { baseMs: 200, maxMs: 1_000, maxAttempts: 20 },
 			sweepIntervalMs: 300,
 			digestIntervalMs: 3_600_000,
 			immediateSettleMs: 0,
-			now: () => clock,
 		});
 		clients.now = await client("now@example.com", { digest: "immediate" });
 		clients.english = await client("english@example.com", { digest: "immediate" }, "en");
@@ -134,19 +133,19 @@ describe("e-mail digests", () => {
 	});
 
 	it("sends the daily digest at the subscriber's hour, once a day, and the weekly once a week", async () => {
-		clock = tuesdayMorning + 2 * 3_600_000; // 09:00 in São Paulo
+		clock.set(tuesdayMorning + 2 * 3_600_000); // 09:00 in São Paulo
 		await sweep();
 		const daily = await waitFor(() => digestsTo("daily@example.com")[0], { what: "the daily digest" });
 		assert.match(daily.parsed.text ?? "", /Fundo Dois/);
 		const weekly = await waitFor(() => digestsTo("weekly@example.com")[0], { what: "the weekly digest" });
 		assert.ok(weekly);
 		await publish("p2", [fund("3", "Fundo Três")], 6);
-		clock += 3_600_000; // 10:00, same day and week
+		clock.advance(3_600_000); // 10:00, same day and week
 		await sweep();
 		await waitFor(() => digestsTo("now@example.com").length === 2, { what: "the immediate e-mail for p2" });
 		assert.equal(digestsTo("daily@example.com").length, 1, "one daily digest per day");
 		assert.equal(digestsTo("weekly@example.com").length, 1, "one weekly digest per week");
-		clock += 24 * 3_600_000; // Wednesday 10:00
+		clock.advance(24 * 3_600_000); // Wednesday 10:00
 		await sweep();
 		const second = await waitFor(() => digestsTo("daily@example.com")[1], { what: "the next day's digest" });
 		assert.match(second.parsed.text ?? "", /Fundo Três/);

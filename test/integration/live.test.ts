@@ -12,6 +12,7 @@ import {
 	freePort,
 	natsUrl,
 	type RunningSystem,
+	sharedClock,
 	startSystem,
 	tempDir,
 	uniqueNamespace,
@@ -51,7 +52,7 @@ async function listen(base: string, auth: Record<string, unknown>) {
 	return { socket, received, unread };
 }
 
-const collectedAt = new Date().toISOString();
+const collectedAt = new Date(sharedClock.now()).toISOString();
 const fund = (nativeId: string, fundType: string): Product => ({
 	id: `house:fund:${nativeId}`,
 	source: "house",

@@ -14,12 +14,14 @@ import {
 	getJson,
 	natsUrl,
 	type RunningSystem,
+	sharedClock,
 	startSystem,
 	testConfig,
 	uniqueNamespace,
 } from "../harness.ts";
 
-const today = localDate(new Date());
+// The nodes' clock, not the wall's: "today" is the test epoch's day.
+const today = localDate(new Date(sharedClock.now()));
 const start = addMonths(today, -14);
 // PETR4 rises 0.1% a day and pays 1.00 a quarter; BOVA11 has a day without trades.
 const petr = tradingDays(start, today, (i) => Math.round(20 * 1.001 ** i * 100) / 100, 1_000_000);

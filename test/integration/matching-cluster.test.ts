@@ -13,10 +13,18 @@ import { connect } from "nats";
 import type { Interests } from "../../domain/interests.ts";
 import type { Product } from "../../domain/product.ts";
 import { type Client, verifiedClient } from "../fixtures/clients.ts";
-import { natsUrl, type RunningSystem, startSystem, tempDir, uniqueNamespace, waitFor } from "../harness.ts";
+import {
+	natsUrl,
+	type RunningSystem,
+	sharedClock,
+	startSystem,
+	tempDir,
+	uniqueNamespace,
+	waitFor,
+} from "../harness.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-const collectedAt = new Date().toISOString();
+const collectedAt = new Date(sharedClock.now()).toISOString();
 const funds = (prefix: string, count: number): Product[] =>
 	Array.from({ length: count }, (_, i) => ({
 		id: `house:fund:${prefix}-${i}`,

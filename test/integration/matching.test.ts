@@ -9,9 +9,9 @@ import { after, before, describe, it } from "node:test";
 import type { Product } from "../../domain/product.ts";
 import { acquireQueue, releaseQueue } from "../../mixins/durable-queue.ts";
 import { type Client, inbox, verifiedClient } from "../fixtures/clients.ts";
-import { getJson, type RunningSystem, startSystem, tempDir, waitFor } from "../harness.ts";
+import { getJson, type RunningSystem, sharedClock, startSystem, tempDir, waitFor } from "../harness.ts";
 
-const collectedAt = new Date().toISOString();
+const collectedAt = new Date(sharedClock.now()).toISOString();
 const fund = (
 	nativeId: string,
 	adminFee: number,
@@ -204,7 +204,7 @@ describe("matching and inbox in the embedded default", () => {
 		const subscribers = system.broker.getLocalService("subscribers") as unknown as {
 			updateWhere(query: object, update: object): Promise<number>;
 		};
-		const now = () => new Date().toISOString();
+		const now = () => new Date(sharedClock.now()).toISOString();
 		await subscribers.updateWhere(
 			{ _id: missed.id },
 			{ $set: { interests: { fund: {} }, updatedAt: now() } },

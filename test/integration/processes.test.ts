@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -22,10 +22,14 @@ interface Started {
 	exited: Promise<number | null>;
 }
 
+/** Loopback-only sources: the bundled file collects at start, and no test may reach the brokers' hosts. */
+const offlineSources = fileURLToPath(new URL("../fixtures/sources.manual.json", import.meta.url));
+
 function run(script: string, env: Record<string, string>): Started {
+	const sources = script === "scripts/demo.ts" ? {} : { SOURCES_FILE: offlineSources };
 	const child = spawn(process.execPath, [join(root, script)], {
 		cwd: root,
-		env: { ...process.env, LOG_LEVEL: "warn", ...env },
+		env: { ...process.env, LOG_LEVEL: "warn", ...sources, ...env },
 		stdio: ["ignore", "pipe", "pipe"],
 	});
 	running.add(child);
@@ -74,6 +78,32 @@ describe("processes", () => {
 		}
 	});
 
+	it("exits 2 with one line naming the variable when a port it would listen on is taken", async () => {
+		const { createServer } = await import("node:net");
+		const taken = createServer();
+		await new Promise<void>((resolve) => taken.listen(0, "0.0.0.0", resolve));
+		const port = String((taken.address() as { port: number }).port);
+		const data = tempDir();
+		try {
+			for (const [variable, env] of [
+				["PORT", { PORT: port }],
+				["METRICS_PORT", { PORT: "0", METRICS_PORT: port }],
+				["HEALTH_PORT", { PORT: "0", METRICS_PORT: "0", HEALTH_PORT: port }],
+				["LIVE_PORT", { SERVICES: "live", METRICS_PORT: "0", LIVE_PORT: port }],
+			] as const) {
+				const started = run("index.ts", { DATA_DIR: data.path, ...env });
+				const code = await within(started.exited, 15_000, `exit on a taken ${variable}`);
+				const lines = started.output().trim().split("\n");
+				assert.equal(code, 2, started.output());
+				assert.equal(lines.length, 1, started.output());
+				assert.match(lines[0] as string, new RegExp(`^insights: ${variable}=${port} is already in use`));
+			}
+		} finally {
+			taken.close();
+			data.remove();
+		}
+	});
+
 	it("starts the embedded default, answers health and metrics, and stops cleanly on SIGTERM", async () => {
 		const data = tempDir();
 		const [port, metricsPort] = [await freePort(), await freePort()];
@@ -97,6 +127,51 @@ describe("processes", () => {
 
 			started.child.kill("SIGTERM");
 			assert.equal(await within(started.exited, 20_000, "shutdown"), 0);
+		} finally {
+			data.remove();
+		}
+	});
+
+	it("makes an operator token on first start, shows it once, keeps it in DATA_DIR; OPERATOR_TOKEN overrides it", async () => {
+		const data = tempDir();
+		const port = await freePort();
+		const env = { DATA_DIR: data.path, PORT: String(port), METRICS_PORT: "0", LOG_LEVEL: "info" };
+		const admin = (token: string) =>
+			fetch(`http://127.0.0.1:${port}/api/admin/subscribers`, {
+				headers: { authorization: `Bearer ${token}` },
+			});
+		const startAndStop = async (extra: Record<string, string> = {}, check?: () => Promise<void>) => {
+			const started = run("index.ts", { ...env, ...extra });
+			await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/api/ready`)).status === 200, {
+				timeoutMs: 60_000,
+				what: "/api/ready",
+			});
+			await check?.();
+			started.child.kill("SIGTERM");
+			assert.equal(await within(started.exited, 20_000, "shutdown"), 0);
+			return started.output();
+		};
+		try {
+			const first = await startAndStop();
+			const file = join(data.path, "operator-token");
+			const token = readFileSync(file, "utf8").trim();
+			assert.ok(token.length >= 32);
+			assert.equal(statSync(file).mode & 0o777, 0o600, "readable by its owner only");
+			const shown = first.split("\n").filter((line) => line.includes(token));
+			assert.equal(shown.length, 1, "shown once");
+			assert.match(shown[0] as string, /operador/);
+			assert.match(shown[0] as string, /Authorization: Bearer/);
+
+			const second = await startAndStop({}, async () => {
+				assert.equal((await admin(token)).status, 200, "the kept token works");
+			});
+			assert.ok(!second.includes(token), "not shown again");
+			assert.match(second, /operator-token/);
+
+			await startAndStop({ OPERATOR_TOKEN: "an-operator-token-from-env" }, async () => {
+				assert.equal((await admin("an-operator-token-from-env")).status, 200);
+				assert.equal((await admin(token)).status, 403, "the file's token yields to OPERATOR_TOKEN");
+			});
 		} finally {
 			data.remove();
 		}

@@ -158,8 +158,8 @@ describe("subscribers over REST with real e-mail", () => {
 			.setProtectedHeader({ alg: "HS256" })
 			.setSubject(ana.id)
 			.setJti("x")
-			.setIssuedAt(Math.floor(Date.now() / 1000) - 3600)
-			.setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+			.setIssuedAt(Math.floor(system.clock.now() / 1000) - 3600)
+			.setExpirationTime(Math.floor(system.clock.now() / 1000) - 60)
 			.sign(key);
 		const old = await api(`/auth/verify?token=${expired}`);
 		assert.equal(old.status, 401);

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { serviceNames } from "../../services/index.ts";
-import { getJson, type RunningSystem, startSystem } from "../harness.ts";
+import { getJson, type RunningSystem, sharedClock, startSystem } from "../harness.ts";
 
 const fund = (nativeId: string, name: string) => ({
 	id: `btg-funds:fund:${nativeId}`,
@@ -15,7 +15,7 @@ const fund = (nativeId: string, name: string) => ({
 	name,
 	adminFee: 0.01,
 	minimumInvestment: 1000,
-	collectedAt: new Date().toISOString(),
+	collectedAt: new Date(sharedClock.now()).toISOString(),
 });
 
 describe("the embedded system", () => {
