@@ -108,6 +108,15 @@ describe("e-mail digests", () => {
 
 	it("sends one immediate e-mail per publication with every match, in the client's language", async () => {
 		await publish("p1", [fund("1", "<img src=x onerror=alert(1)>Fundo Hostil"), fund("2", "Fundo Dois")], 12);
+		const notifications = system.broker.getLocalService("notifications") as unknown as {
+			adapter: { find(params: object): Promise<{ createdAt: string }[]> };
+		};
+		const [stored] = await notifications.adapter.find({ query: { publicationId: "p1" }, limit: 1 });
+		assert.equal(
+			stored?.createdAt.slice(0, 13),
+			new Date(tuesdayMorning).toISOString().slice(0, 13),
+			"stamped by the node's clock",
+		);
 		await sweep();
 		const mail = await waitFor(() => digestsTo("now@example.com")[0], { what: "the immediate e-mail" });
 		assert.equal(digestsTo("now@example.com").length, 1, "one e-mail for the publication");

@@ -3,7 +3,7 @@
  * HttpTestingController, the router, and the real pt-BR/en dictionaries.
  */
 import { provideHttpClient } from "@angular/common/http";
-import { provideHttpClientTesting } from "@angular/common/http/testing";
+import { type HttpTestingController, provideHttpClientTesting } from "@angular/common/http/testing";
 import { inject, provideEnvironmentInitializer, provideZonelessChangeDetection } from "@angular/core";
 import { provideRouter } from "@angular/router";
 import type { Texts } from "../app/core/i18n";
@@ -37,4 +37,16 @@ export function testProviders() {
 				translate.setTranslation(locale, dictionary(locale), true);
 		}),
 	];
+}
+
+/**
+ * Answers the collection notice's request (shared/collection) that pages showing products
+ * make, so page specs about other things can verify their own requests: by default, all
+ * sources fine.
+ */
+export function answerCollectionStatus(
+	http: HttpTestingController,
+	status: object = { lastRunAt: "2026-11-26T12:00:00.000Z", sources: [], failing: [] },
+): void {
+	for (const request of http.match("/api/collector/status")) request.flush(status);
 }

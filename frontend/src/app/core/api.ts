@@ -10,6 +10,7 @@ import type {
 	AnalyticsSummary,
 	ApiError,
 	Category,
+	CollectionStatus,
 	CollectorRun,
 	Delivery,
 	Frequency,
@@ -123,6 +124,11 @@ export class Api {
 	}
 	eraseMe(): Promise<unknown> {
 		return this.send(this.http.delete("/api/me", { headers: this.headers("session") }));
+	}
+
+	/** Public: which sources failed in their latest run, and why. */
+	collectionStatus(): Promise<CollectionStatus> {
+		return this.get<CollectionStatus>("/api/collector/status");
 	}
 
 	// Operator

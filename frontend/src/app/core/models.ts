@@ -222,3 +222,24 @@ export interface ApiError {
 	message: string;
 	data?: unknown;
 }
+
+/** Why a source gave nothing in its latest run (GET /api/collector/status). */
+export interface SourceProblem {
+	kind: "unreachable" | "timeout" | "http" | "missing-key" | "too-large" | "format" | "other";
+	httpStatus?: number;
+	detail: string;
+}
+
+export interface SourceStatus {
+	name: string;
+	type: string;
+	status: "ok" | "failed" | "skipped" | "never";
+	at?: string;
+	problem?: SourceProblem;
+}
+
+export interface CollectionStatus {
+	lastRunAt?: string;
+	sources: SourceStatus[];
+	failing: string[];
+}

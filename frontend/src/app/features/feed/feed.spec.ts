@@ -1,7 +1,7 @@
 import { HttpTestingController, type TestRequest } from "@angular/common/http/testing";
 import type { ComponentFixture } from "@angular/core/testing";
 import { TestBed } from "@angular/core/testing";
-import { testProviders } from "../../../testing/setup";
+import { answerCollectionStatus, testProviders } from "../../../testing/setup";
 import { Language } from "../../core/i18n";
 import { LiveFeed } from "../../core/live";
 import type { Category, Notification, NotificationPage } from "../../core/models";
@@ -55,6 +55,7 @@ describe("Feed (Dicas)", () => {
 	});
 
 	afterEach(() => {
+		answerCollectionStatus(http);
 		http.verify();
 		localStorage.clear();
 	});

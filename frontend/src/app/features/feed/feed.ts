@@ -22,6 +22,7 @@ import { RouterLink } from "@angular/router";
 import { LiveFeed } from "../../core/live";
 import { type Category, categories, type Notification } from "../../core/models";
 import { TranslatePipe } from "../../core/translate";
+import { CollectionNotice } from "../../shared/collection/collection-notice";
 import { Status } from "../../shared/status";
 import { FeedState } from "./feed-state";
 import { TipCard } from "./tip-card";
@@ -33,7 +34,7 @@ type Announcement = { key: string; params: Record<string, string | number> };
 
 @Component({
 	selector: "app-feed",
-	imports: [TranslatePipe, RouterLink, Status, TipCard],
+	imports: [TranslatePipe, RouterLink, Status, TipCard, CollectionNotice],
 	providers: [FeedState],
 	templateUrl: "./feed.html",
 	styleUrl: "./feed.css",

@@ -1,6 +1,6 @@
 import { HttpTestingController, type TestRequest } from "@angular/common/http/testing";
 import { TestBed } from "@angular/core/testing";
-import { testProviders } from "../../../testing/setup";
+import { answerCollectionStatus, testProviders } from "../../../testing/setup";
 import { Language } from "../../core/i18n";
 import type { AnalyticsSummary, Frequency, TopProduct } from "../../core/models";
 import { FakeChartView, provideChartTexts, provideFakeChartRenderer } from "../../shared/chart/chart.testing";
@@ -69,7 +69,10 @@ describe("Kpis", () => {
 		http = TestBed.inject(HttpTestingController);
 	});
 
-	afterEach(() => http.verify());
+	afterEach(() => {
+		answerCollectionStatus(http);
+		http.verify();
+	});
 
 	function expectFrequency(): TestRequest {
 		return http.expectOne((req) => req.url === "/api/analytics/frequency");

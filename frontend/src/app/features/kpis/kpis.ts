@@ -8,6 +8,7 @@ import { Api, isApiError } from "../../core/api";
 import { NumberPipe, PercentPipe, WhenPipe } from "../../core/format";
 import { TranslatePipe, TranslateService } from "../../core/translate";
 import { Chart } from "../../shared/chart/chart";
+import { CollectionNotice } from "../../shared/collection/collection-notice";
 import { Status } from "../../shared/status";
 import { frequencySpec, type Measure, topSpec, total } from "./charts";
 import { Loaded } from "./loaded";
@@ -15,7 +16,7 @@ import { frequencyRange, type Period, periods, TODAY } from "./period";
 
 @Component({
 	selector: "app-kpis",
-	imports: [TranslatePipe, Status, Chart, NumberPipe, PercentPipe, WhenPipe],
+	imports: [TranslatePipe, Status, Chart, NumberPipe, PercentPipe, WhenPipe, CollectionNotice],
 	templateUrl: "./kpis.html",
 	styleUrl: "./kpis.css",
 	changeDetection: ChangeDetectionStrategy.OnPush,

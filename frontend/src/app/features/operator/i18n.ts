@@ -10,6 +10,8 @@ export const operatorTexts: Texts = {
 				heading: "Acesso de operador",
 				label: "Token de operador",
 				hint: "Fica guardado só nesta aba e some quando ela é fechada.",
+				where:
+					"Onde achar: na instalação padrão (npm start), o servidor mostra o token uma vez no log ao iniciar pela primeira vez e o guarda no arquivo operator-token da pasta de dados (data/operator-token). Se OPERATOR_TOKEN estiver definido, use esse valor.",
 				submit: "Entrar",
 				required: "Informe o token de operador.",
 				refused: "O token foi recusado: {{message}} Confira e tente de novo.",
@@ -146,6 +148,8 @@ export const operatorTexts: Texts = {
 				heading: "Operator access",
 				label: "Operator token",
 				hint: "Kept in this tab only; it is gone when the tab is closed.",
+				where:
+					"Where to find it: in the default install (npm start), the server shows the token once in its log on its first start and keeps it in the data folder's operator-token file (data/operator-token). If OPERATOR_TOKEN is set, use that value.",
 				submit: "Sign in",
 				required: "Enter the operator token.",
 				refused: "The token was refused: {{message}} Check it and try again.",

@@ -1,7 +1,7 @@
 import { HttpTestingController, type TestRequest } from "@angular/common/http/testing";
 import type { ComponentFixture } from "@angular/core/testing";
 import { TestBed } from "@angular/core/testing";
-import { testProviders } from "../../../testing/setup";
+import { answerCollectionStatus, testProviders } from "../../../testing/setup";
 import { Session } from "../../core/session";
 import { Operator } from "./operator";
 import type { CollectorRunSummary, DeliveryEntry, SourceInfo, SubscriberPage } from "./operator-models";
@@ -146,14 +146,18 @@ describe("Operator", () => {
 
 	const runNow = () => el.querySelector('[data-testid="run-now"]') as HTMLButtonElement | null;
 
-	it("without a token shows only the token form and requests nothing", async () => {
+	it("without a token shows only the token form, says where the token is, and requests nothing private", async () => {
 		await open(false);
 		const input = el.querySelector('input[name="operatorToken"]') as HTMLInputElement;
 		expect(input.type).toBe("password");
 		expect(el.querySelector(`label[for="${input.id}"]`)?.textContent).toContain("Token de operador");
+		expect(el.querySelector('[data-testid="operator-token-where"]')?.textContent).toContain(
+			"data/operator-token",
+		);
 		expect(el.querySelector('[data-testid="operator-signin"]')).not.toBeNull();
 		expect(runNow()).toBeNull();
 		expect(el.querySelector("table")).toBeNull();
+		answerCollectionStatus(http);
 		http.verify();
 	});
 
@@ -217,6 +221,7 @@ describe("Operator", () => {
 			"Falharam 2",
 		);
 		expect(el.querySelector('[data-testid="delivery-error"]')?.textContent).toBe("550 <mailbox> unavailable");
+		answerCollectionStatus(http);
 		http.verify();
 	});
 
@@ -262,6 +267,7 @@ describe("Operator", () => {
 		for (const req of requests("/api/collector/sources")) req.flush(sources);
 		await settle();
 		expect(el.querySelector('[data-testid="runs-table"] tbody tr')?.textContent).toContain("pub-3");
+		answerCollectionStatus(http);
 		http.verify();
 	});
 
@@ -282,6 +288,7 @@ describe("Operator", () => {
 		);
 		expect(runNow()?.disabled).toBe(false);
 		// Nothing ran, so nothing is reloaded.
+		answerCollectionStatus(http);
 		http.verify();
 	});
 

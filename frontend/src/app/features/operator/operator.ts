@@ -5,6 +5,7 @@
  */
 import { ChangeDetectionStrategy, Component, inject, signal, ViewEncapsulation } from "@angular/core";
 import { TranslatePipe } from "../../core/translate";
+import { CollectionNotice } from "../../shared/collection/collection-notice";
 import { DeliveriesPanel } from "./deliveries-panel";
 import { OperatorAccess } from "./operator-access";
 import { RunNow } from "./run-now";
@@ -15,7 +16,16 @@ import { TokenForm } from "./token-form";
 
 @Component({
 	selector: "app-operator",
-	imports: [TranslatePipe, TokenForm, RunNow, SourcesPanel, RunsPanel, SubscribersPanel, DeliveriesPanel],
+	imports: [
+		TranslatePipe,
+		CollectionNotice,
+		TokenForm,
+		RunNow,
+		SourcesPanel,
+		RunsPanel,
+		SubscribersPanel,
+		DeliveriesPanel,
+	],
 	providers: [OperatorAccess],
 	templateUrl: "./operator.html",
 	styleUrl: "./operator.css",
