@@ -20,11 +20,17 @@ const year = 365 * 86_400_000;
 
 function runSuites(epoch: number): Promise<{ code: number | null; output: string }> {
 	return new Promise((resolve) => {
-		const child = spawn(process.execPath, ["--test", "--test-concurrency=1", ...suites], {
-			cwd: root,
-			env: { ...process.env, TEST_EPOCH: new Date(epoch).toISOString(), NO_COLOR: "1" },
-			stdio: ["ignore", "pipe", "pipe"],
-		});
+		// A runner of its own, not a subtest of ours: without the parent's test context.
+		const { NODE_TEST_CONTEXT: _, ...env } = process.env;
+		const child = spawn(
+			process.execPath,
+			["--test", "--test-concurrency=1", "--test-reporter=spec", ...suites],
+			{
+				cwd: root,
+				env: { ...env, TEST_EPOCH: new Date(epoch).toISOString(), NO_COLOR: "1" },
+				stdio: ["ignore", "pipe", "pipe"],
+			},
+		);
 		let output = "";
 		for (const stream of [child.stdout, child.stderr]) stream.on("data", (c: Buffer) => (output += c));
 		child.on("close", (code) => resolve({ code, output }));
