@@ -50,3 +50,18 @@ export function answerCollectionStatus(
 ): void {
 	for (const request of http.match("/api/collector/status")) request.flush(status);
 }
+
+/** A collection whose BTG source could not be reached: what the notice on each page names. */
+export const failingCollection = {
+	lastRunAt: "2026-11-26T12:00:00.000Z",
+	sources: [
+		{
+			name: "btg-funds",
+			type: "btg-funds",
+			status: "failed",
+			problem: { kind: "unreachable", detail: "network error (ENOTFOUND)" },
+		},
+		{ name: "house-picks", type: "file", status: "ok" },
+	],
+	failing: ["btg-funds"],
+};

@@ -1,7 +1,7 @@
 import { HttpTestingController, type TestRequest } from "@angular/common/http/testing";
 import type { ComponentFixture } from "@angular/core/testing";
 import { TestBed } from "@angular/core/testing";
-import { answerCollectionStatus, testProviders } from "../../../testing/setup";
+import { answerCollectionStatus, failingCollection, testProviders } from "../../../testing/setup";
 import { Language } from "../../core/i18n";
 import { LiveFeed } from "../../core/live";
 import type { Category, Notification, NotificationPage } from "../../core/models";
@@ -87,6 +87,14 @@ describe("Feed (Dicas)", () => {
 	const text = (node: Element | null | undefined) => (node?.textContent ?? "").replace(/\s+/g, " ").trim();
 	const unreadCount = (fixture: ComponentFixture<Feed>) =>
 		text(el(fixture).querySelector('[data-testid="unread-count"]'));
+
+	it("says which sources failed in the latest collection, and why", async () => {
+		const fixture = await open(page([]));
+		answerCollectionStatus(http, failingCollection);
+		await settle(fixture);
+		const notice = (fixture.nativeElement as HTMLElement).querySelector('[data-testid="collection-notice"]');
+		expect(notice?.textContent).toContain("btg-funds: sem conexão com a fonte");
+	});
 
 	it("renders the first page newest first and resumes the live feed after its newest", async () => {
 		const resumeAfter = vi.spyOn(live, "resumeAfter");

@@ -1,6 +1,6 @@
 import { HttpTestingController, type TestRequest } from "@angular/common/http/testing";
 import { TestBed } from "@angular/core/testing";
-import { answerCollectionStatus, testProviders } from "../../../testing/setup";
+import { answerCollectionStatus, failingCollection, testProviders } from "../../../testing/setup";
 import { Language } from "../../core/i18n";
 import type { AnalyticsSummary, Frequency, TopProduct } from "../../core/models";
 import { FakeChartView, provideChartTexts, provideFakeChartRenderer } from "../../shared/chart/chart.testing";
@@ -111,6 +111,15 @@ describe("Kpis", () => {
 
 	const text = (el: HTMLElement, testId: string) =>
 		el.querySelector(`[data-testid="${testId}"]`)?.textContent?.trim();
+
+	it("says which sources failed in the latest collection, and why", async () => {
+		const { fixture, el } = await open();
+		answerCollectionStatus(http, failingCollection);
+		await settle(fixture);
+		expect(el.querySelector('[data-testid="collection-notice"]')?.textContent).toContain(
+			"btg-funds: sem conexão com a fonte",
+		);
+	});
 
 	it("asks for the summary, the last 30 days by category and the top 10 of 30 days", async () => {
 		const fixture = TestBed.createComponent(Kpis);

@@ -1,7 +1,7 @@
 import { HttpTestingController, type TestRequest } from "@angular/common/http/testing";
 import type { ComponentFixture } from "@angular/core/testing";
 import { TestBed } from "@angular/core/testing";
-import { answerCollectionStatus, testProviders } from "../../../testing/setup";
+import { answerCollectionStatus, failingCollection, testProviders } from "../../../testing/setup";
 import { Session } from "../../core/session";
 import { Operator } from "./operator";
 import type { CollectorRunSummary, DeliveryEntry, SourceInfo, SubscriberPage } from "./operator-models";
@@ -158,6 +158,16 @@ describe("Operator", () => {
 		expect(runNow()).toBeNull();
 		expect(el.querySelector("table")).toBeNull();
 		answerCollectionStatus(http);
+		http.verify();
+	});
+
+	it("says which sources failed in the latest collection, and why, even before the token", async () => {
+		await open(false);
+		answerCollectionStatus(http, failingCollection);
+		await settle();
+		expect(el.querySelector('[data-testid="collection-notice"]')?.textContent).toContain(
+			"btg-funds: sem conexão com a fonte",
+		);
 		http.verify();
 	});
 
