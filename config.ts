@@ -42,6 +42,8 @@ export interface Config {
 	publicUrl: string;
 	/** Moleculer cacher: undefined = in-memory per node; redis://… = shared Redis. */
 	cacher: string | undefined;
+	/** Entries the in-memory cache keeps at most (least recently used go first). */
+	cacheMaxEntries: number;
 	/** Where daily price histories come from. */
 	pricesProvider: "yahoo" | "sample";
 	/** Sends every Yahoo request to this base URL instead of Yahoo's hosts (fixtures, mirrors). */
@@ -233,6 +235,7 @@ export function loadConfig(env: Env = process.env): Config {
 			"",
 		),
 		cacher: url(env, "CACHER", ["redis:", "rediss:"]),
+		cacheMaxEntries: integer(env, "CACHE_MAX_ENTRIES", 1_000, 10, 1_000_000),
 		pricesProvider: oneOf(env, "PRICES_PROVIDER", ["yahoo", "sample"], "yahoo"),
 		yahooBaseUrl: url(env, "YAHOO_BASE_URL", ["http:", "https:"]),
 		yahooTimeoutMs: integer(env, "YAHOO_TIMEOUT_MS", 5_000, 100, 120_000),

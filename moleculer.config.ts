@@ -97,8 +97,11 @@ export function brokerOptions(config: Config): BrokerOptions {
 
 		validator: true,
 
-		// Per-node memory cache by default; CACHER=redis://… shares one cache between nodes.
-		cacher: config.cacher ? { type: "Redis", options: { redis: redisOptions(config.cacher) } } : "Memory",
+		// Per-node memory cache by default, bounded (LRU): distinct keys (a price range per
+		// request) must not grow the heap without end. CACHER=redis://… shares one cache.
+		cacher: config.cacher
+			? { type: "Redis", options: { redis: redisOptions(config.cacher) } }
+			: { type: "MemoryLRU", options: { max: config.cacheMaxEntries } },
 
 		metrics: {
 			enabled: config.metricsPort > 0,

@@ -19,8 +19,18 @@ export function localDate(instant: Date, timeZone: string = MARKET_TIME_ZONE): s
 	return format.format(instant);
 }
 
+/**
+ * The dates anything here may be asked about. Beyond them, day arithmetic leaves the
+ * four-digit years ISO strings compare by ("9999-12-31" + 1 day = "+010000-01-01", which
+ * sorts before it), and a loop over days would never end.
+ */
+export const earliestDate = "1900-01-01";
+export const latestDate = "2199-12-31";
+export const dateRangeText = `a date as YYYY-MM-DD from ${earliestDate} to ${latestDate}`;
+
+/** A real calendar date as YYYY-MM-DD, within earliestDate…latestDate. */
 export function isIsoDate(value: string): boolean {
-	if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+	if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || value < earliestDate || value > latestDate) return false;
 	const date = new Date(`${value}T00:00:00Z`);
 	return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
 }
@@ -34,8 +44,11 @@ export function addMonths(date: string, months: number): string {
 	return target.toISOString().slice(0, 10);
 }
 
+/** Throws past year 9999 (or before year 0) rather than return a date that compares wrong. */
 export function addDays(date: string, days: number): string {
-	return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+	const iso = new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString();
+	if (!/^\d{4}-/.test(iso)) throw new RangeError(`${date} + ${days} days is outside years 0000–9999`);
+	return iso.slice(0, 10);
 }
 
 /** Seconds from `now` until the next midnight in São Paulo: a day's history is kept for that day. */

@@ -92,10 +92,28 @@ export function isTimeZone(zone: string): boolean {
 	}
 }
 
+/**
+ * What a name is: letters of any script with spaces, apostrophes, hyphens and periods
+ * between them, at most 80 characters. Not digits, line breaks, URLs or punctuation: a
+ * name ends up in e-mails, and must not be a way to make our mail say a stranger's words.
+ */
+export const personNamePattern = /^\p{L}[\p{L}\p{M}]*(?:[ '’.-]{1,2}[\p{L}\p{M}]+)*\.?$/u;
+export const personNameSchema = {
+	type: "string",
+	trim: true,
+	min: 1,
+	max: 80,
+	pattern: personNamePattern,
+	messages: {
+		stringPattern:
+			"The 'name' field must be a person's name: letters, spaces, apostrophes, hyphens and periods.",
+	},
+} as const;
+
 /** What a client sends to register (consent must be an explicit `true`). */
 export const registrationSchema = {
 	email: { type: "email", normalize: true, max: 254 },
-	name: { type: "string", trim: true, min: 1, max: 120 },
+	name: personNameSchema,
 	locale: { type: "enum", values: [...locales], optional: true, default: "pt-BR" },
 	riskProfile: { type: "enum", values: [...riskProfiles], optional: true },
 	/** Checked by checkInterests (domain/interests.ts), which names the allowed fields. */

@@ -19,7 +19,7 @@ import {
 	call,
 	type DistributionBatch,
 } from "../../domain/contracts.ts";
-import { addDays, isIsoDate, localDate } from "../../domain/dates.ts";
+import { addDays, dateRangeText, isIsoDate, localDate } from "../../domain/dates.ts";
 import { productOrigin } from "../../domain/product.ts";
 import { DbMixin } from "../../mixins/db.mixin.ts";
 import { acquireQueue, type DurableQueue, releaseQueue } from "../../mixins/durable-queue.ts";
@@ -38,7 +38,7 @@ function invalid(field: string, message: string): never {
 }
 
 function checkDay(field: string, value: string | undefined): void {
-	if (value !== undefined && !isIsoDate(value)) invalid(field, `'${field}' must be a date as YYYY-MM-DD.`);
+	if (value !== undefined && !isIsoDate(value)) invalid(field, `'${field}' must be ${dateRangeText}.`);
 }
 
 const analytics: ServiceSchema = {

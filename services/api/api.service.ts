@@ -22,6 +22,7 @@ import { clientIp } from "./client-ip.ts";
 import { docsPage } from "./docs-page.ts";
 import { requestPath, sendJsonError, wantsApp } from "./errors.ts";
 import { nodeHealth } from "./health.ts";
+import { jsonBody } from "./json-body.ts";
 import { buildOpenApi, type ExplicitRoute } from "./openapi.ts";
 import { credentialNotice, type OperatorCredential, operatorCredential } from "./operator-credential.ts";
 import { answerWhileStarting } from "./starting.ts";
@@ -69,6 +70,29 @@ function rememberClient(
 	if (problem) throw new Errors.MoleculerClientError(problem, 400, "INVALID_BODY");
 }
 
+/**
+ * A JSON route's body must be JSON: a body the parser skipped (text/plain, a form) would
+ * reach the action as no params at all — `PUT /me/interests` would store "no interests".
+ */
+function requireJson(
+	this: { broker: ServiceBroker },
+	ctx: Context<unknown, { ip?: string }>,
+	route: unknown,
+	req: IncomingMessage,
+	res: ServerResponse,
+) {
+	const hasBody =
+		Number(req.headers["content-length"] ?? 0) > 0 || req.headers["transfer-encoding"] !== undefined;
+	const type = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
+	if (hasBody && type !== "application/json")
+		throw new Errors.MoleculerClientError(
+			`Send the body as JSON (Content-Type: application/json), not ${type || "without a type"}.`,
+			415,
+			"UNSUPPORTED_MEDIA_TYPE",
+		);
+	rememberClient.call(this, ctx, route, req, res);
+}
+
 /** moleculer-web's own request handler, which ours wraps. */
 type HttpHandler = (this: unknown, req: IncomingMessage, res: ServerResponse, next?: unknown) => unknown;
 const gatewayHttpHandler = (ApiGateway as unknown as { methods: { httpHandler: HttpHandler } }).methods
@@ -97,9 +121,10 @@ const api: ServiceSchema & { merged(this: { broker: ServiceBroker }, schema: Ser
 				// A CSV of existing clients is larger than any other request body.
 				path: "/api/admin/subscribers/import",
 				aliases: { "POST /": "subscribers.import" },
-				bodyParsers: { json: { strict: true, limit: "5mb" }, urlencoded: false },
+				bodyParsers: false,
+				use: [jsonBody("5mb")],
 				authorization: true,
-				onBeforeCall: rememberClient,
+				onBeforeCall: requireJson,
 			},
 			{
 				path: "/api",
@@ -112,10 +137,11 @@ const api: ServiceSchema & { merged(this: { broker: ServiceBroker }, schema: Ser
 					"GET openapi.json": "api.openapi",
 					"GET docs": "api.docs",
 				},
-				bodyParsers: { json: { strict: true, limit: "64kb" }, urlencoded: false },
+				bodyParsers: false,
+				use: [jsonBody("64kb")],
 				// Actions declare who may call them over HTTP with `auth` (see authorize below).
 				authorization: true,
-				onBeforeCall: rememberClient,
+				onBeforeCall: requireJson,
 			},
 		],
 		assets: { folder: publicDir, options: { index: "index.html" } },

@@ -4,7 +4,7 @@
 import { type Context, Errors, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
 import { clockOf } from "../../config.ts";
 import { type Actions, call } from "../../domain/contracts.ts";
-import { addMonths, isIsoDate, localDate } from "../../domain/dates.ts";
+import { addMonths, dateRangeText, isIsoDate, localDate } from "../../domain/dates.ts";
 import type { Metrics } from "../../domain/product.ts";
 import { computeMetrics, NoPricesError } from "./formulas.ts";
 
@@ -18,7 +18,7 @@ const baseDateRule = {
 		if (value !== undefined && !isIsoDate(value)) errors.push({ type: "baseDate", actual: value });
 		return value;
 	},
-	messages: { baseDate: "The 'baseDate' field must be a date as YYYY-MM-DD." },
+	messages: { baseDate: `The 'baseDate' field must be ${dateRangeText}.` },
 } as const;
 
 /** How many tickers of a batch are computed at once (each may need a Yahoo request). */

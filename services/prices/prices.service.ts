@@ -6,7 +6,7 @@
 import { type Context, Errors, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
 import { clockOf, configOf } from "../../config.ts";
 import type { PriceHistory } from "../../domain/contracts.ts";
-import { addMonths, isIsoDate, localDate, secondsUntilEndOfDay } from "../../domain/dates.ts";
+import { addMonths, dateRangeText, isIsoDate, localDate, secondsUntilEndOfDay } from "../../domain/dates.ts";
 import { UnknownTickerError } from "./errors.ts";
 import type { PriceProvider } from "./provider.ts";
 import { sampleProvider } from "./sample.provider.ts";
@@ -25,16 +25,21 @@ function invalid(field: string, message: string): Errors.ValidationError {
 }
 
 /** The range asked for, defaulting to the 13 months ending today (São Paulo). */
+/** The longest history one request may ask for: every day of it is generated or fetched. */
+export const maxHistoryYears = 20;
+
 export function resolveRange(params: HistoryParams, today: string): { from: string; to: string } {
 	for (const field of ["from", "to"] as const) {
 		const value = params[field];
 		if (value !== undefined && !isIsoDate(value)) {
-			throw invalid(field, `The '${field}' field must be a date as YYYY-MM-DD (got "${value}").`);
+			throw invalid(field, `The '${field}' field must be ${dateRangeText} (got "${value.slice(0, 20)}").`);
 		}
 	}
 	const to = params.to ?? today;
 	const from = params.from ?? addMonths(to, -13);
 	if (from > to) throw invalid("from", `'from' (${from}) is after 'to' (${to}).`);
+	if (from < addMonths(to, -12 * maxHistoryYears))
+		throw invalid("from", `At most ${maxHistoryYears} years of history at a time.`);
 	return { from, to };
 }
 

@@ -5,7 +5,13 @@
  */
 import { parse } from "csv-parse/sync";
 import { Errors } from "moleculer";
-import { type Locale, locales, type RiskProfile, riskProfiles } from "../../domain/subscriber.ts";
+import {
+	type Locale,
+	locales,
+	personNamePattern,
+	type RiskProfile,
+	riskProfiles,
+} from "../../domain/subscriber.ts";
 
 export interface ImportedClient {
 	email: string;
@@ -58,8 +64,8 @@ export async function importClients(
 		const riskProfile = (row.riskprofile || row.risk_profile || "conservative") as RiskProfile;
 		const reason = !emailPattern.test(email)
 			? "not a valid e-mail address"
-			: name === "" || name.length > 120
-				? "name missing or over 120 characters"
+			: name === "" || name.length > 80 || !personNamePattern.test(name)
+				? "name missing, over 80 characters or not a person's name"
 				: !locales.includes(locale)
 					? `locale must be one of ${locales.join(", ")}`
 					: !riskProfiles.includes(riskProfile)

@@ -16,6 +16,7 @@ import {
 	locales,
 	maxRiskLevel,
 	type Preferences,
+	personNameSchema,
 	preferencesSchema,
 	type RiskProfile,
 	registrationSchema,
@@ -85,8 +86,7 @@ const subscribers: ServiceSchema = {
 				const { email, name, locale, riskProfile, preferences } = ctx.params;
 				// Validate everything first: a bad request fails the same way for any address.
 				const interests = interestsOrThrow(ctx.params.interests);
-				await this.limits.ip.take(`register:${ctx.meta.ip ?? "?"}`);
-				await this.limits.address.take(email);
+				await this.takeLinkLimits("register", email, ctx.meta.ip);
 				const existing: StoredSubscriber | undefined = await this.byEmail(email);
 				if (!existing) {
 					const now = this.isoNow();
@@ -150,8 +150,7 @@ const subscribers: ServiceSchema = {
 			...({ openapi: { status: 202 } } as object),
 			params: { email: { type: "email", normalize: true, max: 254 } },
 			async handler(ctx: Context<{ email: string }, Meta>) {
-				await this.limits.ip.take(`link:${ctx.meta.ip ?? "?"}`);
-				await this.limits.address.take(ctx.params.email);
+				await this.takeLinkLimits("link", ctx.params.email, ctx.meta.ip);
 				const existing = await this.byEmail(ctx.params.email);
 				if (existing) await this.remind(ctx, existing);
 				ctx.meta.$statusCode = 202;
@@ -215,7 +214,7 @@ const subscribers: ServiceSchema = {
 			rest: "PUT /me",
 			...sessionOnly,
 			params: {
-				name: { type: "string", trim: true, min: 1, max: 120, optional: true },
+				name: { ...personNameSchema, optional: true },
 				locale: { type: "enum", values: [...locales], optional: true },
 				riskProfile: { type: "enum", values: [...riskProfiles], optional: true },
 				$$strict: true,
@@ -529,6 +528,13 @@ const subscribers: ServiceSchema = {
 			return this.adapter.afterRetrieveTransformID(found, "id");
 		},
 
+		/** Abuse limits of anything that e-mails a link: per IP, per address from that IP, per address. */
+		async takeLinkLimits(kind: "register" | "link", email: string, ip = "?") {
+			await this.limits.ip.take(`${kind}:${ip}`);
+			await this.limits.addressFromIp.take(`${email}|${ip}`);
+			await this.limits.address.take(email);
+		},
+
 		isoNow(): string {
 			return isoNow(this.clock);
 		},
@@ -567,7 +573,9 @@ const subscribers: ServiceSchema = {
 				to: subscriber.email,
 				template: purpose,
 				locale: subscriber.locale,
-				data: { name: subscriber.name, link },
+				// A verification goes to an address nobody has confirmed yet: its name was typed by
+				// whoever registered it, maybe a stranger, so the e-mail does not quote it.
+				data: { ...(purpose === "verify" ? {} : { name: subscriber.name }), link },
 				subscriberId: subscriber.id,
 				idempotencyKey: `${purpose}:${jti}`,
 			});
@@ -600,7 +608,10 @@ const subscribers: ServiceSchema = {
 		this.key = signingKey(configOf(this.broker));
 		this.limits = {
 			ip: limiter(30, 10 * 60, "from this address"),
-			address: limiter(3, 10 * 60, "for this e-mail address"),
+			// Per address *and* caller: a stranger's requests cannot use up the owner's.
+			addressFromIp: limiter(3, 10 * 60, "for this e-mail address"),
+			// Per address from anywhere, high: against mail-bombing one inbox from many IPs.
+			address: limiter(20, 60 * 60, "for this e-mail address"),
 		} satisfies Record<string, Limiter>;
 	},
 };

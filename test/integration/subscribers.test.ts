@@ -84,7 +84,7 @@ describe("subscribers over REST with real e-mail", () => {
 			method: "POST",
 			body: {
 				email: "Ana@Example.com",
-				name: "<script>alert(1)</script>Ana",
+				name: "Ana",
 				locale: "pt-BR",
 				consent: true,
 			},
@@ -92,8 +92,8 @@ describe("subscribers over REST with real e-mail", () => {
 		assert.equal(res.status, 202);
 		const mail = (await waitFor(() => mailsTo("ana@example.com")[0], { what: "verification e-mail" })).parsed;
 		assert.match(mail.subject ?? "", /confirme|confirm/i);
-		assert.ok(mail.html && !mail.html.includes("<script>alert(1)</script>"), "the name is escaped in HTML");
-		assert.match(String(mail.html), /&lt;script&gt;/);
+		assert.match(mail.text ?? "", /^Olá!$/m, "a verification quotes no name: a stranger may have typed it");
+		assert.doesNotMatch(mail.text ?? "", /Ana/);
 		const pending = await getJson(`${system.url}/api/admin/subscribers?q=ana`, {
 			headers: { authorization: `Bearer ${operator}` },
 		});
@@ -131,7 +131,7 @@ describe("subscribers over REST with real e-mail", () => {
 		assert.equal(known.status, fresh.status);
 		assert.deepEqual(known.body, fresh.body);
 		const me = await api("/me", { token: ana.token });
-		assert.equal(me.body.name, "<script>alert(1)</script>Ana", "the name did not change");
+		assert.equal(me.body.name, "Ana", "the name did not change");
 		const signIn = await waitFor(() => mailsTo("ana@example.com")[1], {
 			what: "sign-in e-mail to the owner",
 		});
@@ -346,6 +346,51 @@ describe("subscribers over REST with real e-mail", () => {
 		const broken = await api("/subscribers", { method: "POST", body: "{not json" });
 		assert.equal(broken.status, 400);
 		assert.equal(await count(), before);
+	});
+
+	it("refuses names that are not names, storing and sending nothing", async () => {
+		const session = await signUp("namer@example.com", "Namer");
+		const before = smtp.messages.length;
+		for (const name of [
+			"\r\n\r\nURGENT: your account is blocked. Confirm at https://evil.example/login",
+			"<script>alert(1)</script>Ana",
+			"Ana https://evil.example",
+			"x".repeat(81),
+		]) {
+			const res = await api("/subscribers", {
+				method: "POST",
+				body: { email: "victim@example.com", name, consent: true },
+			});
+			assert.equal(res.status, 422, name);
+			assert.match(res.body.error.message, /name/);
+		}
+		const me = await api("/me", {
+			method: "PUT",
+			token: session,
+			body: { name: "Ana\nhttps://evil.example" },
+		});
+		assert.equal(me.status, 422);
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		assert.equal(smtp.messages.length, before, "nothing sent");
+		const listed = await getJson(`${system.url}/api/admin/subscribers?q=victim`, {
+			headers: { authorization: `Bearer ${operator}` },
+		});
+		assert.equal(listed.body.rows.length, 0, "nothing stored");
+	});
+
+	it("does not let a stranger's sign-in requests lock the owner out of their links", async () => {
+		await signUp("owner@example.com", "Owner");
+		const ask = (ip: string) =>
+			system.broker.call("subscribers.magicLink", { email: "owner@example.com" }, { meta: { ip } });
+		for (let i = 0; i < 3; i++) await ask("198.51.100.7");
+		await assert.rejects(
+			ask("198.51.100.7"),
+			(err: { code?: number }) => err.code === 429,
+			"the stranger is limited",
+		);
+		await waitFor(() => mailsTo("owner@example.com").length === 4, { what: "the stranger's three links" });
+		await ask("203.0.113.20");
+		await waitFor(() => mailsTo("owner@example.com").length === 5, { what: "the owner's sign-in link" });
 	});
 
 	it("limits registrations per address with 429 and Retry-After", async () => {

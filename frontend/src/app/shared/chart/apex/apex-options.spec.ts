@@ -1,6 +1,6 @@
 import { formatFor } from "../chart.testing";
-import { type ChartSpec, palette, resolveChart } from "../chart-spec";
-import { apexOptions, everyNth } from "./apex-options";
+import { type ChartFormat, type ChartSpec, palette, resolveChart } from "../chart-spec";
+import { apexOptions, escapeHtml, everyNth } from "./apex-options";
 
 const frequency: ChartSpec = {
 	kind: "stacked-bars",
@@ -107,5 +107,67 @@ describe("everyNth", () => {
 			"21 de nov.",
 			"26 de nov.",
 		]);
+	});
+});
+
+describe("apexOptions with texts that look like markup", () => {
+	// Product names come from crawled pages: data, never markup. ApexCharts writes the
+	// tooltip and the legend with innerHTML, so whatever the wrapper gives it there is escaped.
+	const hostile = "<img src=x onerror=alert(1)>";
+	const escaped = "&lt;img src=x onerror=alert(1)&gt;";
+	// A Format service whose output is markup too, so the value formatters are tested as well.
+	const format: ChartFormat = {
+		number: (value) => `${hostile}${value}`,
+		percent: (value) => `${hostile}${value}`,
+		brl: (value) => `${hostile}${value}`,
+		day: (value) => value,
+	};
+	const spec = (kind: ChartSpec["kind"]): ChartSpec => ({
+		kind,
+		title: `${hostile}Top`,
+		categories: [`${hostile}Fundo`, "PETR4"],
+		categoryHeader: "Produto",
+		series: [
+			{ name: `${hostile}Assinantes`, values: [1500, 20] },
+			{ name: "Outros", values: [1, 2] },
+		],
+	});
+
+	/** Every function in the options, by path ("tooltip.x.formatter"). */
+	function functions(value: unknown, path = ""): [string, (...args: unknown[]) => unknown][] {
+		if (typeof value === "function") return [[path, value as (...args: unknown[]) => unknown]];
+		if (value === null || typeof value !== "object") return [];
+		return Object.entries(value).flatMap(([key, inner]) => functions(inner, path ? `${path}.${key}` : key));
+	}
+
+	for (const kind of ["horizontal-bars", "stacked-bars"] as const) {
+		it(`escapes every formatter's output and every name (${kind})`, () => {
+			const options = apexOptions(resolveChart(spec(kind), format, "pt-BR"), { animate: false });
+			// The stacked chart's category axis is drawn as SVG text (textContent), never as HTML.
+			const svgText = /^(responsive\.\d+\.options\.)?xaxis\.labels\.formatter$/;
+			const formatters = functions(options).filter(
+				([path]) => kind === "horizontal-bars" || !svgText.test(path),
+			);
+			expect(formatters.map(([path]) => path)).toContain("tooltip.x.formatter");
+			expect(formatters.map(([path]) => path)).toContain("tooltip.y.formatter");
+			for (const [path, formatter] of formatters) {
+				// Value 0 of the first category: the hostile one.
+				const output = String(formatter(0, { dataPointIndex: 0, seriesIndex: 0 }));
+				expect(output, path).toContain("&lt;img");
+				expect(output, path).not.toContain("<img");
+			}
+			expect(options.series.map((series) => series.name)).toEqual([`${escaped}Assinantes`, "Outros"]);
+			// No other string in the options carries the markup either (the title, for one).
+			const { categories, ...xaxis } = options.xaxis ?? {};
+			expect(JSON.stringify({ ...options, xaxis })).not.toContain("<img");
+			// The categories stay as they are: the axis shows them as text, and escaping there
+			// would print "&amp;" for "&".
+			expect(categories).toEqual([`${hostile}Fundo`, "PETR4"]);
+		});
+	}
+
+	it("escapes the five characters HTML gives meaning to", () => {
+		expect(escapeHtml(`a & b < c > d "e" 'f'`)).toBe("a &amp; b &lt; c &gt; d &quot;e&quot; &#39;f&#39;");
+		expect(escapeHtml("Rede D'Or São Luiz")).toBe("Rede D&#39;Or São Luiz");
 	});
 });

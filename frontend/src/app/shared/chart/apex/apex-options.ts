@@ -14,7 +14,9 @@ const narrow = 600;
 
 export function apexOptions(chart: ResolvedChart, settings: { animate: boolean }): BarOptions {
 	const horizontal = chart.kind === "horizontal-bars";
-	const format = (value: number) => chart.format(Number(value));
+	// Values reach the tooltip (HTML) too. Intl's output has no & < > " ', so escaping
+	// leaves the SVG labels as they were.
+	const format = (value: number) => escapeHtml(chart.format(Number(value)));
 	const labels = horizontal ? {} : { formatter: everyNth(chart.labels, 31) };
 	return {
 		chart: {
@@ -31,7 +33,8 @@ export function apexOptions(chart: ResolvedChart, settings: { animate: boolean }
 			// inside stays out of the tab order and out of the accessibility tree.
 			accessibility: { enabled: false },
 		},
-		series: chart.series.map((series) => ({ name: series.name, data: [...series.values] })),
+		// Series names are HTML to ApexCharts (legend, tooltip rows): escaped once, here.
+		series: chart.series.map((series) => ({ name: escapeHtml(series.name), data: [...series.values] })),
 		colors: [...chart.colors],
 		plotOptions: {
 			bar: { horizontal, borderRadius: 2, barHeight: "70%", columnWidth: "70%" },
@@ -43,6 +46,8 @@ export function apexOptions(chart: ResolvedChart, settings: { animate: boolean }
 			style: { fontWeight: 600 },
 		},
 		xaxis: {
+			// Raw: ApexCharts draws axis labels as SVG text (textContent), where "&amp;" would
+			// show as such; the one HTML place a category reaches is the tooltip, escaped below.
 			categories: [...chart.labels],
 			// Horizontal bars put the values on the x axis.
 			labels: horizontal
@@ -57,7 +62,7 @@ export function apexOptions(chart: ResolvedChart, settings: { animate: boolean }
 			// The tooltip names the full category even where the axis skips its label.
 			x: {
 				formatter: (value, options?: { dataPointIndex?: number }) =>
-					chart.labels[options?.dataPointIndex ?? -1] ?? String(value),
+					escapeHtml(chart.labels[options?.dataPointIndex ?? -1] ?? String(value)),
 			},
 			y: { formatter: (value: number) => format(value) },
 		},
@@ -77,6 +82,23 @@ export function apexOptions(chart: ResolvedChart, settings: { animate: boolean }
 					{ breakpoint: narrow, options: { xaxis: { labels: { formatter: everyNth(chart.labels, 7) } } } },
 				],
 	};
+}
+
+const entities: Record<string, string> = {
+	"&": "&amp;",
+	"<": "&lt;",
+	">": "&gt;",
+	'"': "&quot;",
+	"'": "&#39;",
+};
+
+/**
+ * Text as HTML that shows it literally. ApexCharts writes tooltips and the legend with
+ * innerHTML, and the texts are data (product names come from crawled pages): without
+ * this, a name like `<img src=x onerror=…>` runs its script when the bar is hovered.
+ */
+export function escapeHtml(text: string): string {
+	return text.replace(/[&<>"']/g, (char) => entities[char]);
 }
 
 /**
