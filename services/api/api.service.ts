@@ -25,6 +25,7 @@ import { nodeHealth } from "./health.ts";
 import { jsonBody } from "./json-body.ts";
 import { buildOpenApi, type ExplicitRoute } from "./openapi.ts";
 import { credentialNotice, type OperatorCredential, operatorCredential } from "./operator-credential.ts";
+import { redactUrl } from "./redact.ts";
 import { answerWhileStarting } from "./starting.ts";
 
 /** Routes the gateway declares itself (the rest come from actions' `rest`). */
@@ -145,6 +146,9 @@ const api: ServiceSchema & { merged(this: { broker: ServiceBroker }, schema: Ser
 			},
 		],
 		assets: { folder: publicDir, options: { index: "index.html" } },
+		// Params hold tokens and personal data: never logged. URLs are, redacted (methods below).
+		logRequestParams: null,
+		logResponseData: null,
 		onError(this: unknown, _req: IncomingMessage, res: ServerResponse, err: Errors.MoleculerError) {
 			sendJsonError(res, err);
 		},
@@ -216,6 +220,20 @@ const api: ServiceSchema & { merged(this: { broker: ServiceBroker }, schema: Ser
 	},
 
 	methods: {
+		/** The request line without its link tokens (moleculer-web's own logs it whole). */
+		logRequest(req: IncomingMessage & { originalUrl?: string; $route?: { logging?: boolean } }) {
+			if (req.$route && !req.$route.logging) return;
+			this.logger.info(`=> ${req.method} ${redactUrl(req.originalUrl ?? req.url ?? "")}`);
+		},
+
+		logResponse(
+			req: IncomingMessage & { originalUrl?: string; $route?: { logging?: boolean } },
+			res: ServerResponse,
+		) {
+			if (req.$route && !req.$route.logging) return;
+			this.logger.info(`<= ${res.statusCode} ${req.method} ${redactUrl(req.originalUrl ?? req.url ?? "")}`);
+		},
+
 		/** Every request: until the node has started, API routes are answered by starting.ts. */
 		httpHandler(req: IncomingMessage, res: ServerResponse, next?: unknown) {
 			if (!this.routing && answerWhileStarting(req, res, () => this.liveness())) return;

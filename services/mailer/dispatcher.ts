@@ -205,12 +205,9 @@ export class Dispatcher {
 				return;
 			}
 			if (transport.kind === "smtp") logger.info("Mail sent", { ...log, response });
-			// No real mail in the embedded default: the developer clicks the links from the log.
-			else
-				logger.info(
-					`Mail written to ${response}; its links:${doc.message.links.map((l) => `\n  ${l}`).join("")}`,
-					log,
-				);
+			// No real mail in the embedded default: the message is a file to open. Its links are
+			// not logged: they carry sign-in and unsubscribe tokens.
+			else logger.info(`Mail written to ${response} (open it for its links)`, log);
 		} catch (err) {
 			const error = failureText(err);
 			if (classifyFailure(err) === "transient" && attempt < retry.maxAttempts) {
