@@ -41,6 +41,23 @@ async function transporterAnswers(transit: NonNullable<BrokerState["transit"]>):
 	return Promise.race([answered, timeout]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * What else a node's services need to do their work (the collector its run lock): each a
+ * check that answers why the node cannot, or undefined. Registered while a service runs.
+ */
+const extraChecks = new WeakMap<ServiceBroker, Map<string, () => string | undefined>>();
+
+export function addReadinessCheck(
+	broker: ServiceBroker,
+	name: string,
+	check: () => string | undefined,
+): () => void {
+	const checks = extraChecks.get(broker) ?? new Map<string, () => string | undefined>();
+	extraChecks.set(broker, checks);
+	checks.set(name, check);
+	return () => checks.delete(name);
+}
+
 export async function readiness(
 	broker: ServiceBroker,
 	draining: boolean,
@@ -50,6 +67,10 @@ export async function readiness(
 	if (!state.started) return { ready: false, reason: "starting" };
 	if (state.transit && !(await transporterAnswers(state.transit)))
 		return { ready: false, reason: "transporter disconnected" };
+	for (const [name, check] of extraChecks.get(broker) ?? []) {
+		const problem = check();
+		if (problem) return { ready: false, reason: `${name}: ${problem}` };
+	}
 	return { ready: true };
 }
 

@@ -18,6 +18,7 @@ import type { Health } from "../../domain/contracts.ts";
 import { bearer, checkOperator } from "../../mixins/auth.ts";
 import { payloadProblem } from "../../mixins/payload-guard.ts";
 import pkg from "../../package.json" with { type: "json" };
+import { readiness } from "../../probes.ts";
 import { clientIp } from "./client-ip.ts";
 import { docsPage } from "./docs-page.ts";
 import { requestPath, sendJsonError, wantsApp } from "./errors.ts";
@@ -197,13 +198,15 @@ const api: ServiceSchema & { merged(this: { broker: ServiceBroker }, schema: Ser
 		listAliases: { visibility: "protected" },
 
 		ready: {
-			handler(): { ready: true; nodeId: string } {
-				// broker.started turns true only after every local service's started() resolved.
-				if (!this.broker.started || this.broker.stopping) {
-					throw new Errors.MoleculerError("This node is not ready yet.", 503, "NOT_READY", {
+			async handler(): Promise<{ ready: true; nodeId: string }> {
+				// The probes' answer: started, transporter answering, every service able to work.
+				const { ready, reason } = await readiness(this.broker, false);
+				if (!ready)
+					throw new Errors.MoleculerError(`This node is not ready: ${reason}.`, 503, "NOT_READY", {
 						nodeId: this.broker.nodeID,
+						reason,
+						retryAfter: 5,
 					});
-				}
 				return { ready: true, nodeId: this.broker.nodeID };
 			},
 		},

@@ -24,6 +24,7 @@ import {
 import type { Product } from "../../domain/product.ts";
 import { operatorOnly } from "../../mixins/auth.ts";
 import { DbMixin } from "../../mixins/db.mixin.ts";
+import { addReadinessCheck } from "../../probes.ts";
 import { pageOf } from "../products/catalogue.ts";
 import { createHttp, decode, type Http } from "./http.ts";
 import { localLock, natsLock, type RunLock } from "./lock.ts";
@@ -164,7 +165,14 @@ const collector: ServiceSchema = {
 			sources: Source[],
 		): Promise<CollectorRunSummary | undefined> {
 			const id = randomUUID();
-			const release = await this.lock.acquire(`${this.broker.nodeID}/${id}`);
+			const release = await this.lock.acquire(`${this.broker.nodeID}/${id}`).catch((err: Error) => {
+				throw new Errors.MoleculerError(
+					`Collection is paused: the run lock is unavailable (${err.message}); it comes back with NATS.`,
+					503,
+					"COLLECTION_UNAVAILABLE",
+					{ retryAfter: 5 },
+				);
+			});
 			if (!release) return undefined;
 			const running = (async () => {
 				try {
@@ -285,6 +293,7 @@ const collector: ServiceSchema = {
 	async started() {
 		const { transporter, namespace } = this.config as Config;
 		this.lock = transporter ? await natsLock(transporter, `insights-${namespace}-collector`) : localLock();
+		this.readinessCheck = addReadinessCheck(this.broker, "collector", () => (this.lock as RunLock).problem());
 		if (this.broker.isMetricsEnabled()) {
 			await this.loadStreaks();
 			if ((this.config as Config).mongoUri) {
@@ -307,6 +316,7 @@ const collector: ServiceSchema = {
 		clearInterval(this.streakTimer);
 		// Let a run in progress finish: its products are staged, not yet half-published.
 		await this.current;
+		this.readinessCheck?.();
 		await (this.lock as RunLock | undefined)?.close();
 	},
 };

@@ -11,6 +11,8 @@ export interface RunLock {
 	acquire(owner: string): Promise<(() => Promise<void>) | undefined>;
 	/** True for the first node to claim this schedule tick, false for every other. */
 	claimTick(tick: string): Promise<boolean>;
+	/** Why runs cannot be locked right now (NATS away, the bucket not back yet); undefined when they can. */
+	problem(): string | undefined;
 	close(): Promise<void>;
 }
 
@@ -27,6 +29,7 @@ export function localLock(): RunLock {
 		async claimTick() {
 			return true;
 		},
+		problem: () => undefined,
 		async close() {},
 	};
 }
@@ -38,6 +41,9 @@ function taken(err: unknown): boolean {
 	return /wrong last sequence|key exists/i.test((err as Error)?.message ?? "");
 }
 
+/** How often a lock that lost its bucket tries to get it back, when nothing else asks. */
+const recoverEveryMs = 2_000;
+
 export async function natsLock(
 	url: string,
 	bucket: string,
@@ -48,16 +54,57 @@ export async function natsLock(
 		name: `${bucket}-lock`,
 		maxReconnectAttempts: -1,
 	});
-	// In memory: a lock outliving a NATS restart would only block runs for nothing.
-	const kv: KV = await nc
-		.jetstream()
-		.views.kv(bucket, { ttl: ttlMs, history: 1, storage: StorageType.Memory });
+	// In memory: a lock outliving a NATS restart would only block runs for nothing. So a
+	// restarted NATS has no bucket at all: it is made again (views.kv creates it) on the
+	// first operation that fails, and until that works runs are refused and the node is not
+	// ready, rather than every run failing for good.
+	const open = () => nc.jetstream().views.kv(bucket, { ttl: ttlMs, history: 1, storage: StorageType.Memory });
+	let kv: KV = await open();
+	let problem: string | undefined;
+	let recovering: NodeJS.Timeout | undefined;
+
+	/** Runs `op` on the bucket; a failure other than "taken" reopens the bucket and tries once more. */
+	async function withBucket<T>(op: (bucket: KV) => Promise<T>): Promise<T> {
+		try {
+			const result = await op(kv);
+			problem = undefined;
+			return result;
+		} catch (err) {
+			if (taken(err)) throw err;
+			try {
+				kv = await open();
+				const result = await op(kv);
+				problem = undefined;
+				return result;
+			} catch (again) {
+				if (taken(again)) throw again;
+				problem = `the run lock is unavailable: ${(again as Error).message}`;
+				keepRecovering();
+				throw again;
+			}
+		}
+	}
+
+	function keepRecovering() {
+		if (recovering) return;
+		recovering = setInterval(async () => {
+			try {
+				kv = await open();
+				await kv.status();
+				problem = undefined;
+				clearInterval(recovering);
+				recovering = undefined;
+			} catch {}
+		}, recoverEveryMs);
+		recovering.unref();
+	}
+
 	const key = "run";
 	return {
 		async acquire(owner) {
 			let revision: number;
 			try {
-				revision = await kv.create(key, codec.encode(owner));
+				revision = await withBucket((b) => b.create(key, codec.encode(owner)));
 			} catch (err) {
 				if (taken(err)) return undefined;
 				throw err;
@@ -78,14 +125,16 @@ export async function natsLock(
 		},
 		async claimTick(tick) {
 			try {
-				await kv.create(`tick.${tick.replace(/[^\w-]/g, "_")}`, codec.encode("claimed"));
+				await withBucket((b) => b.create(`tick.${tick.replace(/[^\w-]/g, "_")}`, codec.encode("claimed")));
 				return true;
 			} catch (err) {
 				if (taken(err)) return false;
 				throw err;
 			}
 		},
+		problem: () => problem,
 		async close() {
+			clearInterval(recovering);
 			await nc.drain().catch(() => undefined);
 		},
 	};
