@@ -35,6 +35,10 @@ function shutdownOn(broker: ServiceBroker, probes?: Probes): void {
 	process.on("SIGINT", () => stop("SIGINT"));
 }
 
+// Everything this process writes (NeDB files, .eml messages, secrets) is its owner's alone:
+// subscribers' addresses and links must not be readable by other users of the host.
+process.umask(0o077);
+
 try {
 	const config = loadConfig();
 	await assertPortsFree(listeningPorts(config));

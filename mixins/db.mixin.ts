@@ -27,6 +27,7 @@ export interface DbMixinOptions {
 interface Adapter {
 	db?: {
 		ensureIndex(options: { fieldName: string; unique?: boolean }): Promise<void>;
+		compactDatafileAsync(): Promise<void>;
 		/** NeDB's own promise API; moleculer-db's promisified `update` warns (DEP0174) on Node 24. */
 		updateAsync(
 			query: object,
@@ -78,6 +79,13 @@ export function DbMixin(options: DbMixinOptions): DbSchema {
 			},
 		},
 		methods: {
+			/**
+			 * After an erasure: NeDB appends every change to its file, so the removed document
+			 * is still in it until the file is rewritten. Rewrites it now (MongoDB: nothing to do).
+			 */
+			async compactStore(): Promise<void> {
+				await (this.adapter as Adapter).db?.compactDatafileAsync();
+			},
 			/** Insert or replace the whole document stored under `id` (an atomic write on both databases). */
 			async upsert(id: string, doc: Record<string, unknown>): Promise<void> {
 				const { id: _ignored, ...fields } = doc;

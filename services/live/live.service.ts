@@ -9,7 +9,7 @@ import { createServer, type Server as HttpServer } from "node:http";
 import type { Context, ServiceSchema } from "moleculer";
 import { Server, type Socket } from "socket.io";
 import { ConfigError, configOf } from "../../config.ts";
-import { type Actions, call } from "../../domain/contracts.ts";
+import { type Actions, call, type Events } from "../../domain/contracts.ts";
 import { domainMetrics, metric } from "../../mixins/domain-metrics.ts";
 import { portProblem } from "../../ports.ts";
 import { type Cursor, compareCursors, parseCursor } from "./cursor.ts";
@@ -36,6 +36,12 @@ const live: ServiceSchema = {
 	name: "live",
 
 	events: {
+		/** An erased client's sockets close at once, on every live node: their account is gone. */
+		"subscribers.changed"(ctx: Context<Events["subscribers.changed"]>) {
+			if (ctx.params.change === "erased")
+				this.namespace?.in(`subscriber:${ctx.params.id}`).disconnectSockets(true);
+		},
+
 		/**
 		 * Broadcast to every live node: each delivers to the sockets it holds. A publication
 		 * brings thousands at once; the broker's default bulkhead (50 running, 1,000 queued)

@@ -202,7 +202,9 @@ const notifications: ServiceSchema = {
 			visibility: "public",
 			params: { subscriberId: "string|min:1" },
 			async handler(ctx: Context<{ subscriberId: string }>) {
-				return { removed: await this.adapter.removeMany({ subscriberId: ctx.params.subscriberId }) };
+				const removed = await this.adapter.removeMany({ subscriberId: ctx.params.subscriberId });
+				await this.compactStore();
+				return { removed };
 			},
 		},
 	},

@@ -296,6 +296,8 @@ const subscribers: ServiceSchema = {
 				await call(ctx, "mailer.forget", { subscriberId: subscriber.id, email: subscriber.email });
 				await call(ctx, "notifications.forget", { subscriberId: subscriber.id });
 				await this.adapter.removeById(subscriber.id);
+				await this.compactStore();
+				// Every matcher drops them, every live node closes their sockets.
 				await broadcast(ctx, "subscribers.changed", { id: subscriber.id, change: "erased" });
 				this.logger.info("Subscriber erased", { id: subscriber.id });
 				return { erased: true };

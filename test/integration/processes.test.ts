@@ -124,6 +124,8 @@ describe("processes", () => {
 			const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
 			assert.match(metrics, /moleculer_broker_started/);
 			assert.ok(existsSync(join(data.path, "products.db")), "NeDB file in DATA_DIR");
+			for (const file of ["products.db", "subscribers.db", "jwt-secret"])
+				assert.equal(statSync(join(data.path, file)).mode & 0o077, 0, `${file} is its owner's alone`);
 
 			started.child.kill("SIGTERM");
 			assert.equal(await within(started.exited, 20_000, "shutdown"), 0);
