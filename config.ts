@@ -79,6 +79,8 @@ export interface Config {
 	corsOrigins: string[];
 	/** Requests per minute per client IP at the gateway. */
 	rateLimit: number;
+	/** Attempts a durable-queue message gets per consumer group before it is dead-lettered. */
+	queueMaxAttempts: number;
 	/** "Now" for every service of the node: the system's, or a test's (never from env). */
 	clock: Clock;
 }
@@ -254,6 +256,7 @@ export function loadConfig(env: Env = process.env): Config {
 		livePort: port(env, "LIVE_PORT", 3001),
 		corsOrigins: origins(env, "CORS_ORIGINS"),
 		rateLimit: integer(env, "RATE_LIMIT", 600, 1, 1_000_000),
+		queueMaxAttempts: integer(env, "QUEUE_MAX_ATTEMPTS", 20, 1, 1_000),
 		clock: systemClock,
 	};
 }

@@ -122,6 +122,13 @@ export const domainMetrics = {
 		description: "Products in newly stored publications, by category",
 		labelNames: ["category"],
 	},
+	queueDeadLetters: {
+		type: "counter",
+		name: "insights_queue_dead_letters_total",
+		description:
+			"Durable-queue messages a consumer group still failed after its last attempt, set aside as dead letters (Operador page)",
+		labelNames: ["subject", "group"],
+	},
 	matcherMatches: {
 		type: "counter",
 		name: "insights_matcher_matches_total",

@@ -14,6 +14,11 @@
  *
  * Delivery is at least once in both: handlers must be idempotent (they are: notifications
  * are keyed by subscriber, publication and product). docs/decisions.md explains the choice.
+ *
+ * A message its handler still fails after the last attempt (QUEUE_MAX_ATTEMPTS) is not
+ * dropped, and does not block the messages behind it: it goes to the dead letters (a
+ * JetStream key-value bucket kept until an operator acts, or DATA_DIR/dead-letters.db),
+ * counted by insights_queue_dead_letters_total and listed on the Operador page.
  */
 import { join } from "node:path";
 import NeDB from "@seald-io/nedb";
@@ -31,30 +36,51 @@ import {
 } from "nats";
 import { configOf } from "../config.ts";
 import type { Clock } from "../domain/clock.ts";
+import { domainMetrics, metric } from "./domain-metrics.ts";
 
 // CommonJS whose typings declare an ES default export; at run time the module is the class.
 const Datastore = NeDB as unknown as typeof NeDB.default;
 
 export type Handler = (payload: Record<string, unknown>) => Promise<void>;
 
+/** A message a group could not handle after its last attempt, kept for an operator. */
+export interface DeadLetter {
+	id: string;
+	subject: string;
+	group: string;
+	payload: Record<string, unknown>;
+	attempts: number;
+	error: string;
+	failedAt: string;
+}
+
 export interface DurableQueue {
 	/** Kept until every group consuming `subject` handled it; the same id twice is kept once. */
 	publish(subject: string, payload: Record<string, unknown>, id: string): Promise<void>;
 	/** Handles `subject` for `group` on this node until close(); failures are retried later. */
 	consume(group: string, subject: string, handler: Handler): Promise<void>;
+	/** Every dead letter, newest first. */
+	deadLetters(): Promise<DeadLetter[]>;
 	close(): Promise<void>;
+}
+
+interface QueueOptions {
+	log: ServiceBroker["logger"];
+	clock: Clock;
+	maxAttempts: number;
+	/** Called once per message dead-lettered on this node (the metric). */
+	onDeadLetter(letter: DeadLetter): void;
 }
 
 const keepMs = 7 * 24 * 3_600_000;
 // Long handlers keep their message with working() every third of this.
 const ackWaitMs = 20_000;
-const maxDeliveries = 20;
 
-async function jetStreamQueue(
-	url: string,
-	namespace: string,
-	log: ServiceBroker["logger"],
-): Promise<DurableQueue> {
+const failureText = (err: unknown) => String((err as Error)?.message ?? err).slice(0, 500);
+const newestFirst = (letters: DeadLetter[]) => letters.sort((a, b) => b.failedAt.localeCompare(a.failedAt));
+
+async function jetStreamQueue(url: string, namespace: string, options: QueueOptions): Promise<DurableQueue> {
+	const { log, clock, maxAttempts, onDeadLetter } = options;
 	const nc: NatsConnection = await connect({
 		servers: url,
 		name: `insights-${namespace}-queue`,
@@ -84,9 +110,19 @@ async function jetStreamQueue(
 				});
 			});
 	}
+	// File storage and no TTL: a dead letter stays until an operator has dealt with it.
+	const dead = await js.views.kv(`${stream}_DEAD`, { history: 1, storage: StorageType.File });
 	const stops: (() => void)[] = [];
 	const running = new Set<Promise<void>>();
 	return {
+		async deadLetters() {
+			const letters: DeadLetter[] = [];
+			for await (const key of await dead.keys()) {
+				const entry = await dead.get(key);
+				if (entry?.value.length) letters.push(codec.decode(entry.value) as unknown as DeadLetter);
+			}
+			return newestFirst(letters);
+		},
 		async publish(subject, payload, id) {
 			await js.publish(subjectOf(subject), codec.encode(payload), { msgID: id });
 		},
@@ -99,7 +135,7 @@ async function jetStreamQueue(
 					ack_policy: AckPolicy.Explicit,
 					deliver_policy: DeliverPolicy.All,
 					ack_wait: nanos(ackWaitMs),
-					max_deliver: maxDeliveries,
+					max_deliver: maxAttempts,
 				})
 				.catch(() => undefined); // exists already: same config
 			const consumer = await js.consumers.get(stream, durable);
@@ -112,13 +148,30 @@ async function jetStreamQueue(
 						await handler(codec.decode(message.data));
 						message.ack();
 					} catch (err) {
-						const last = message.info.redeliveryCount >= maxDeliveries;
-						log[last ? "error" : "warn"](`Queue ${subject} (${group}): handler failed`, {
-							attempt: message.info.redeliveryCount,
-							error: (err as Error).message,
-						});
-						// Back off more on each failure; after the last attempt the message is dropped.
-						message.nak(Math.min(60_000, 1_000 * 2 ** message.info.redeliveryCount));
+						const attempt = message.info.redeliveryCount;
+						if (attempt >= maxAttempts) {
+							const letter: DeadLetter = {
+								id: message.headers?.get("Nats-Msg-Id") || `${message.info.streamSequence}`,
+								subject,
+								group,
+								payload: codec.decode(message.data),
+								attempts: attempt,
+								error: failureText(err),
+								failedAt: new Date(clock.now()).toISOString(),
+							};
+							// Kept first, then let go: a crash in between only redelivers it.
+							await dead.put(`${durable}.${message.info.streamSequence}`, codec.encode(letter as never));
+							message.term();
+							onDeadLetter(letter);
+							log.error(`Queue ${subject} (${group}): dead-lettered after ${attempt} attempts`, {
+								id: letter.id,
+								error: letter.error,
+							});
+						} else {
+							log.warn(`Queue ${subject} (${group}): handler failed`, { attempt, error: failureText(err) });
+							// Back off more on each failure.
+							message.nak(Math.min(60_000, 1_000 * 2 ** attempt));
+						}
 					} finally {
 						clearInterval(keepAlive);
 					}
@@ -141,10 +194,17 @@ interface StoredMessage {
 	/** Groups that handled it: { matcher: true }. */
 	done: Record<string, true>;
 	createdAt: number;
+	/** Failed attempts per group so far. */
+	attempts?: Record<string, number>;
 }
 
-function localQueue(dataDir: string, log: ServiceBroker["logger"], clock: Clock): DurableQueue {
+function localQueue(dataDir: string, options: QueueOptions): DurableQueue {
+	const { log, clock, maxAttempts, onDeadLetter } = options;
 	const db = new Datastore<StoredMessage>({ filename: join(dataDir, "queue.db"), autoload: true });
+	const dead = new Datastore<DeadLetter & { _id: string }>({
+		filename: join(dataDir, "dead-letters.db"),
+		autoload: true,
+	});
 	const consumers = new Map<string, { group: string; handler: Handler; busy: Promise<void> }[]>();
 	let closed = false;
 
@@ -162,6 +222,32 @@ function localQueue(dataDir: string, log: ServiceBroker["logger"], clock: Clock)
 				await handler(next.payload);
 				await db.updateAsync({ _id: next._id }, { $set: { [`done.${group}`]: true } }, {});
 			} catch (err) {
+				const attempts = (next.attempts?.[group] ?? 0) + 1;
+				if (attempts >= maxAttempts) {
+					// Out of the way of the messages behind it, into the dead letters.
+					const letter: DeadLetter = {
+						id: next._id,
+						subject,
+						group,
+						payload: next.payload,
+						attempts,
+						error: failureText(err),
+						failedAt: new Date(clock.now()).toISOString(),
+					};
+					await dead.updateAsync(
+						{ _id: `${group}|${next._id}` },
+						{ _id: `${group}|${next._id}`, ...letter },
+						{ upsert: true },
+					);
+					await db.updateAsync({ _id: next._id }, { $set: { [`done.${group}`]: true } }, {});
+					onDeadLetter(letter);
+					log.error(`Queue ${subject} (${group}): dead-lettered after ${attempts} attempts`, {
+						id: next._id,
+						error: letter.error,
+					});
+					continue;
+				}
+				await db.updateAsync({ _id: next._id }, { $set: { [`attempts.${group}`]: attempts } }, {});
 				// Try again later with growing waits; a restart also resumes from here.
 				const waitMs = Math.min(60_000, 500 * 2 ** failures);
 				log.warn(`Queue ${subject} (${group}): handler failed; retrying in ${waitMs} ms`, {
@@ -186,6 +272,10 @@ function localQueue(dataDir: string, log: ServiceBroker["logger"], clock: Clock)
 	}
 
 	return {
+		async deadLetters() {
+			const letters = await dead.findAsync({});
+			return newestFirst(letters.map(({ _id, ...letter }) => letter));
+		},
 		async publish(subject, payload, id) {
 			try {
 				await db.insertAsync({ _id: id, subject, payload, done: {}, createdAt: clock.now() });
@@ -219,9 +309,16 @@ export function acquireQueue(broker: ServiceBroker): Promise<DurableQueue> {
 		return existing.queue;
 	}
 	const config = configOf(broker);
+	const deadLettered = metric(broker, domainMetrics.queueDeadLetters);
+	const options: QueueOptions = {
+		log: broker.logger,
+		clock: config.clock,
+		maxAttempts: config.queueMaxAttempts,
+		onDeadLetter: (letter) => deadLettered.increment({ subject: letter.subject, group: letter.group }),
+	};
 	const queue = config.transporter
-		? jetStreamQueue(config.transporter, config.namespace, broker.logger)
-		: Promise.resolve(localQueue(config.dataDir, broker.logger, config.clock));
+		? jetStreamQueue(config.transporter, config.namespace, options)
+		: Promise.resolve(localQueue(config.dataDir, options));
 	queues.set(broker, { queue, users: 1 });
 	return queue;
 }

@@ -15,7 +15,8 @@ import {
 import ApiGateway from "moleculer-web";
 import { configOf } from "../../config.ts";
 import type { Health } from "../../domain/contracts.ts";
-import { bearer, checkOperator } from "../../mixins/auth.ts";
+import { bearer, checkOperator, operatorOnly } from "../../mixins/auth.ts";
+import { acquireQueue, type DeadLetter, releaseQueue } from "../../mixins/durable-queue.ts";
 import { payloadProblem } from "../../mixins/payload-guard.ts";
 import pkg from "../../package.json" with { type: "json" };
 import { readiness } from "../../probes.ts";
@@ -48,6 +49,7 @@ const explicitRoutes: ExplicitRoute[] = [
 		openapi: { requestType: "application/x-www-form-urlencoded", responseType: "text/html" },
 	},
 	{ method: "POST", path: "/admin/subscribers/import", action: "subscribers.import" },
+	{ method: "GET", path: "/admin/dead-letters", action: "api.deadLetters" },
 ];
 
 type AuthRequest = IncomingMessage & { $action?: { auth?: string } };
@@ -138,6 +140,7 @@ const api: ServiceSchema & { merged(this: { broker: ServiceBroker }, schema: Ser
 					"GET ready": "api.ready",
 					"GET openapi.json": "api.openapi",
 					"GET docs": "api.docs",
+					"GET admin/dead-letters": "api.deadLetters",
 				},
 				bodyParsers: false,
 				use: [jsonBody("64kb")],
@@ -191,6 +194,17 @@ const api: ServiceSchema & { merged(this: { broker: ServiceBroker }, schema: Ser
 			handler(ctx: Context<unknown, { $responseType?: string }>) {
 				ctx.meta.$responseType = "text/html; charset=utf-8";
 				return docsPage();
+			},
+		},
+
+		/** Operators: the durable queue's dead letters, newest first (what no consumer could handle). */
+		deadLetters: {
+			...operatorOnly,
+			params: { limit: "number|integer|min:1|max:500|convert|default:100" },
+			async handler(ctx: Context<{ limit: number }>): Promise<{ total: number; rows: DeadLetter[] }> {
+				this.queue ??= acquireQueue(this.broker);
+				const letters = await (await this.queue).deadLetters();
+				return { total: letters.length, rows: letters.slice(0, ctx.params.limit) };
 			},
 		},
 
@@ -329,6 +343,10 @@ const api: ServiceSchema & { merged(this: { broker: ServiceBroker }, schema: Ser
 
 	started() {
 		this.logger.info(credentialNotice(this.operator, configOf(this.broker).publicUrl));
+	},
+
+	async stopped() {
+		if (this.queue) await releaseQueue(this.broker);
 	},
 };
 

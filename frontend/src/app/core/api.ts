@@ -12,6 +12,7 @@ import type {
 	Category,
 	CollectionStatus,
 	CollectorRun,
+	DeadLetter,
 	Delivery,
 	Frequency,
 	Interests,
@@ -147,6 +148,9 @@ export class Api {
 	}
 	subscribers(query: { q?: string; status?: string; page?: number }): Promise<unknown> {
 		return this.get<unknown>("/api/admin/subscribers", query, "operator");
+	}
+	deadLetters(): Promise<{ total: number; rows: DeadLetter[] }> {
+		return this.get<{ total: number; rows: DeadLetter[] }>("/api/admin/dead-letters", {}, "operator");
 	}
 	deliveries(query: {
 		status?: Delivery["status"];

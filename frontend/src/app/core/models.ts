@@ -243,3 +243,14 @@ export interface CollectionStatus {
 	sources: SourceStatus[];
 	failing: string[];
 }
+
+/** A durable-queue message no consumer could handle (GET /api/admin/dead-letters). */
+export interface DeadLetter {
+	id: string;
+	subject: string;
+	group: string;
+	payload: Record<string, unknown>;
+	attempts: number;
+	error: string;
+	failedAt: string;
+}

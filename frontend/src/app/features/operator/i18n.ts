@@ -97,6 +97,20 @@ export const operatorTexts: Texts = {
 				unsubscribed: "Descadastrados",
 				bouncing: "E-mails devolvidos",
 			},
+			dead: {
+				heading: "Mensagens sem destino",
+				intro:
+					"Trabalho que nenhum serviço conseguiu fazer depois da última tentativa (uma publicação, um lote de notificações). Fica aqui, com o erro, até alguém tratar.",
+				refresh: "Atualizar",
+				empty: "Nenhuma mensagem sem destino.",
+				caption: "Mensagens sem destino: {{count}}",
+				failedAt: "Quando",
+				subject: "Assunto",
+				group: "Consumidor",
+				attempts: "Tentativas",
+				error: "Erro",
+				payload: "Conteúdo",
+			},
 			deliveries: {
 				heading: "Entregas de e-mail",
 				refresh: "Atualizar",
@@ -234,6 +248,20 @@ export const operatorTexts: Texts = {
 				verified: "Verified",
 				unsubscribed: "Unsubscribed",
 				bouncing: "Bouncing",
+			},
+			dead: {
+				heading: "Dead letters",
+				intro:
+					"Work no service could do after its last attempt (a publication, a batch of notifications). It stays here, with its error, until someone deals with it.",
+				refresh: "Refresh",
+				empty: "No dead letters.",
+				caption: "Dead letters: {{count}}",
+				failedAt: "When",
+				subject: "Subject",
+				group: "Consumer",
+				attempts: "Attempts",
+				error: "Error",
+				payload: "Payload",
 			},
 			deliveries: {
 				heading: "E-mail deliveries",

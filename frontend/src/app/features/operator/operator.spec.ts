@@ -8,6 +8,21 @@ import type { CollectorRunSummary, DeliveryEntry, SourceInfo, SubscriberPage } f
 
 const token = "operator-token-0123456789";
 
+const deadLetters = {
+	total: 1,
+	rows: [
+		{
+			id: "pub-9",
+			subject: "publications.published",
+			group: "matcher",
+			payload: { publicationId: "pub-9" },
+			attempts: 20,
+			error: "cannot read <img src=x onerror=alert(1)>",
+			failedAt: "2026-11-26T12:00:00.000Z",
+		},
+	],
+};
+
 const sources: SourceInfo[] = [
 	{
 		name: "xp",
@@ -135,6 +150,7 @@ describe("Operator", () => {
 		for (const req of requests("/api/collector/sources")) req.flush(sources);
 		for (const req of requests("/api/collector/runs")) req.flush(page(runs));
 		for (const req of requests("/api/admin/subscribers")) req.flush(subscribers);
+		for (const req of requests("/api/admin/dead-letters")) req.flush(deadLetters);
 		for (const req of requests("/api/admin/mail/deliveries")) {
 			const status = req.request.params.get("status") as keyof typeof deliveryTotals | null;
 			if (req.request.params.get("pageSize") === "1" && status)
@@ -145,6 +161,18 @@ describe("Operator", () => {
 	}
 
 	const runNow = () => el.querySelector('[data-testid="run-now"]') as HTMLButtonElement | null;
+
+	it("lists the queue's dead letters with their error and payload as text", async () => {
+		await open(true);
+		await answerAll();
+		const panel = el.querySelector('[data-testid="dead-letters"]') as HTMLElement;
+		expect(panel.textContent).toContain("Mensagens sem destino: 1");
+		expect(panel.textContent).toContain("publications.published");
+		expect(panel.textContent).toContain("<img src=x onerror=alert(1)>");
+		expect(panel.querySelector("img")).toBeNull();
+		answerCollectionStatus(http);
+		http.verify();
+	});
 
 	it("without a token shows only the token form, says where the token is, and requests nothing private", async () => {
 		await open(false);

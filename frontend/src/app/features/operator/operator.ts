@@ -6,6 +6,7 @@
 import { ChangeDetectionStrategy, Component, inject, signal, ViewEncapsulation } from "@angular/core";
 import { TranslatePipe } from "../../core/translate";
 import { CollectionNotice } from "../../shared/collection/collection-notice";
+import { DeadLettersPanel } from "./dead-letters-panel";
 import { DeliveriesPanel } from "./deliveries-panel";
 import { OperatorAccess } from "./operator-access";
 import { RunNow } from "./run-now";
@@ -25,6 +26,7 @@ import { TokenForm } from "./token-form";
 		RunsPanel,
 		SubscribersPanel,
 		DeliveriesPanel,
+		DeadLettersPanel,
 	],
 	providers: [OperatorAccess],
 	templateUrl: "./operator.html",

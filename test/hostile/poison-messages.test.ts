@@ -1,0 +1,73 @@
+/**
+ * Hostile: a message its handler can never handle. Before, the embedded queue retried it
+ * forever and every message behind it on the subject waited for good, and JetStream gave
+ * up after 20 deliveries with only a log line. Now, after QUEUE_MAX_ATTEMPTS, it becomes a
+ * dead letter an operator sees (GET /api/admin/dead-letters, the Operador page, a metric),
+ * and the messages behind it are handled.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { acquireQueue, releaseQueue } from "../../mixins/durable-queue.ts";
+import { freePort, getJson, natsUrl, startSystem, uniqueNamespace, waitFor } from "../harness.ts";
+
+const operator = "poison-operator-token-123";
+
+for (const [label, env] of [
+	["the embedded queue", {}],
+	["JetStream", { TRANSPORTER: natsUrl, NAMESPACE: uniqueNamespace() }],
+] as const)
+	describe(`poison messages on ${label}`, () => {
+		it("dead-letters a message that always fails, and handles the ones behind it", {
+			timeout: 60_000,
+		}, async () => {
+			const metricsPort = await freePort();
+			const system = await startSystem({
+				...env,
+				OPERATOR_TOKEN: operator,
+				QUEUE_MAX_ATTEMPTS: "2",
+				METRICS_PORT: String(metricsPort),
+			});
+			const queue = await acquireQueue(system.broker);
+			try {
+				const handled: string[] = [];
+				await queue.consume("poison-test", "poison.subject", async (payload) => {
+					if (payload.poison) throw new Error(`cannot handle ${payload.name}`);
+					handled.push(payload.name as string);
+				});
+				await queue.publish("poison.subject", { name: "<b>bad</b>", poison: true }, "m1");
+				await queue.publish("poison.subject", { name: "good" }, "m2");
+				await waitFor(() => handled.includes("good"), {
+					timeoutMs: 30_000,
+					what: "the message behind the poison",
+				});
+
+				const listed = await waitFor(
+					async () => {
+						const { status, body } = await getJson(`${system.url}/api/admin/dead-letters`, {
+							headers: { authorization: `Bearer ${operator}` },
+						});
+						return status === 200 && body.total === 1 && body;
+					},
+					{ timeoutMs: 30_000, what: "the dead letter" },
+				);
+				const [letter] = listed.rows;
+				assert.equal(letter.subject, "poison.subject");
+				assert.equal(letter.group, "poison-test");
+				assert.equal(letter.attempts, 2);
+				assert.match(letter.error, /cannot handle <b>bad<\/b>/);
+				assert.deepEqual(letter.payload, { name: "<b>bad</b>", poison: true });
+				assert.deepEqual(handled, ["good"], "the poison never counted as handled");
+
+				const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+				assert.match(
+					metrics,
+					/insights_queue_dead_letters_total\{[^}]*subject="poison.subject"[^}]*group="poison-test"[^}]*\} 1/,
+				);
+				const anonymous = await getJson(`${system.url}/api/admin/dead-letters`);
+				assert.equal(anonymous.status, 401, "operators only");
+			} finally {
+				await releaseQueue(system.broker);
+				await system.stop();
+			}
+		});
+	});
