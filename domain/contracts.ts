@@ -238,6 +238,8 @@ export interface Actions {
 	};
 	"products.stage": { params: { publicationId: string; products: Product[] }; result: { staged: number } };
 	"publications.create": { params: Publication; result: Publication };
+	"publications.markAnnounced": { params: { id: string }; result: { updated: number } };
+	"publications.unannounced": { params: { before: string; limit?: number }; result: string[] };
 	"publications.list": { params: { page?: number; pageSize?: number }; result: Page<Publication> };
 	"publications.get": {
 		/** `withProducts: false` for large publications: load products in chunks with getMany. */

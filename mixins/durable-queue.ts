@@ -70,6 +70,8 @@ interface QueueOptions {
 	maxAttempts: number;
 	/** Called once per message dead-lettered on this node (the metric). */
 	onDeadLetter(letter: DeadLetter): void;
+	/** A group starts consuming a subject here (the metric shows its zero). */
+	onConsume(subject: string, group: string): void;
 }
 
 const keepMs = 7 * 24 * 3_600_000;
@@ -127,6 +129,7 @@ async function jetStreamQueue(url: string, namespace: string, options: QueueOpti
 			await js.publish(subjectOf(subject), codec.encode(payload), { msgID: id });
 		},
 		async consume(group, subject, handler) {
+			options.onConsume(subject, group);
 			const durable = `${group}-${subject}`.replace(/[^\w-]/g, "_");
 			await jsm.consumers
 				.add(stream, {
@@ -285,6 +288,7 @@ function localQueue(dataDir: string, options: QueueOptions): DurableQueue {
 			kick(subject);
 		},
 		async consume(group, subject, handler) {
+			options.onConsume(subject, group);
 			const list = consumers.get(subject) ?? [];
 			list.push({ group, handler, busy: Promise.resolve() });
 			consumers.set(subject, list);
@@ -315,6 +319,7 @@ export function acquireQueue(broker: ServiceBroker): Promise<DurableQueue> {
 		clock: config.clock,
 		maxAttempts: config.queueMaxAttempts,
 		onDeadLetter: (letter) => deadLettered.increment({ subject: letter.subject, group: letter.group }),
+		onConsume: (subject, group) => deadLettered.zero({ subject, group }),
 	};
 	const queue = config.transporter
 		? jetStreamQueue(config.transporter, config.namespace, options)

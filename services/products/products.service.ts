@@ -4,7 +4,13 @@
  * before telling anyone about it.
  */
 import { randomUUID } from "node:crypto";
-import { type Context, Errors, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
+import {
+	type Context,
+	Errors,
+	type ServiceBroker,
+	type ServiceSchema,
+	type ServiceSettingSchema,
+} from "moleculer";
 import { clockOf } from "../../config.ts";
 import { isoNow } from "../../domain/clock.ts";
 import { type Actions, broadcast, call } from "../../domain/contracts.ts";
@@ -15,6 +21,11 @@ import { validateProduct } from "../../domain/validate.ts";
 import { DbMixin } from "../../mixins/db.mixin.ts";
 import { acquireQueue, releaseQueue } from "../../mixins/durable-queue.ts";
 import { countByCategory, escapeRegExp, pageOf } from "./catalogue.ts";
+
+export interface ProductsSettings {
+	/** How often publications whose announcement failed are looked for (and how old they must be). */
+	announceSweepMs: number;
+}
 
 type Params<A extends keyof Actions> = Actions[A]["params"];
 type Facets = Partial<Record<Category, Record<string, string[]>>>;
@@ -41,17 +52,62 @@ const products: ServiceSchema = {
 	name: "products",
 	mixins: [DbMixin({ collection: "products", indexed: ["category", "ticker"] })],
 
-	settings: { rest: "/products" } as ServiceSettingSchema,
+	settings: { rest: "/products", announceSweepMs: 30_000 } as ServiceSettingSchema,
 
 	async started() {
 		this.queue = await acquireQueue(this.broker);
+		// A publication stored but never announced (queue down, node killed in between) would
+		// never be matched: the next run sees its products as unchanged. Announce it again.
+		this.sweepAnnouncements();
 	},
 
 	async stopped() {
+		clearTimeout(this.announcer);
 		await releaseQueue(this.broker);
 	},
 
 	methods: {
+		/** Durable for the matcher (kept until handled), the event for everyone else, then marked. */
+		async announce(via: Context | ServiceBroker, publicationId: string) {
+			await this.queue.publish("publications", { publicationId }, publicationId);
+			await broadcast(via, "products.published", { publicationId });
+			await call(via, "publications.markAnnounced", { id: publicationId });
+		},
+
+		/** The next sweep for missed announcements, one interval from now (the interval read each time). */
+		sweepAnnouncements() {
+			if (this.broker.stopping) return;
+			clearTimeout(this.announcer);
+			this.announcer = setTimeout(
+				async () => {
+					await this.announceMissed();
+					this.sweepAnnouncements();
+				},
+				(this.settings as ProductsSettings).announceSweepMs,
+			);
+			this.announcer.unref();
+		},
+
+		async announceMissed() {
+			if (this.announcing) return;
+			this.announcing = true;
+			try {
+				const { announceSweepMs } = this.settings as ProductsSettings;
+				// Older than a sweep: a publish in progress right now is not one that failed.
+				const before = new Date(clockOf(this.broker).now() - announceSweepMs).toISOString();
+				for (const id of await call(this.broker, "publications.unannounced", { before })) {
+					await this.announce(this.broker, id);
+					this.logger.warn("Publication announced again: its first announcement had failed", {
+						publicationId: id,
+					});
+				}
+			} catch (err) {
+				this.logger.warn("Could not announce missed publications yet", { error: (err as Error).message });
+			} finally {
+				this.announcing = false;
+			}
+		},
+
 		/** Verified subscribers now, for the publication's match rate; absent if subscribers is down. */
 		async audience(ctx: Context): Promise<number | undefined> {
 			try {
@@ -154,8 +210,7 @@ const products: ServiceSchema = {
 				const existing = staged.length === 0 ? await this.existingPublication(ctx, id) : undefined;
 				if (existing) {
 					// A retry after the first attempt completed: tell again, consumers are idempotent.
-					await this.queue.publish("publications", { publicationId: existing.id }, existing.id);
-					await broadcast(ctx, "products.published", { publicationId: existing.id });
+					await this.announce(ctx, existing.id);
 					return existing;
 				}
 				if (staged.length === 0)
@@ -175,9 +230,11 @@ const products: ServiceSchema = {
 					audience: await this.audience(ctx),
 				});
 				await this.broker.cacher?.clean("products.facets**");
-				// Durable for the matcher (kept until handled); the event for everyone else.
-				await this.queue.publish("publications", { publicationId: publication.id }, publication.id);
-				await broadcast(ctx, "products.published", { publicationId: publication.id });
+				await this.announce(ctx, publication.id).catch((err: Error) => {
+					// Stored, not announced: the next sweep announces it; soon, not in a full interval.
+					this.sweepAnnouncements();
+					throw err;
+				});
 				await ctx.call("staging.clear", { publicationId: id });
 				this.logger.info("Published", { publicationId: publication.id, products: staged.length });
 				return publication;

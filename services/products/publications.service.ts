@@ -29,7 +29,7 @@ const publications: ServiceSchema = {
 					this.adapter.count({}),
 				]);
 				return pageOf(
-					rows.map((row: object) => this.adapter.afterRetrieveTransformID(row, "id")),
+					rows.map((row: object) => this.view(row)),
 					total,
 					page,
 					pageSize,
@@ -50,7 +50,7 @@ const publications: ServiceSchema = {
 						404,
 						"NOT_FOUND",
 					);
-				const publication: Publication = this.adapter.afterRetrieveTransformID(doc, "id");
+				const publication: Publication = this.view(doc);
 				if (!ctx.params.withProducts) return publication;
 				const products = await ctx.call<Product[], { ids: string[] }>("products.getMany", {
 					ids: publication.productIds,
@@ -65,14 +65,49 @@ const publications: ServiceSchema = {
 			params: publicationSchema.props,
 			async handler(ctx: Context<Publication>): Promise<Publication> {
 				const existing = await this.adapter.findById(ctx.params.id);
-				if (existing) return this.adapter.afterRetrieveTransformID(existing, "id");
+				if (existing) return this.view(existing);
 				const { id, ...fields } = ctx.params;
-				const doc = await this.adapter.insert({ _id: id, ...fields });
+				// Not yet announced: products.publish marks it once the queue has it (see announce).
+				const doc = await this.adapter.insert({ _id: id, ...fields, announced: false });
 				// Counted here, where a publication is stored once: a retried publish returns above.
 				for (const [category, n] of Object.entries(fields.counts))
 					if (n) this.published.increment({ category }, n);
-				return this.adapter.afterRetrieveTransformID(doc, "id");
+				return this.view(doc);
 			},
+		},
+
+		/** Internal: the durable queue has it; nobody needs to announce it again. */
+		markAnnounced: {
+			visibility: "public",
+			params: { id: "string|min:1|max:100" },
+			async handler(ctx: Context<{ id: string }>) {
+				return { updated: await this.updateWhere({ _id: ctx.params.id }, { $set: { announced: true } }) };
+			},
+		},
+
+		/**
+		 * Internal: publications stored before `before` whose queue publish never succeeded (the
+		 * queue was down, the node died in between), oldest first, for products to announce again.
+		 */
+		unannounced: {
+			visibility: "public",
+			params: { before: "string", limit: "number|integer|min:1|max:1000|default:100" },
+			async handler(ctx: Context<{ before: string; limit: number }>): Promise<string[]> {
+				const rows = await this.adapter.find({
+					query: { announced: false, publishedAt: { $lt: ctx.params.before } },
+					sort: ["publishedAt"],
+					limit: ctx.params.limit,
+				});
+				return rows.map((row: { _id: string }) => row._id);
+			},
+		},
+	},
+
+	methods: {
+		/** A stored publication as everyone sees it: `announced` is the products service's bookkeeping. */
+		view(doc: Record<string, unknown>): Publication {
+			const { announced: _, ...publication } = this.adapter.afterRetrieveTransformID(doc, "id");
+			return publication as Publication;
 		},
 	},
 
