@@ -6,14 +6,16 @@
  * broadcast to all live nodes — each node delivers to its own sockets. docs/live.md.
  */
 import { createServer, type Server as HttpServer } from "node:http";
-import type { Context, ServiceSchema } from "moleculer";
+import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { Server, type Socket } from "socket.io";
 import { ConfigError, configOf } from "../../config.ts";
 import { type Actions, call, type Events } from "../../domain/contracts.ts";
 import { domainMetrics, metric } from "../../mixins/domain-metrics.ts";
 import { portProblem } from "../../ports.ts";
+import { clientIp } from "../api/client-ip.ts";
 import { type Cursor, compareCursors, parseCursor } from "./cursor.ts";
 import { checkEvent, socketLimiter } from "./events.ts";
+import { SocketCounts } from "./socket-counts.ts";
 
 type Row = Actions["notifications.list"]["result"]["rows"][number] & { cursor: string };
 
@@ -28,12 +30,23 @@ interface SocketState {
 /** Most notifications replayed on connect; older ones are in the history. */
 const maxReplay = 1_000;
 
+export interface LiveSettings {
+	maxSocketsPerIp: number;
+	maxSocketsPerClient: number;
+}
+
 function refused(message: string, type: string): Error {
 	return Object.assign(new Error(message), { data: { type, message } });
 }
 
 const live: ServiceSchema = {
 	name: "live",
+
+	settings: {
+		/** Open sockets per client IP and per signed-in client on one live node. */
+		maxSocketsPerIp: 50,
+		maxSocketsPerClient: 10,
+	} satisfies LiveSettings as ServiceSettingSchema,
 
 	events: {
 		/** An erased client's sockets close at once, on every live node: their account is gone. */
@@ -194,7 +207,13 @@ const live: ServiceSchema = {
 			cors: { origin: config.corsOrigins.length > 0 ? config.corsOrigins : false },
 		});
 		this.namespace = this.io.of("/live");
+		const byIp = new SocketCounts();
+		const byClient = new SocketCounts();
+		const limits = () => this.settings as LiveSettings;
 		this.namespace.use(async (socket: Socket, next: (err?: Error) => void) => {
+			const ip = clientIp(socket.request, config.trustProxy);
+			if (byIp.count(ip) >= limits().maxSocketsPerIp)
+				return next(refused("Too many open connections from this address.", "TOO_MANY_SOCKETS"));
 			const { token, since } = (socket.handshake.auth ?? {}) as { token?: unknown; since?: unknown };
 			if (typeof token !== "string" || token.length < 10 || token.length > 2_000)
 				return next(refused("Sign in first: connect with auth: { token: <session token> }.", "UNAUTHORIZED"));
@@ -202,6 +221,16 @@ const live: ServiceSchema = {
 				return next(refused("since must be the cursor of a notification you received.", "INVALID_CURSOR"));
 			try {
 				const { subscriberId } = await call(this.broker, "subscribers.authenticate", { token });
+				if (byClient.count(subscriberId) >= limits().maxSocketsPerClient)
+					return next(
+						refused("Too many open connections for this session: close some tabs.", "TOO_MANY_SOCKETS"),
+					);
+				byIp.add(ip);
+				byClient.add(subscriberId);
+				socket.once("disconnect", () => {
+					byIp.remove(ip);
+					byClient.remove(subscriberId);
+				});
 				socket.data = {
 					subscriberId,
 					cursor: since ? parseCursor(since as string) : undefined,
