@@ -139,7 +139,11 @@ const product: Product = {
 	collectedAt: new Date().toISOString(),
 };
 
-async function seed(dataDir: string, ids: string[]): Promise<void> {
+/** Stores verified subscribers, each with one open session; returns their session tokens. */
+async function seed(dataDir: string, ids: string[]): Promise<Map<string, string>> {
+	const key = new TextEncoder().encode(secret);
+	const sessions = new Map<string, { token: string; jti: string }>();
+	for (const id of ids) sessions.set(id, await signToken(key, "session", id, Date.now()));
 	const seeding = await startSystem({
 		DATA_DIR: dataDir,
 		SERVICES: "subscribers",
@@ -166,17 +170,19 @@ async function seed(dataDir: string, ids: string[]): Promise<void> {
 				createdAt: at,
 				updatedAt: at,
 				pendingLinks: [],
+				sessions: [sessions.get(id)?.jti],
 			})),
 		);
 	}
 	await seeding.stop();
+	return new Map([...sessions].map(([id, session]) => [id, session.token]));
 }
 
 async function liveCase(sockets: number, fileLimit: number): Promise<BenchRow[]> {
 	const name = `live: ${sockets / 1000}k sockets`;
 	const data = tempDir("insights-bench-");
 	const ids = Array.from({ length: sockets }, () => randomUUID());
-	await seed(data.path, ids);
+	const tokens = await seed(data.path, ids);
 	let system: RunningSystem | undefined;
 	let child: ChildProcess | undefined;
 	try {
@@ -208,15 +214,9 @@ async function liveCase(sockets: number, fileLimit: number): Promise<BenchRow[]>
 			},
 		});
 
-		const key = new TextEncoder().encode(secret);
 		const job: Job = {
 			url: system.url,
-			tokens: await Promise.all(
-				ids.map(async (subscriberId) => ({
-					subscriberId,
-					token: (await signToken(key, "session", subscriberId, Date.now())).token,
-				})),
-			),
+			tokens: ids.map((subscriberId) => ({ subscriberId, token: tokens.get(subscriberId) as string })),
 			concurrency: connectConcurrency,
 		};
 		const jobFile = join(data.path, "live-clients.json");

@@ -265,7 +265,11 @@ export interface Actions {
 		result: { updated: number };
 	};
 	/** The subscriber a session token belongs to (401 when missing, forged or expired). */
-	"subscribers.authenticate": { params: { token: string }; result: { subscriberId: string } };
+	"subscribers.authenticate": {
+		params: { token: string };
+		/** sessionId: the session's jti, for sign-out and renewal. */
+		result: { subscriberId: string; sessionId: string };
+	};
 	"subscribers.active": {
 		params: { after?: string; pageSize?: number };
 		result: {

@@ -271,7 +271,11 @@ const api: ServiceSchema & { merged(this: { broker: ServiceBroker }, schema: Ser
 		 * `Authorization: Bearer $OPERATOR_TOKEN`; "subscriber" a session token, and the action
 		 * then acts on ctx.meta.subscriberId only.
 		 */
-		async authorize(ctx: Context<unknown, { subscriberId?: string }>, _route: unknown, req: AuthRequest) {
+		async authorize(
+			ctx: Context<unknown, { subscriberId?: string; sessionId?: string }>,
+			_route: unknown,
+			req: AuthRequest,
+		) {
 			const auth = req.$action?.auth;
 			if (auth === "operator")
 				checkOperator((this.operator as OperatorCredential | undefined)?.token, req.headers.authorization);
@@ -283,11 +287,12 @@ const api: ServiceSchema & { merged(this: { broker: ServiceBroker }, schema: Ser
 						401,
 						"UNAUTHORIZED",
 					);
-				const { subscriberId } = await ctx.call<{ subscriberId: string }, { token: string }>(
-					"subscribers.authenticate",
-					{ token },
-				);
+				const { subscriberId, sessionId } = await ctx.call<
+					{ subscriberId: string; sessionId: string },
+					{ token: string }
+				>("subscribers.authenticate", { token });
 				ctx.meta.subscriberId = subscriberId;
+				ctx.meta.sessionId = sessionId;
 			}
 		},
 

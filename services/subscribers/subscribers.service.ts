@@ -37,12 +37,16 @@ import { publicView, type StoredSubscriber } from "./view.ts";
 export const consentVersion = "2026-11";
 /** Verify and sign-in links kept valid per subscriber: the newest few. */
 const maxPendingLinks = 5;
+/** Sessions (devices, browsers) kept valid per subscriber: signing in on a 21st drops the oldest. */
+const maxSessions = 20;
 /** Every client route: the subscriber comes from the session, never from the request. */
 const sessionOnly = { auth: "subscriber" } as unknown as Record<string, never>;
 const accepted = "If this address can receive our e-mail, a link is on its way. Check your inbox.";
 
 type Meta = {
 	subscriberId?: string;
+	/** The session's jti (set by the gateway with subscriberId). */
+	sessionId?: string;
 	ip?: string;
 	$statusCode?: number;
 	$responseType?: string;
@@ -140,7 +144,7 @@ const subscribers: ServiceSchema = {
 						"verified",
 					);
 				}
-				const { token } = await signToken(this.key, "session", subscriber.id, this.clock.now());
+				const token = await this.openSession(subscriber.id);
 				return { token, subscriber: publicView(subscriber) };
 			},
 		},
@@ -162,12 +166,44 @@ const subscribers: ServiceSchema = {
 		authenticate: {
 			visibility: "public",
 			params: { token: "string|min:10|max:2000" },
-			async handler(ctx: Context<{ token: string }>): Promise<{ subscriberId: string }> {
+			async handler(ctx: Context<{ token: string }>): Promise<{ subscriberId: string; sessionId: string }> {
 				const claims = await verifyToken(this.key, ctx.params.token, ["session"], this.clock.now());
-				const found = await this.adapter.findById(claims.sub);
+				const found: StoredSubscriber | undefined = await this.adapter.findById(claims.sub);
 				if (!found)
 					throw new Errors.MoleculerClientError("This account no longer exists.", 401, "UNAUTHORIZED");
-				return { subscriberId: claims.sub };
+				if (!found.sessions?.includes(claims.jti))
+					throw new Errors.MoleculerClientError(
+						"This session was signed out: sign in again.",
+						401,
+						"SESSION_REVOKED",
+					);
+				return { subscriberId: claims.sub, sessionId: claims.jti };
+			},
+		},
+
+		/** A fresh session token for the current one, which stops working: sessions live while used. */
+		renew: {
+			rest: "POST /auth/renew",
+			...sessionOnly,
+			async handler(ctx: Context<unknown, Meta>): Promise<{ token: string }> {
+				const token = await this.openSession(ctx.meta.subscriberId as string, ctx.meta.sessionId);
+				return { token };
+			},
+		},
+
+		/** This session only; `everywhere: true` every session of the client (a lost phone). */
+		signOut: {
+			rest: "POST /auth/sign-out",
+			...sessionOnly,
+			params: { everywhere: { type: "boolean", optional: true } },
+			async handler(ctx: Context<{ everywhere?: boolean }, Meta>): Promise<{ signedOut: number }> {
+				const query = { _id: ctx.meta.subscriberId };
+				const update = ctx.params.everywhere
+					? { $set: { sessions: [] } }
+					: { $pull: { sessions: ctx.meta.sessionId } };
+				const before: StoredSubscriber = await this.load(ctx.meta.subscriberId);
+				await this.updateWhere(query, update);
+				return { signedOut: ctx.params.everywhere ? (before.sessions?.length ?? 0) : 1 };
 			},
 		},
 
@@ -535,6 +571,17 @@ const subscribers: ServiceSchema = {
 			await this.limits.ip.take(`${kind}:${ip}`);
 			await this.limits.addressFromIp.take(`${email}|${ip}`);
 			await this.limits.address.take(email);
+		},
+
+		/** Signs a session and records it as valid (replacing `replaces`, on renewal). */
+		async openSession(subscriberId: string, replaces?: string): Promise<string> {
+			const { token, jti } = await signToken(this.key, "session", subscriberId, this.clock.now());
+			const subscriber: StoredSubscriber = await this.load(subscriberId);
+			const sessions = [...(subscriber.sessions ?? []).filter((id) => id !== replaces), jti].slice(
+				-maxSessions,
+			);
+			await this.updateWhere({ _id: subscriberId }, { $set: { sessions } });
+			return token;
 		},
 
 		isoNow(): string {

@@ -12,7 +12,8 @@ export type Purpose = (typeof purposes)[number];
 
 /** How long each kind of token lives, in seconds. */
 export const lifetimeSeconds: Record<Purpose, number> = {
-	session: 30 * 86_400,
+	// A week, renewed while in use (POST /api/auth/renew): a stolen session dies soon.
+	session: 7 * 86_400,
 	verify: 24 * 3_600,
 	"sign-in": 15 * 60,
 	unsubscribe: 365 * 86_400,

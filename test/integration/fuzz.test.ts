@@ -618,12 +618,20 @@ function bodyBytes(route: Route, body: BodySpec): Buffer | undefined {
 
 interface Tokens {
 	session: string;
-	/** For DELETE /me: erasing the fuzzing client would leave the rest of the run signed out. */
+	/**
+	 * For the routes that end a session (DELETE /me, sign-out, renew): ending the fuzzing
+	 * client's would leave the rest of the run signed out.
+	 */
 	doomed: string;
 }
 
+const endsSession = (c: HttpCase) =>
+	(c.route.path === "/me" && c.method === "DELETE") ||
+	c.route.path === "/auth/sign-out" ||
+	c.route.path === "/auth/renew";
+
 function authorization(c: HttpCase, tokens: Tokens): string | undefined {
-	const session = c.route.path === "/me" && c.method === "DELETE" ? tokens.doomed : tokens.session;
+	const session = endsSession(c) ? tokens.doomed : tokens.session;
 	switch (c.auth) {
 		case "none":
 			return undefined;
@@ -894,6 +902,7 @@ describe("fuzz: random and malformed payloads on every REST route and socket eve
 	let fuzzer: Client;
 	let keeper: Client;
 	let doomed: Client;
+	let heapAtStart = 0;
 	let extra: { sources: string[]; interests: fc.Arbitrary<unknown> };
 	const prototypeKeys = {
 		object: Object.getOwnPropertyNames(Object.prototype).sort(),
@@ -927,6 +936,12 @@ describe("fuzz: random and malformed payloads on every REST route and socket eve
 			LOG_LEVEL: process.env.TEST_LOG ?? "error",
 		});
 		base = new URL(system.url);
+		heapAtStart = process.memoryUsage().heapUsed;
+		// Hundreds of fuzzed sockets from one session: the caps have their own test (hostile/).
+		Object.assign((system.broker.getLocalService("live") as unknown as { settings: object }).settings, {
+			maxSocketsPerClient: 100_000,
+			maxSocketsPerIp: 100_000,
+		});
 		// Clients first: the fuzz uses up the registration limit of this IP.
 		fuzzer = await verifiedClient(system.url, data.path, "fuzzer@example.com", { fund: {} });
 		keeper = await verifiedClient(system.url, data.path, "keeper@example.com", { fund: {} });
@@ -1185,6 +1200,10 @@ describe("fuzz: random and malformed payloads on every REST route and socket eve
 
 	it("still answers afterwards: health, readiness, a signed-in client, no prototype pollution", async () => {
 		assert.equal((await getJson(`${system.url}/api/health`)).status, 200);
+		// Bounded memory: the whole fuzz run (node and fuzzer share this process) leaves the
+		// heap within a margin of where it started, caches and limiters included.
+		const grownMb = (process.memoryUsage().heapUsed - heapAtStart) / 1_048_576;
+		assert.ok(grownMb < 200, `the heap grew ${grownMb.toFixed(0)} MB over the fuzz run`);
 		assert.equal((await getJson(`${system.url}/api/ready`)).status, 200);
 		const headers = { authorization: `Bearer ${keeper.token}` };
 		const me = await getJson(`${system.url}/api/me`, { headers });

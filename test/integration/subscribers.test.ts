@@ -393,6 +393,39 @@ describe("subscribers over REST with real e-mail", () => {
 		await waitFor(() => mailsTo("owner@example.com").length === 5, { what: "the owner's sign-in link" });
 	});
 
+	it("revokes sessions on the server: sign out, sign out everywhere, and renewal retires the old token", async () => {
+		const first = await signUp("sessions@example.com", "Sessions");
+		const claims = JSON.parse(Buffer.from(first.split(".")[1] as string, "base64url").toString());
+		assert.equal(claims.exp - claims.iat, 7 * 86_400, "a session lives a week unless renewed");
+		const me = (token: string) => api("/me", { token });
+		assert.equal((await me(first)).status, 200);
+
+		const renewed = await api("/auth/renew", { method: "POST", token: first, body: {} });
+		assert.equal(renewed.status, 200);
+		const second = renewed.body.token as string;
+		assert.equal((await me(second)).status, 200);
+		const old = await me(first);
+		assert.equal(old.status, 401, "the renewed token no longer works");
+		assert.equal(old.body.error.type, "SESSION_REVOKED");
+
+		// A second device, then signing out of this one only.
+		await api("/auth/magic-link", { method: "POST", body: { email: "sessions@example.com" } });
+		const other = (await api(`/auth/verify?token=${await linkFor("sessions@example.com", 2)}`)).body
+			.token as string;
+		assert.equal((await api("/auth/sign-out", { method: "POST", token: second, body: {} })).status, 200);
+		assert.equal((await me(second)).status, 401);
+		assert.equal((await me(other)).status, 200, "the other device stays signed in");
+
+		const third = (await api("/auth/renew", { method: "POST", token: other, body: {} })).body.token as string;
+		const everywhere = await api("/auth/sign-out", {
+			method: "POST",
+			token: third,
+			body: { everywhere: true },
+		});
+		assert.equal(everywhere.status, 200);
+		assert.equal((await me(third)).status, 401, "signed out everywhere");
+	});
+
 	it("limits registrations per address with 429 and Retry-After", async () => {
 		const attempt = () =>
 			api("/subscribers", { method: "POST", body: { email: "flood@example.com", name: "F", consent: true } });

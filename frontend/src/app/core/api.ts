@@ -120,6 +120,18 @@ export class Api {
 			}),
 		);
 	}
+	/** A fresh session token; the current one stops working. */
+	renewSession(): Promise<{ token: string }> {
+		return this.send(
+			this.http.post<{ token: string }>("/api/auth/renew", {}, { headers: this.headers("session") }),
+		);
+	}
+	/** Ends this session on the server, or every session of the client. */
+	signOut(everywhere = false): Promise<unknown> {
+		return this.send(
+			this.http.post("/api/auth/sign-out", { everywhere }, { headers: this.headers("session") }),
+		);
+	}
 	exportMine(): Promise<unknown> {
 		return this.get<unknown>("/api/me/export", {}, "session");
 	}

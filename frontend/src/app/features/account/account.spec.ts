@@ -54,6 +54,20 @@ describe("Account", () => {
 		input.dispatchEvent(new Event("input"));
 	}
 
+	it("signs out every device on the server, then this one", async () => {
+		const navigate = vi.spyOn(TestBed.inject(Router), "navigate").mockResolvedValue(true);
+		const { fixture, find } = await render();
+		find<HTMLButtonElement>('[data-testid="sign-out-everywhere"]').click();
+		const request = http.expectOne("/api/auth/sign-out");
+		expect(request.request.method).toBe("POST");
+		expect(request.request.body).toEqual({ everywhere: true });
+		expect(request.request.headers.get("authorization")).toBe("Bearer session-token");
+		request.flush({ signedOut: 3 });
+		await settle(fixture);
+		expect(TestBed.inject(Session).token()).toBeNull();
+		expect(navigate).toHaveBeenCalledWith(["/"]);
+	});
+
 	it("shows the client's profile once loaded", async () => {
 		const { find } = await render();
 		expect(find<HTMLInputElement>("#profile-name").value).toBe("Ana Souza");

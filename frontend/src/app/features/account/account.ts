@@ -3,8 +3,10 @@
  * a small component that talks to the API by itself; this page loads the client once.
  */
 import { ChangeDetectionStrategy, Component, inject, signal } from "@angular/core";
+import { Router } from "@angular/router";
 import { Api } from "../../core/api";
 import type { Preferences, Subscriber } from "../../core/models";
+import { Session } from "../../core/session";
 import { TranslatePipe } from "../../core/translate";
 import { Status } from "../../shared/status";
 import { DataExport } from "./data-export";
@@ -21,6 +23,8 @@ import { ProfileForm } from "./profile-form";
 })
 export class Account {
 	private readonly api = inject(Api);
+	private readonly session = inject(Session);
+	private readonly router = inject(Router);
 	protected readonly subscriber = signal<Subscriber | null>(null);
 	protected readonly loading = signal(true);
 	protected readonly error = signal<string | null>(null);
@@ -38,6 +42,17 @@ export class Account {
 			this.error.set((err as { message?: string }).message ?? String(err));
 		} finally {
 			this.loading.set(false);
+		}
+	}
+
+	/** Every device signed out on the server (a lost phone, a shared computer); then this one. */
+	protected async signOutEverywhere() {
+		try {
+			await this.api.signOut(true);
+			this.session.signOut();
+			void this.router.navigate(["/"]);
+		} catch (err) {
+			this.error.set((err as { message?: string }).message ?? String(err));
 		}
 	}
 

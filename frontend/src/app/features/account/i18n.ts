@@ -36,6 +36,11 @@ export const accountTexts: Texts = {
 				exporting: "Preparando o arquivo…",
 				exported: "Arquivo {{file}} baixado.",
 			},
+			sessions: {
+				title: "Sessões",
+				text: "Perdeu o celular ou entrou num computador de outra pessoa? Saia de todos os dispositivos: cada um vai precisar de um novo link para entrar.",
+				everywhere: "Sair de todos os dispositivos",
+			},
 			erase: {
 				title: "Excluir conta",
 				text: "Apaga sua conta, seus interesses, suas dicas e o histórico de e-mails. Não dá para desfazer.",
@@ -81,6 +86,11 @@ export const accountTexts: Texts = {
 				export: "Download my data (JSON)",
 				exporting: "Preparing the file…",
 				exported: "File {{file}} downloaded.",
+			},
+			sessions: {
+				title: "Sessions",
+				text: "Lost your phone or signed in on someone else's computer? Sign out everywhere: each device will need a new link to sign in.",
+				everywhere: "Sign out everywhere",
 			},
 			erase: {
 				title: "Delete account",
