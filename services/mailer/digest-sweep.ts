@@ -97,7 +97,18 @@ export async function sweepDigests(broker: ServiceBroker, options: SweepOptions)
 	let after: string | undefined;
 	do {
 		const page = await call(broker, "subscribers.mailable", { pageSize: 500, ...(after ? { after } : {}) });
-		for (const subscriber of page.rows) sent += await sweepOne(broker, options, subscriber);
+		for (const subscriber of page.rows) {
+			// One client's trouble (data a template refuses, a call that failed) is theirs alone:
+			// the others still get their e-mail, and the next sweep tries this one again.
+			try {
+				sent += await sweepOne(broker, options, subscriber);
+			} catch (err) {
+				broker.logger.warn("Digest sweep skipped a subscriber this time", {
+					subscriberId: subscriber.id,
+					error: (err as Error).message,
+				});
+			}
+		}
 		after = page.next;
 	} while (after);
 	return sent;
