@@ -72,8 +72,11 @@ const notifications: ServiceSchema = {
 				const stored: StoredNotification[] =
 					created.length === docs.length ? docs : await this.adapter.findByIds(docs.map((d) => d._id));
 				await this.publishDistributions(publicationId, stored);
+				// Every stored one, not only the new: a batch redelivered because the node died
+				// between the insert and the broadcast is then pushed after all (live skips what a
+				// socket already has, by cursor).
 				const bySubscriber = new Map<string, string[]>();
-				for (const doc of created)
+				for (const doc of stored)
 					bySubscriber.set(doc.subscriberId, [...(bySubscriber.get(doc.subscriberId) ?? []), doc._id]);
 				// Concurrently: in one process a broadcast waits for the local listeners (live).
 				await Promise.all(
