@@ -154,6 +154,16 @@ export interface DistributionBatch {
 	notifications: { subscriberId: string; productId: string; category: string; createdAt: string }[];
 }
 
+/**
+ * Durable queue subject "erasures": a client erased their account. Every analytics node
+ * replaces their id in its facts by `replacement` (random, the same on every node), so the
+ * counts stay exact and nothing left points at the person.
+ */
+export interface ErasureMessage {
+	subscriberId: string;
+	replacement: string;
+}
+
 export const analyticsGroupings = ["category", "source"] as const;
 export type AnalyticsGrouping = (typeof analyticsGroupings)[number];
 export const analyticsPeriods = ["7d", "30d", "all"] as const;

@@ -74,7 +74,8 @@ interface QueueOptions {
 	onConsume(subject: string, group: string): void;
 }
 
-const keepMs = 7 * 24 * 3_600_000;
+/** How long a message is kept for its consumers (JetStream max age; the embedded queue alike). */
+export const queueKeepMs = 7 * 24 * 3_600_000;
 // Long handlers keep their message with working() every third of this.
 const ackWaitMs = 20_000;
 
@@ -102,7 +103,7 @@ async function jetStreamQueue(url: string, namespace: string, options: QueueOpti
 				subjects: [`insights.${namespace}.>`],
 				retention: RetentionPolicy.Limits,
 				storage: StorageType.File,
-				max_age: nanos(keepMs),
+				max_age: nanos(queueKeepMs),
 				duplicate_window: nanos(3_600_000),
 			})
 			// Another node may have created it between our info and add.
@@ -292,7 +293,7 @@ function localQueue(dataDir: string, options: QueueOptions): DurableQueue {
 			const list = consumers.get(subject) ?? [];
 			list.push({ group, handler, busy: Promise.resolve() });
 			consumers.set(subject, list);
-			await db.removeAsync({ createdAt: { $lt: clock.now() - keepMs } }, { multi: true });
+			await db.removeAsync({ createdAt: { $lt: clock.now() - queueKeepMs } }, { multi: true });
 			kick(subject);
 		},
 		async close() {

@@ -18,12 +18,15 @@ import {
 	analyticsPeriods,
 	call,
 	type DistributionBatch,
+	type ErasureMessage,
 } from "../../domain/contracts.ts";
 import { addDays, dateRangeText, isIsoDate, localDate } from "../../domain/dates.ts";
 import { productOrigin } from "../../domain/product.ts";
 import { DbMixin } from "../../mixins/db.mixin.ts";
-import { acquireQueue, type DurableQueue, releaseQueue } from "../../mixins/durable-queue.ts";
-import { notificationFacts, publicationFact, type StoredFact } from "./facts.ts";
+import { acquireQueue, type DurableQueue, queueKeepMs, releaseQueue } from "../../mixins/durable-queue.ts";
+import { escapeRegExp } from "../products/catalogue.ts";
+import { type ErasureNote, Erasures, erasureNote, isErasureNote, renamedFacts } from "./erasures.ts";
+import { notificationFacts, publicationFact, type StoredFact, type StoredNotificationFact } from "./facts.ts";
 import { registerAnalyticsMetrics } from "./prometheus.ts";
 import { DistributionView } from "./view.ts";
 
@@ -49,8 +52,11 @@ const analytics: ServiceSchema = {
 
 	async started() {
 		this.view = new DistributionView();
-		const facts: StoredFact[] = await this.adapter.find({});
+		this.erasures = new Erasures();
+		const docs: (StoredFact | ErasureNote)[] = await this.adapter.find({});
+		const facts = docs.filter((doc) => !isErasureNote(doc)) as StoredFact[];
 		for (const fact of facts) this.view.apply(fact);
+		await this.keepErasureNotes(docs.filter(isErasureNote));
 		this.metrics = registerAnalyticsMetrics(this.broker);
 		this.metrics?.update(this.view);
 		this.logger.info("Analytics rebuilt from stored facts", { facts: facts.length });
@@ -63,6 +69,9 @@ const analytics: ServiceSchema = {
 		);
 		await (this.queue as DurableQueue).consume(group, "distributions", (payload) =>
 			this.ingestDistributions(payload as unknown as DistributionBatch),
+		);
+		await (this.queue as DurableQueue).consume(group, "erasures", (payload) =>
+			this.forgetSubscriber(payload as unknown as ErasureMessage),
 		);
 	},
 
@@ -175,7 +184,40 @@ const analytics: ServiceSchema = {
 		},
 
 		async ingestDistributions(batch: DistributionBatch) {
-			await this.record(notificationFacts(batch).filter((fact) => !this.view.has(fact._id)));
+			const facts = notificationFacts((this.erasures as Erasures).anonymise(batch));
+			await this.record(facts.filter((fact) => !this.view.has(fact._id)));
+		},
+
+		/**
+		 * An erased client (erasures.ts): the note first, so a late notification of theirs is
+		 * counted under the replacement; then their stored facts and this node's counters move
+		 * to it, and the file is rewritten so the old keys are gone from disk too. Idempotent.
+		 */
+		async forgetSubscriber({ subscriberId, replacement }: ErasureMessage) {
+			const now = configOf(this.broker).clock.now();
+			const note = erasureNote(subscriberId, replacement, new Date(now + queueKeepMs).toISOString());
+			await this.insertNew([note]);
+			(this.erasures as Erasures).remember(note);
+			await this.adapter.removeMany({ kind: "erasure", until: { $lt: new Date(now).toISOString() } });
+			const stored: StoredNotificationFact[] = await this.adapter.find({
+				query: { _id: { $regex: new RegExp(`^${escapeRegExp(subscriberId)}\\|`) } },
+			});
+			if (stored.length > 0) {
+				await this.insertNew(renamedFacts(stored, subscriberId, replacement));
+				await this.adapter.removeMany({ _id: { $in: stored.map((fact) => fact._id) } });
+			}
+			this.view.rename(subscriberId, replacement);
+			await this.compactStore();
+			this.logger.info("Analytics facts of an erased subscriber anonymised", { facts: stored.length });
+		},
+
+		/** The erasure notes still within the queue's keep window; older ones are removed. */
+		async keepErasureNotes(notes: ErasureNote[]) {
+			const now = new Date(configOf(this.broker).clock.now()).toISOString();
+			const expired = notes.filter((note) => note.until < now);
+			for (const note of notes) if (note.until >= now) (this.erasures as Erasures).remember(note);
+			if (expired.length > 0)
+				await this.adapter.removeMany({ _id: { $in: expired.map((note) => note._id) } });
 		},
 
 		/** Stored first, then counted: a crash in between leaves the message to be handled again. */

@@ -58,6 +58,27 @@ export class DistributionView {
 		return true;
 	}
 
+	/**
+	 * An erased client's facts, counted as before under `replacement` (erasures.ts). Entries
+	 * added while iterating are visited too, but start or end with the replacement: left alone.
+	 */
+	rename(subscriberId: string, replacement: string): void {
+		const prefix = `${subscriberId}|`;
+		for (const id of this.applied)
+			if (id.startsWith(prefix)) {
+				this.applied.delete(id);
+				this.applied.add(replacement + id.slice(subscriberId.length));
+			}
+		const suffix = `|${subscriberId}`;
+		for (const [pair, day] of this.lastReached)
+			if (pair.endsWith(suffix)) {
+				this.lastReached.delete(pair);
+				this.lastReached.set(pair.slice(0, -subscriberId.length) + replacement, day);
+			}
+		for (const tally of this.publications.values())
+			if (tally.subscribers.delete(subscriberId)) tally.subscribers.add(replacement);
+	}
+
 	/** One row per day from `from` to `to` (inclusive) and per key, zeros included. */
 	frequency(from: string, to: string, groupBy: AnalyticsGrouping): { keys: string[]; rows: FrequencyRow[] } {
 		const keys = groupBy === "category" ? [...categories] : [...this.sources].sort();

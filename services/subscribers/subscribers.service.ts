@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { type Context, Errors, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
 import { configOf } from "../../config.ts";
 import { isoNow } from "../../domain/clock.ts";
-import { broadcast, call, type SubscriberChange } from "../../domain/contracts.ts";
+import { broadcast, call, type ErasureMessage, type SubscriberChange } from "../../domain/contracts.ts";
 import { checkInterests, type Interests, interestFields } from "../../domain/interests.ts";
 import {
 	defaultPreferences,
@@ -25,6 +25,7 @@ import {
 } from "../../domain/subscriber.ts";
 import { operatorOnly } from "../../mixins/auth.ts";
 import { DbMixin } from "../../mixins/db.mixin.ts";
+import { acquireQueue, type DurableQueue, releaseQueue } from "../../mixins/durable-queue.ts";
 import { pageOf } from "../products/catalogue.ts";
 import { importClients } from "./import.ts";
 import { type Limiter, limiter } from "./limits.ts";
@@ -331,6 +332,12 @@ const subscribers: ServiceSchema = {
 				// Personal data in other services first: if this fails, the account still exists to retry.
 				await call(ctx, "mailer.forget", { subscriberId: subscriber.id, email: subscriber.email });
 				await call(ctx, "notifications.forget", { subscriberId: subscriber.id });
+				// Analytics nodes each get it, also those down right now (the durable queue).
+				const erasure: ErasureMessage = {
+					subscriberId: subscriber.id,
+					replacement: `erased-${randomUUID()}`,
+				};
+				await (await this.erasureQueue()).publish("erasures", { ...erasure }, `erasure:${subscriber.id}`);
 				await this.adapter.removeById(subscriber.id);
 				await this.compactStore();
 				// Every matcher drops them, every live node closes their sockets.
@@ -555,6 +562,12 @@ const subscribers: ServiceSchema = {
 	},
 
 	methods: {
+		/** The durable queue, taken at the first erasure: most calls never need it. */
+		erasureQueue(): Promise<DurableQueue> {
+			this.queue ??= acquireQueue(this.broker);
+			return this.queue;
+		},
+
 		async byEmail(email: string): Promise<StoredSubscriber | undefined> {
 			const [found] = await this.adapter.find({ query: { email }, limit: 1 });
 			return found ? this.adapter.afterRetrieveTransformID(found, "id") : undefined;
@@ -662,6 +675,10 @@ const subscribers: ServiceSchema = {
 			// Per address from anywhere, high: against mail-bombing one inbox from many IPs.
 			address: limiter(20, 60 * 60, "for this e-mail address"),
 		} satisfies Record<string, Limiter>;
+	},
+
+	async stopped() {
+		if (this.queue) await releaseQueue(this.broker);
 	},
 };
 

@@ -1,13 +1,15 @@
 /**
  * Hostile (privacy): after a client erases their account, nothing personal stays behind in
  * the running system — not in the NeDB files (which only append until compacted), not in
- * the inbox file, and no socket they opened before stays connected.
+ * the inbox file, nor analytics' facts (counted on under a random id, so every answer stays
+ * the same), and no socket they opened before stays connected.
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { io as connectSocket } from "socket.io-client";
+import { acquireQueue, releaseQueue } from "../../mixins/durable-queue.ts";
 import { type Client, verifiedClient } from "../fixtures/clients.ts";
 import { getJson, type RunningSystem, startSystem, tempDir, waitFor } from "../harness.ts";
 
@@ -42,7 +44,21 @@ describe("erasure", () => {
 				).body.unread > 0,
 			{ what: "a notification in the inbox" },
 		);
+		await waitFor(async () => (await analytics()).summary.totals.notifications > 0, {
+			what: "the notification counted by analytics",
+		});
 	});
+
+	const file = (name: string) => readFileSync(join(data.path, `${name}.db`), "utf8");
+	/** Every answer analytics gives that an erasure could change. */
+	async function analytics() {
+		const [summary, top, publications] = await Promise.all(
+			["summary", "top?period=all", "publications"].map(
+				async (route) => (await getJson(`${system.url}/api/analytics/${route}`)).body,
+			),
+		);
+		return { summary, top, publications };
+	}
 	after(async () => {
 		await system.stop();
 		data.remove();
@@ -71,13 +87,15 @@ describe("erasure", () => {
 				"io server disconnect",
 			);
 
-			const file = (name: string) => readFileSync(join(data.path, `${name}.db`), "utf8");
 			assert.ok(
 				!file("subscribers").includes("erase.everything@example.com"),
 				"no address in subscribers.db",
 			);
 			assert.ok(!file("subscribers").includes(client.id), "no record in subscribers.db");
 			assert.ok(!file("notifications").includes(client.id), "no inbox in notifications.db");
+			await waitFor(async () => !file("analytics").includes(client.id), {
+				what: "no fact keyed by the erased id in analytics.db",
+			});
 			const again = await getJson(`${system.url}/api/me`, {
 				headers: { authorization: `Bearer ${client.token}` },
 			});
@@ -85,5 +103,42 @@ describe("erasure", () => {
 		} finally {
 			socket.close();
 		}
+	});
+
+	it("keeps analytics' answers exact after the erasure, a late notification and a restart", async () => {
+		const before = await analytics();
+		assert.equal(before.summary.totals.notifications, 1);
+		assert.equal(before.publications[0].subscribersNotified, 1);
+		// A notification of theirs still in the queue when they erased (at-least-once delivery).
+		const queue = await acquireQueue(system.broker);
+		try {
+			await queue.publish(
+				"distributions",
+				{
+					publicationId: "late-after-erasure",
+					notifications: [
+						{
+							subscriberId: client.id,
+							productId: "house:fund:e1",
+							category: "fund",
+							createdAt: new Date(system.clock.now()).toISOString(),
+						},
+					],
+				},
+				"late-after-erasure",
+			);
+		} finally {
+			await releaseQueue(system.broker);
+		}
+		await waitFor(async () => (await analytics()).summary.totals.notifications === 2, {
+			what: "the late notification counted",
+		});
+		assert.ok(!file("analytics").includes(client.id), "counted under the replacement, not their id");
+		const late = await analytics();
+		assert.deepEqual(late.top, [{ ...before.top[0], count: 1 }], "still one client reached");
+
+		await system.stop();
+		system = await startSystem({ DATA_DIR: data.path });
+		assert.deepEqual(await analytics(), late, "the same answers rebuilt from the files");
 	});
 });

@@ -1,0 +1,61 @@
+/**
+ * Erasure in analytics (LGPD): an erased client's facts keep counting, under a random
+ * replacement id instead of theirs, so every answer stays exact and nothing kept points at
+ * the person. A note of the erasure is kept only as long as the durable queue may still
+ * deliver a notification of theirs (its keep window), under a digest of the id rather than
+ * the id, so that a late one is counted under the replacement too; then the note goes.
+ */
+import { createHash } from "node:crypto";
+import type { DistributionBatch } from "../../domain/contracts.ts";
+import type { StoredNotificationFact } from "./facts.ts";
+
+export interface ErasureNote {
+	/** "erasure:" and the digest of the erased id (never a notification key: those hold "|"). */
+	_id: string;
+	kind: "erasure";
+	replacement: string;
+	/** When the queue can no longer hold a message of theirs. */
+	until: string;
+}
+
+const digest = (subscriberId: string) => createHash("sha256").update(subscriberId).digest("base64url");
+
+export const erasureNoteId = (subscriberId: string): string => `erasure:${digest(subscriberId)}`;
+
+export function erasureNote(subscriberId: string, replacement: string, until: string): ErasureNote {
+	return { _id: erasureNoteId(subscriberId), kind: "erasure", replacement, until };
+}
+
+export function isErasureNote(doc: object): doc is ErasureNote {
+	return (doc as { kind?: unknown }).kind === "erasure";
+}
+
+/** Notification facts' keys start with the subscriber id: the same facts under `replacement`. */
+export function renamedFacts(
+	facts: StoredNotificationFact[],
+	subscriberId: string,
+	replacement: string,
+): StoredNotificationFact[] {
+	return facts.map((fact) => ({ ...fact, _id: replacement + fact._id.slice(subscriberId.length) }));
+}
+
+/** Erased clients' replacement ids by the digest of their id, from the notes kept. */
+export class Erasures {
+	private readonly replacements = new Map<string, string>();
+
+	remember(note: ErasureNote): void {
+		this.replacements.set(note._id, note.replacement);
+	}
+
+	/** The batch with every erased client's id replaced (as it came when nobody was erased). */
+	anonymise(batch: DistributionBatch): DistributionBatch {
+		if (this.replacements.size === 0) return batch;
+		return {
+			...batch,
+			notifications: batch.notifications.map((n) => {
+				const replacement = this.replacements.get(erasureNoteId(n.subscriberId));
+				return replacement ? { ...n, subscriberId: replacement } : n;
+			}),
+		};
+	}
+}
