@@ -25,6 +25,11 @@ export interface MailerSettings {
 	digestIntervalMs: number;
 	/** An immediate e-mail waits this long after its first match, so one publication is one e-mail. */
 	immediateSettleMs: number;
+	/**
+	 * A sent message (its links carry sign-in and unsubscribe tokens) is unset from its delivery,
+	 * but NeDB keeps the old line in its file until the file is rewritten: at most this long later.
+	 */
+	compactAfterMs: number;
 }
 
 /** The delivery log as the dispatcher uses it, on either database. */

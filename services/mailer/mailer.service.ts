@@ -88,6 +88,7 @@ const mailer: ServiceSchema = {
 		stopGraceMs: 5_000,
 		digestIntervalMs: 60_000,
 		immediateSettleMs: 30_000,
+		compactAfterMs: 60_000,
 		// Operator routes: /api/admin/mail/deliveries and /api/admin/mail/preview.
 		rest: "/admin/mail",
 	} satisfies MailerSettings & { rest: string } as ServiceSettingSchema,
@@ -297,6 +298,21 @@ const mailer: ServiceSchema = {
 			};
 		},
 
+		/** Rewrites the delivery log's file once for a burst of sends (MailerSettings.compactAfterMs). */
+		compactSoon() {
+			if (this.compactTimer) return;
+			this.compactTimer = setTimeout(
+				() => {
+					this.compactTimer = undefined;
+					this.compactStore().catch((err: Error) =>
+						this.logger.warn("Delivery log not compacted", { error: err.message }),
+					);
+				},
+				(this.settings as MailerSettings).compactAfterMs,
+			);
+			this.compactTimer.unref();
+		},
+
 		async removeOutboxFile(id: string) {
 			await rm(join((this.config as Config).dataDir, "outbox", outboxFileName(id)), { force: true });
 		},
@@ -341,7 +357,10 @@ const mailer: ServiceSchema = {
 			onBounce: async (address) => {
 				await this.broker.call("subscribers.markBouncing", { email: address });
 			},
-			onOutcome: (outcome, template) => outcomes[outcome].increment({ template }),
+			onOutcome: (outcome, template) => {
+				outcomes[outcome].increment({ template });
+				if (outcome !== "retry") this.compactSoon();
+			},
 		});
 		// Claims held by this node's previous life died with it. A NeDB file is only ever open
 		// in one process, so there every claim found at start is dead.
@@ -369,6 +388,7 @@ const mailer: ServiceSchema = {
 
 	async stopped() {
 		clearInterval(this.digestTimer);
+		clearTimeout(this.compactTimer);
 		await (this.dispatcher as Dispatcher | undefined)?.stop();
 		(this.transport as MailTransport | undefined)?.close();
 	},

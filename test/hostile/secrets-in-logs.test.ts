@@ -2,16 +2,18 @@
  * Hostile: a node's log, read by whoever reads logs, at its most verbose. The link tokens
  * clients are e-mailed (verify, sign-in, unsubscribe) and the session tokens they get never
  * appear in it — not in the gateway's request lines, not in logged params, not in the
- * mailer's "written to the outbox" line.
+ * mailer's "written to the outbox" line — nor, once sent, in the delivery log's file.
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { redactUrl } from "../../services/api/redact.ts";
+import type { MailerSettings } from "../../services/mailer/dispatcher.ts";
 import { mailedLink } from "../fixtures/clients.ts";
-import { freePort, getJson, tempDir, waitFor } from "../harness.ts";
+import { freePort, getJson, startSystem, tempDir, waitFor } from "../harness.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -76,6 +78,31 @@ describe("secrets in logs", () => {
 		} finally {
 			child.kill("SIGTERM");
 			await new Promise((resolve) => child.once("exit", resolve));
+			data.remove();
+		}
+	});
+
+	it("keeps a sent message's links out of deliveries.db (the file is rewritten after sending)", async () => {
+		const data = tempDir();
+		const system = await startSystem({ DATA_DIR: data.path });
+		try {
+			const mailer = system.broker.getLocalService("mailer") as unknown as { settings: MailerSettings };
+			mailer.settings.compactAfterMs = 50;
+			const registered = await getJson(`${system.url}/api/subscribers`, {
+				method: "POST",
+				headers: { "content-type": "application/json" },
+				body: JSON.stringify({ email: "links@example.com", name: "Links", consent: true }),
+			});
+			assert.equal(registered.status, 202);
+			const token = (await mailedLink(data.path, "links@example.com")).split("token=")[1] as string;
+			const signature = token.split(".")[2] as string;
+			const file = join(data.path, "deliveries.db");
+			await waitFor(async () => !readFileSync(file, "utf8").includes(signature), {
+				what: "deliveries.db without the sent link",
+			});
+			assert.match(readFileSync(file, "utf8"), /"status":"sent"/, "the delivery itself is kept");
+		} finally {
+			await system.stop();
 			data.remove();
 		}
 	});
