@@ -15,7 +15,14 @@ import {
 import ApiGateway from "moleculer-web";
 import { configOf } from "../../config.ts";
 import type { Health } from "../../domain/contracts.ts";
-import { bearer, checkOperator, operatorOnly } from "../../mixins/auth.ts";
+import {
+	bearer,
+	checkCookieWrite,
+	checkOperator,
+	operatorOnly,
+	type SessionCarrier,
+	sessionFromCookie,
+} from "../../mixins/auth.ts";
 import { acquireQueue, type DeadLetter, releaseQueue } from "../../mixins/durable-queue.ts";
 import { payloadProblem } from "../../mixins/payload-guard.ts";
 import pkg from "../../package.json" with { type: "json" };
@@ -268,11 +275,11 @@ const api: ServiceSchema & { merged(this: { broker: ServiceBroker }, schema: Ser
 
 		/**
 		 * `auth` on an action says who may call it over HTTP: "operator" needs
-		 * `Authorization: Bearer $OPERATOR_TOKEN`; "subscriber" a session token, and the action
-		 * then acts on ctx.meta.subscriberId only.
+		 * `Authorization: Bearer $OPERATOR_TOKEN`; "subscriber" a session token (bearer, or the
+		 * SPA's HttpOnly cookie), and the action then acts on ctx.meta.subscriberId only.
 		 */
 		async authorize(
-			ctx: Context<unknown, { subscriberId?: string; sessionId?: string }>,
+			ctx: Context<unknown, { subscriberId?: string; sessionId?: string; sessionCarrier?: SessionCarrier }>,
 			_route: unknown,
 			req: AuthRequest,
 		) {
@@ -280,19 +287,22 @@ const api: ServiceSchema & { merged(this: { broker: ServiceBroker }, schema: Ser
 			if (auth === "operator")
 				checkOperator((this.operator as OperatorCredential | undefined)?.token, req.headers.authorization);
 			if (auth === "subscriber") {
-				const token = bearer(req.headers.authorization);
+				const given = bearer(req.headers.authorization);
+				const token = given ?? sessionFromCookie(req.headers.cookie);
 				if (!token)
 					throw new Errors.MoleculerClientError(
 						"Sign in first: send Authorization: Bearer <session token>.",
 						401,
 						"UNAUTHORIZED",
 					);
+				if (!given) checkCookieWrite(req.method, req.headers["x-requested-with"]);
 				const { subscriberId, sessionId } = await ctx.call<
 					{ subscriberId: string; sessionId: string },
 					{ token: string }
 				>("subscribers.authenticate", { token });
 				ctx.meta.subscriberId = subscriberId;
 				ctx.meta.sessionId = sessionId;
+				ctx.meta.sessionCarrier = given ? "bearer" : "cookie";
 			}
 		},
 

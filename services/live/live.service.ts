@@ -10,6 +10,7 @@ import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { Server, type Socket } from "socket.io";
 import { ConfigError, configOf } from "../../config.ts";
 import { type Actions, call, type Events } from "../../domain/contracts.ts";
+import { sessionFromCookie } from "../../mixins/auth.ts";
 import { domainMetrics, metric } from "../../mixins/domain-metrics.ts";
 import { portProblem } from "../../ports.ts";
 import { clientIp } from "../api/client-ip.ts";
@@ -21,6 +22,8 @@ type Row = Actions["notifications.list"]["result"]["rows"][number] & { cursor: s
 
 interface SocketState {
 	subscriberId: string;
+	/** The client's address, for the per-address cap. */
+	ip: string;
 	/** The newest notification this socket has been given. */
 	cursor?: Cursor;
 	/** While replaying: live notifications wait here, so the order holds. */
@@ -214,7 +217,9 @@ const live: ServiceSchema = {
 			const ip = clientIp(socket.request, config.trustProxy);
 			if (byIp.count(ip) >= limits().maxSocketsPerIp)
 				return next(refused("Too many open connections from this address.", "TOO_MANY_SOCKETS"));
-			const { token, since } = (socket.handshake.auth ?? {}) as { token?: unknown; since?: unknown };
+			const { token: given, since } = (socket.handshake.auth ?? {}) as { token?: unknown; since?: unknown };
+			// API clients send the token; the SPA's HttpOnly cookie comes with the handshake.
+			const token = given ?? sessionFromCookie(socket.request.headers.cookie);
 			if (typeof token !== "string" || token.length < 10 || token.length > 2_000)
 				return next(refused("Sign in first: connect with auth: { token: <session token> }.", "UNAUTHORIZED"));
 			if (since !== undefined && (typeof since !== "string" || !parseCursor(since)))
@@ -225,14 +230,9 @@ const live: ServiceSchema = {
 					return next(
 						refused("Too many open connections for this session: close some tabs.", "TOO_MANY_SOCKETS"),
 					);
-				byIp.add(ip);
-				byClient.add(subscriberId);
-				socket.once("disconnect", () => {
-					byIp.remove(ip);
-					byClient.remove(subscriberId);
-				});
 				socket.data = {
 					subscriberId,
+					ip,
 					cursor: since ? parseCursor(since as string) : undefined,
 				} satisfies SocketState;
 				next();
@@ -242,6 +242,15 @@ const live: ServiceSchema = {
 			}
 		});
 		this.namespace.on("connection", (socket: Socket) => {
+			// Counted once connected, not in the middleware: a client gone while it was being
+			// authenticated never connects, and would never have said "disconnect".
+			const { ip, subscriberId } = socket.data as SocketState;
+			byIp.add(ip);
+			byClient.add(subscriberId);
+			socket.once("disconnect", () => {
+				byIp.remove(ip);
+				byClient.remove(subscriberId);
+			});
 			// Socket.IO removes a socket from its namespace before "disconnect" fires.
 			this.sockets.set(this.namespace.sockets.size);
 			socket.on("disconnect", () => this.sockets.set(this.namespace.sockets.size));

@@ -23,7 +23,7 @@ import {
 	riskProfiles,
 	type Subscriber,
 } from "../../domain/subscriber.ts";
-import { operatorOnly } from "../../mixins/auth.ts";
+import { operatorOnly, type SessionCarrier, sessionCookie } from "../../mixins/auth.ts";
 import { DbMixin } from "../../mixins/db.mixin.ts";
 import { acquireQueue, type DurableQueue, releaseQueue } from "../../mixins/durable-queue.ts";
 import { pageOf } from "../products/catalogue.ts";
@@ -31,7 +31,7 @@ import { importClients } from "./import.ts";
 import { type Limiter, limiter } from "./limits.ts";
 import { unsubscribePage } from "./pages.ts";
 import { signingKey } from "./secret.ts";
-import { type Purpose, signToken, verifyToken } from "./tokens.ts";
+import { lifetimeSeconds, type Purpose, signToken, verifyToken } from "./tokens.ts";
 import { publicView, type StoredSubscriber } from "./view.ts";
 
 /** The consent text version clients accept when they register (docs/privacy). */
@@ -48,6 +48,7 @@ type Meta = {
 	subscriberId?: string;
 	/** The session's jti (set by the gateway with subscriberId). */
 	sessionId?: string;
+	sessionCarrier?: SessionCarrier;
 	ip?: string;
 	$statusCode?: number;
 	$responseType?: string;
@@ -121,10 +122,17 @@ const subscribers: ServiceSchema = {
 			},
 		},
 
+		/**
+		 * `session: "cookie"` (the SPA) sets the session as an HttpOnly cookie and leaves it out
+		 * of the answer, so no script on the page ever holds it; API clients get it in the body.
+		 */
 		verify: {
 			rest: "GET /auth/verify",
-			params: { token: "string|min:10|max:2000" },
-			async handler(ctx: Context<{ token: string }>) {
+			params: {
+				token: "string|min:10|max:2000",
+				session: { type: "enum", values: ["token", "cookie"], default: "token" },
+			},
+			async handler(ctx: Context<{ token: string; session: "token" | "cookie" }, Meta>) {
 				const claims = await verifyToken(this.key, ctx.params.token, ["verify", "sign-in"], this.clock.now());
 				const used = await this.updateWhere(
 					{ _id: claims.sub, pendingLinks: claims.jti },
@@ -146,6 +154,10 @@ const subscribers: ServiceSchema = {
 					);
 				}
 				const token = await this.openSession(subscriber.id);
+				if (ctx.params.session === "cookie") {
+					this.setSessionCookie(ctx, token);
+					return { subscriber: publicView(subscriber) };
+				}
 				return { token, subscriber: publicView(subscriber) };
 			},
 		},
@@ -182,13 +194,18 @@ const subscribers: ServiceSchema = {
 			},
 		},
 
-		/** A fresh session token for the current one, which stops working: sessions live while used. */
+		/**
+		 * A fresh session for the current one, which stops working: sessions live while used.
+		 * It comes the way the current one came (a cookie stays a cookie, out of scripts' reach).
+		 */
 		renew: {
 			rest: "POST /auth/renew",
 			...sessionOnly,
-			async handler(ctx: Context<unknown, Meta>): Promise<{ token: string }> {
+			async handler(ctx: Context<unknown, Meta>): Promise<{ token?: string; renewed: true }> {
 				const token = await this.openSession(ctx.meta.subscriberId as string, ctx.meta.sessionId);
-				return { token };
+				if (ctx.meta.sessionCarrier !== "cookie") return { token, renewed: true };
+				this.setSessionCookie(ctx, token);
+				return { renewed: true };
 			},
 		},
 
@@ -204,6 +221,7 @@ const subscribers: ServiceSchema = {
 					: { $pull: { sessions: ctx.meta.sessionId } };
 				const before: StoredSubscriber = await this.load(ctx.meta.subscriberId);
 				await this.updateWhere(query, update);
+				this.setSessionCookie(ctx, undefined);
 				return { signedOut: ctx.params.everywhere ? (before.sessions?.length ?? 0) : 1 };
 			},
 		},
@@ -342,6 +360,7 @@ const subscribers: ServiceSchema = {
 				await this.compactStore();
 				// Every matcher drops them, every live node closes their sockets.
 				await broadcast(ctx, "subscribers.changed", { id: subscriber.id, change: "erased" });
+				this.setSessionCookie(ctx, undefined);
 				this.logger.info("Subscriber erased", { id: subscriber.id });
 				return { erased: true };
 			},
@@ -562,6 +581,15 @@ const subscribers: ServiceSchema = {
 	},
 
 	methods: {
+		/** Sets the SPA's session cookie, or ends it (no token). Secure when served over https. */
+		setSessionCookie(ctx: Context<unknown, Meta>, token: string | undefined) {
+			const secure = configOf(this.broker).publicUrl.startsWith("https:");
+			ctx.meta.$responseHeaders = {
+				...ctx.meta.$responseHeaders,
+				"Set-Cookie": sessionCookie(token, lifetimeSeconds.session, secure),
+			};
+		},
+
 		/** The durable queue, taken at the first erasure: most calls never need it. */
 		erasureQueue(): Promise<DurableQueue> {
 			this.queue ??= acquireQueue(this.broker);

@@ -71,6 +71,11 @@ describe("the SPA in a real browser", () => {
 
 		await client.goto(`${system.url}${await mailedLink(data.path, email)}`);
 		await client.waitForURL(/\/interesses$/);
+		// The session is an HttpOnly cookie: no script on the page (an injected one included) reads it.
+		const [session] = (await browser.context.cookies()).filter((c) => c.name === "insights_session");
+		assert.ok(session?.httpOnly && session.sameSite === "Strict", "an HttpOnly, SameSite=Strict cookie");
+		const readable = await client.evaluate(() => document.cookie + JSON.stringify({ ...localStorage }));
+		assert.ok(!readable.includes(session.value.split(".")[2] as string), "no script can read the session");
 		await wantEveryFund(client);
 		const count = Number(
 			await waitFor(

@@ -1,7 +1,8 @@
 /**
  * Hostile: connection floods on the live feed. One session, or one address, may hold only so
  * many sockets on a live node; beyond that a new one is refused with TOO_MANY_SOCKETS, and a
- * closed socket gives its place back. The node keeps answering meanwhile.
+ * closed socket gives its place back — also one that went away while it was being signed in.
+ * The node keeps answering meanwhile.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -58,5 +59,37 @@ describe("connection floods on the live feed", () => {
 		open[0]?.close();
 		await new Promise((resolve) => setTimeout(resolve, 200));
 		assert.equal(await connect(bia), "connected", "a closed socket gives its place back");
+	});
+
+	it("gives back the place of a socket that went away while it was being signed in", async () => {
+		const live = system.broker.getLocalService("live") as unknown as { settings: LiveSettings };
+		Object.assign(live.settings, { maxSocketsPerClient: 2, maxSocketsPerIp: 100 });
+		for (const socket of open.splice(0)) socket.close();
+		// Sign-in slowed down, so each of these is gone before it is let in.
+		const call = system.broker.call.bind(system.broker);
+		system.broker.call = ((name: string, ...rest: unknown[]) =>
+			name === "subscribers.authenticate"
+				? new Promise((resolve) => setTimeout(resolve, 300)).then(() => call(name, ...(rest as [])))
+				: call(name, ...(rest as []))) as typeof system.broker.call;
+		try {
+			for (let i = 0; i < 4; i++) {
+				const socket = connectSocket(`${system.url}/live`, {
+					path: "/socket.io",
+					auth: { token: bia.token },
+					transports: ["websocket"],
+					reconnection: false,
+					forceNew: true,
+				});
+				await new Promise<void>((resolve) => socket.io.once("open", () => resolve()));
+				await new Promise((resolve) => setTimeout(resolve, 50));
+				socket.close();
+			}
+			await new Promise((resolve) => setTimeout(resolve, 500));
+		} finally {
+			system.broker.call = call;
+		}
+		assert.equal(await connect(bia), "connected");
+		assert.equal(await connect(bia), "connected", "none of the abandoned handshakes holds a place");
+		assert.equal(await connect(bia), "TOO_MANY_SOCKETS");
 	});
 });

@@ -106,6 +106,22 @@ describe("live feed in one process", () => {
 		await assert.rejects(listen(system.url, { token: ana.token, since: "garbage" }), /cursor/);
 	});
 
+	it("signs a socket in by the SPA's HttpOnly session cookie, sent with the handshake", async () => {
+		const socket = connectSocket(`${system.url}/live`, {
+			path: "/socket.io",
+			transports: ["websocket"],
+			reconnection: false,
+			extraHeaders: { cookie: `insights_session=${ana.token}` },
+		});
+		sockets.add(socket);
+		const unread = await new Promise<{ unread: number }>((resolve, reject) => {
+			socket.once("unread", resolve);
+			socket.once("connect_error", reject);
+		});
+		assert.equal(typeof unread.unread, "number");
+		socket.close();
+	});
+
 	let anaLast = "";
 	it("delivers each new notification to its own subscriber's sockets only", async () => {
 		const a = await listen(system.url, { token: ana.token });

@@ -426,6 +426,47 @@ describe("subscribers over REST with real e-mail", () => {
 		assert.equal((await me(third)).status, 401, "signed out everywhere");
 	});
 
+	it("keeps the SPA's session in an HttpOnly cookie that no script reads and no other site can use", async () => {
+		const email = "cookie@example.com";
+		await api("/subscribers", { method: "POST", body: { email, name: "Cookie", consent: true } });
+		const verified = await api(`/auth/verify?session=cookie&token=${await linkFor(email)}`);
+		assert.equal(verified.status, 200, JSON.stringify(verified.body));
+		assert.equal(verified.body.token, undefined, "the session is not in the answer");
+		assert.equal(verified.body.subscriber.email, email);
+		const setCookie = verified.headers.get("set-cookie") ?? "";
+		assert.match(setCookie, /^insights_session=[\w.-]{20,};/);
+		for (const flag of [/HttpOnly/i, /SameSite=Strict/i, /Path=\//, /Max-Age=604800/])
+			assert.match(setCookie, flag);
+		const cookieOf = (header: string) => header.split(";")[0] as string;
+		let cookie = cookieOf(setCookie);
+		const withCookie = (path: string, init: { method?: string; body?: unknown; spa?: boolean } = {}) =>
+			api(path, {
+				...init,
+				headers: { cookie, ...(init.spa === false ? {} : { "x-requested-with": "insights" }) },
+			});
+
+		assert.equal((await withCookie("/me", { spa: false })).status, 200, "reads need no header");
+		const forged = await withCookie("/me", { method: "PUT", body: { name: "Forged" }, spa: false });
+		assert.equal(forged.status, 403, "a write without the SPA's header (another site's form)");
+		assert.equal(forged.body.error.type, "CSRF_HEADER_MISSING");
+		assert.equal((await withCookie("/me", { spa: false })).body.name, "Cookie", "nothing changed");
+		assert.equal((await withCookie("/me", { method: "PUT", body: { name: "Cookie Two" } })).status, 200);
+
+		const renewed = await withCookie("/auth/renew", { method: "POST", body: {} });
+		assert.equal(renewed.status, 200);
+		assert.equal(renewed.body.token, undefined, "a cookie session is renewed as a cookie");
+		const old = cookie;
+		cookie = cookieOf(renewed.headers.get("set-cookie") ?? "");
+		assert.notEqual(cookie, old);
+		assert.equal((await withCookie("/me")).status, 200);
+		assert.equal((await api("/me", { headers: { cookie: old } })).status, 401, "the old cookie is retired");
+
+		const out = await withCookie("/auth/sign-out", { method: "POST", body: {} });
+		assert.equal(out.status, 200);
+		assert.match(out.headers.get("set-cookie") ?? "", /^insights_session=;.*Max-Age=0/);
+		assert.equal((await withCookie("/me")).status, 401, "signed out on the server");
+	});
+
 	it("limits registrations per address with 429 and Retry-After", async () => {
 		const attempt = () =>
 			api("/subscribers", { method: "POST", body: { email: "flood@example.com", name: "F", consent: true } });

@@ -34,14 +34,15 @@ export class App {
 	}
 
 	/**
-	 * Sessions live a week on the server; one in use is renewed once a day, so a client who
-	 * comes back keeps signed in and a token that leaked stops working soon.
+	 * Sessions live a week on the server; one in use is renewed once a day (a new cookie), so
+	 * a client who comes back keeps signed in and a session that leaked stops working soon.
 	 */
 	private async renewIfOld() {
-		const token = this.session.token();
-		if (!token || Date.now() / 1000 - issuedAt(token) < 86_400) return;
+		const since = this.session.since();
+		if (since === null || Date.now() - since < 86_400_000) return;
 		try {
-			this.session.signIn((await this.api.renewSession()).token);
+			await this.api.renewSession();
+			this.session.signIn();
 		} catch (err) {
 			if ((err as { status?: number }).status === 401) this.session.signOut();
 		}
@@ -52,19 +53,9 @@ export class App {
 	}
 
 	protected async signOut() {
-		// On the server too: the token stops working even if a copy of it exists elsewhere.
+		// On the server: the session stops working even if a copy of it exists elsewhere.
 		await this.api.signOut().catch(() => undefined);
 		this.session.signOut();
 		void this.router.navigate(["/"]);
-	}
-}
-
-/** The token's issue time (seconds), 0 when it cannot be read. */
-function issuedAt(token: string): number {
-	try {
-		const payload = JSON.parse(atob((token.split(".")[1] ?? "").replace(/-/g, "+").replace(/_/g, "/")));
-		return typeof payload.iat === "number" ? payload.iat : 0;
-	} catch {
-		return 0;
 	}
 }

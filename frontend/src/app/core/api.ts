@@ -1,7 +1,9 @@
 /**
  * The REST client: one method per endpoint the SPA uses, each a Promise of the typed
- * answer. The session token goes with /api/me calls, the operator token with operator
- * calls; any failure becomes an ApiError with the server's message.
+ * answer. The client's session is the HttpOnly cookie the browser sends by itself; every
+ * request says it comes from the SPA (X-Requested-With, which the server requires of cookie
+ * writes: another site's form cannot add it); the operator token goes with operator calls.
+ * Any failure becomes an ApiError with the server's message.
  */
 import { HttpClient, HttpErrorResponse, HttpHeaders, HttpParams } from "@angular/common/http";
 import { Injectable, inject } from "@angular/core";
@@ -56,10 +58,9 @@ export class Api {
 	requestSignInLink(email: string): Promise<unknown> {
 		return this.send(this.http.post("/api/auth/magic-link", { email }));
 	}
-	verify(token: string): Promise<{ token: string; subscriber: Subscriber }> {
-		return this.send(
-			this.http.get<{ token: string; subscriber: Subscriber }>("/api/auth/verify", { params: { token } }),
-		);
+	/** Exchanges a link's token for a session cookie (never shown to the page). */
+	verify(token: string): Promise<{ subscriber: Subscriber }> {
+		return this.get<{ subscriber: Subscriber }>("/api/auth/verify", { token, session: "cookie" });
 	}
 	interestsSchema(): Promise<InterestsSchema> {
 		return this.send(this.http.get<InterestsSchema>("/api/interests/schema"));
@@ -120,10 +121,10 @@ export class Api {
 			}),
 		);
 	}
-	/** A fresh session token; the current one stops working. */
-	renewSession(): Promise<{ token: string }> {
+	/** A fresh session cookie; the current one stops working. */
+	renewSession(): Promise<{ renewed: true }> {
 		return this.send(
-			this.http.post<{ token: string }>("/api/auth/renew", {}, { headers: this.headers("session") }),
+			this.http.post<{ renewed: true }>("/api/auth/renew", {}, { headers: this.headers("session") }),
 		);
 	}
 	/** Ends this session on the server, or every session of the client. */
@@ -180,9 +181,9 @@ export class Api {
 	}
 
 	private headers(auth?: "session" | "operator"): HttpHeaders {
-		const token =
-			auth === "session" ? this.session.token() : auth === "operator" ? this.session.operatorToken() : null;
-		return token ? new HttpHeaders({ authorization: `Bearer ${token}` }) : new HttpHeaders();
+		const headers = new HttpHeaders({ "x-requested-with": "insights" });
+		const token = auth === "operator" ? this.session.operatorToken() : null;
+		return token ? headers.set("authorization", `Bearer ${token}`) : headers;
 	}
 
 	private async send<T>(request: Observable<T>): Promise<T> {

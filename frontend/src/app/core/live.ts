@@ -27,16 +27,16 @@ export class LiveFeed implements OnDestroy {
 
 	/** Starts (or keeps) the connection for the current session. */
 	async connect() {
-		const token = this.session.token();
-		if (!token || this.socket || this.state() === "connecting") return;
+		if (!this.session.signedIn() || this.socket || this.state() === "connecting") return;
 		this.state.set("connecting");
 		// Loaded on first use: visitors who are not signed in never download it.
 		const { io } = await import("socket.io-client");
-		if (!this.session.token()) return this.state.set("offline");
+		if (!this.session.signedIn()) return this.state.set("offline");
 		const socket = io("/live", {
 			path: "/socket.io",
-			// A function: every reconnect sends the cursor as it is then.
-			auth: (send) => send({ token: this.session.token(), ...(this.since ? { since: this.since } : {}) }),
+			// The session is the HttpOnly cookie the handshake carries. A function: every
+			// reconnect sends the cursor as it is then.
+			auth: (send) => send(this.since ? { since: this.since } : {}),
 			reconnectionDelayMax: 10_000,
 		});
 		socket.on("connect", () => {
@@ -46,8 +46,11 @@ export class LiveFeed implements OnDestroy {
 		socket.on("disconnect", () => this.state.set("connecting"));
 		socket.on("connect_error", (err: Error & { data?: { type?: string } }) => {
 			this.lastError.set(err.message);
-			// A session the server refuses will not get better by retrying.
-			if (err.data?.type === "UNAUTHORIZED" || err.data?.type === "SESSION_EXPIRED") this.disconnect();
+			// A session the server refuses will not get better by retrying: the client signs in again.
+			if (["UNAUTHORIZED", "SESSION_EXPIRED", "SESSION_REVOKED"].includes(err.data?.type ?? "")) {
+				this.disconnect();
+				this.session.signOut();
+			}
 		});
 		socket.on("notification", (notification: Notification) => {
 			this.since = notification.cursor;

@@ -1,10 +1,14 @@
 /**
- * Who is signed in: the session token from the verification or sign-in link, kept in
- * localStorage so a reload keeps the session; and the operator token, kept only for the tab.
+ * Who is signed in. The client's session itself is an HttpOnly cookie the server sets: no
+ * script on the page, ours or an injected one, can read it. What the SPA keeps is only that a
+ * session exists and since when (to renew it daily), in localStorage so a reload keeps it.
+ * The operator token is typed by the operator and kept only for the tab.
  */
 import { computed, Injectable, signal } from "@angular/core";
 
-const sessionKey = "insights.session";
+const signedInKey = "insights.signedInAt";
+/** Where earlier versions kept the session token itself: removed on sight. */
+const formerTokenKey = "insights.session";
 const operatorKey = "insights.operator";
 
 function read(storage: Storage | undefined, key: string): string | null {
@@ -27,20 +31,28 @@ function write(storage: Storage | undefined, key: string, value: string | null) 
 const local = typeof localStorage === "undefined" ? undefined : localStorage;
 const tab = typeof sessionStorage === "undefined" ? undefined : sessionStorage;
 
+function storedTime(): number | null {
+	write(local, formerTokenKey, null);
+	const time = Number(read(local, signedInKey));
+	return Number.isFinite(time) && time > 0 ? time : null;
+}
+
 @Injectable({ providedIn: "root" })
 export class Session {
-	readonly token = signal<string | null>(read(local, sessionKey));
+	/** When the current session was opened or last renewed (ms), null when signed out. */
+	readonly since = signal<number | null>(storedTime());
 	readonly operatorToken = signal<string | null>(read(tab, operatorKey));
-	readonly signedIn = computed(() => this.token() !== null);
+	readonly signedIn = computed(() => this.since() !== null);
 
-	signIn(token: string) {
-		write(local, sessionKey, token);
-		this.token.set(token);
+	/** The server has just set (or renewed) the session cookie. */
+	signIn(at = Date.now()) {
+		write(local, signedInKey, String(at));
+		this.since.set(at);
 	}
 
 	signOut() {
-		write(local, sessionKey, null);
-		this.token.set(null);
+		write(local, signedInKey, null);
+		this.since.set(null);
 	}
 
 	setOperatorToken(token: string | null) {

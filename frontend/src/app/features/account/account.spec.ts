@@ -32,7 +32,7 @@ describe("Account", () => {
 		localStorage.clear();
 		TestBed.configureTestingModule({ imports: [Account], providers: testProviders() });
 		http = TestBed.inject(HttpTestingController);
-		TestBed.inject(Session).signIn("session-token");
+		TestBed.inject(Session).signIn();
 	});
 	afterEach(() => {
 		http.verify();
@@ -42,7 +42,9 @@ describe("Account", () => {
 	async function render() {
 		const fixture = TestBed.createComponent(Account);
 		const me = http.expectOne("/api/me");
-		expect(me.request.headers.get("authorization")).toBe("Bearer session-token");
+		// The session is the browser's HttpOnly cookie: the page sends no token of its own.
+		expect(me.request.headers.get("authorization")).toBeNull();
+		expect(me.request.headers.get("x-requested-with")).toBe("insights");
 		me.flush(ana);
 		await settle(fixture);
 		const el = fixture.nativeElement as HTMLElement;
@@ -61,10 +63,10 @@ describe("Account", () => {
 		const request = http.expectOne("/api/auth/sign-out");
 		expect(request.request.method).toBe("POST");
 		expect(request.request.body).toEqual({ everywhere: true });
-		expect(request.request.headers.get("authorization")).toBe("Bearer session-token");
+		expect(request.request.headers.get("x-requested-with")).toBe("insights");
 		request.flush({ signedOut: 3 });
 		await settle(fixture);
-		expect(TestBed.inject(Session).token()).toBeNull();
+		expect(TestBed.inject(Session).signedIn()).toBe(false);
 		expect(navigate).toHaveBeenCalledWith(["/"]);
 	});
 
@@ -156,7 +158,7 @@ describe("Account", () => {
 			deliveries: [],
 		};
 		const request = http.expectOne("/api/me/export");
-		expect(request.request.headers.get("authorization")).toBe("Bearer session-token");
+		expect(request.request.headers.get("x-requested-with")).toBe("insights");
 		request.flush(exported);
 		await settle(fixture);
 
@@ -190,12 +192,12 @@ describe("Account", () => {
 		find<HTMLButtonElement>('[data-testid="erase-confirm"]').click();
 		const request = http.expectOne("/api/me");
 		expect(request.request.method).toBe("DELETE");
-		expect(request.request.headers.get("authorization")).toBe("Bearer session-token");
+		expect(request.request.headers.get("x-requested-with")).toBe("insights");
 		request.flush({ erased: true });
 		await settle(fixture);
 
 		expect(TestBed.inject(Session).signedIn()).toBe(false);
-		expect(localStorage.getItem("insights.session")).toBeNull();
+		expect(localStorage.getItem("insights.signedInAt")).toBeNull();
 		expect(navigate).toHaveBeenCalledWith(["/"], { state: { accountErased: true }, replaceUrl: true });
 	});
 

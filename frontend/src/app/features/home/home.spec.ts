@@ -46,7 +46,7 @@ describe("Home", () => {
 	});
 
 	it("gives a signed-in client shortcuts instead of the forms", async () => {
-		TestBed.inject(Session).signIn("session-token");
+		TestBed.inject(Session).signIn();
 		const fixture = TestBed.createComponent(Home);
 		fixture.componentRef.setInput("entrar", "1");
 		await fixture.whenStable();

@@ -42,7 +42,7 @@ export class Verify implements OnInit {
 		}
 		try {
 			const answer = await this.api.verify(token);
-			this.session.signIn(answer.token);
+			this.session.signIn();
 			this.language.use(answer.subscriber.locale);
 			const hasInterests = Object.keys(answer.subscriber.interests ?? {}).length > 0;
 			await this.router.navigate([hasInterests ? "/dicas" : "/interesses"], { replaceUrl: true });
