@@ -45,6 +45,9 @@ export type Handler = (payload: Record<string, unknown>) => Promise<void>;
 
 /** A message a group could not handle after its last attempt, kept for an operator. */
 export interface DeadLetter {
+	/** Where the dead letter is kept: what an operator names to replay it. */
+	key: string;
+	/** The message's own id. */
 	id: string;
 	subject: string;
 	group: string;
@@ -61,6 +64,12 @@ export interface DurableQueue {
 	consume(group: string, subject: string, handler: Handler): Promise<void>;
 	/** Every dead letter, newest first. */
 	deadLetters(): Promise<DeadLetter[]>;
+	/**
+	 * Publishes a dead letter's message again (once its cause is fixed) and removes the dead
+	 * letter; false when there is none under `key`. The new message goes to every group that
+	 * consumes the subject, which is harmless: handlers are idempotent.
+	 */
+	replay(key: string): Promise<boolean>;
 	close(): Promise<void>;
 }
 
@@ -80,6 +89,9 @@ export const queueKeepMs = 7 * 24 * 3_600_000;
 const ackWaitMs = 20_000;
 
 const failureText = (err: unknown) => String((err as Error)?.message ?? err).slice(0, 500);
+/** A replay is a new message: the original id would be dropped as a duplicate (JetStream) or found done. */
+const replayId = (letter: DeadLetter, clock: Clock) => `replay:${letter.id}:${clock.now()}`;
+
 const newestFirst = (letters: DeadLetter[]) => letters.sort((a, b) => b.failedAt.localeCompare(a.failedAt));
 
 async function jetStreamQueue(url: string, namespace: string, options: QueueOptions): Promise<DurableQueue> {
@@ -117,18 +129,28 @@ async function jetStreamQueue(url: string, namespace: string, options: QueueOpti
 	const dead = await js.views.kv(`${stream}_DEAD`, { history: 1, storage: StorageType.File });
 	const stops: (() => void)[] = [];
 	const running = new Set<Promise<void>>();
+	const publish: DurableQueue["publish"] = async (subject, payload, id) => {
+		await js.publish(subjectOf(subject), codec.encode(payload), { msgID: id });
+	};
 	return {
 		async deadLetters() {
 			const letters: DeadLetter[] = [];
 			for await (const key of await dead.keys()) {
 				const entry = await dead.get(key);
-				if (entry?.value.length) letters.push(codec.decode(entry.value) as unknown as DeadLetter);
+				if (entry?.value.length)
+					letters.push({ ...(codec.decode(entry.value) as unknown as DeadLetter), key });
 			}
 			return newestFirst(letters);
 		},
-		async publish(subject, payload, id) {
-			await js.publish(subjectOf(subject), codec.encode(payload), { msgID: id });
+		async replay(key) {
+			const entry = /^[\w-]+\.\d+$/.test(key) ? await dead.get(key) : null;
+			if (!entry?.value.length) return false;
+			const letter = codec.decode(entry.value) as unknown as DeadLetter;
+			await publish(letter.subject, letter.payload, replayId(letter, clock));
+			await dead.delete(key);
+			return true;
 		},
+		publish,
 		async consume(group, subject, handler) {
 			options.onConsume(subject, group);
 			const durable = `${group}-${subject}`.replace(/[^\w-]/g, "_");
@@ -154,7 +176,9 @@ async function jetStreamQueue(url: string, namespace: string, options: QueueOpti
 					} catch (err) {
 						const attempt = message.info.redeliveryCount;
 						if (attempt >= maxAttempts) {
+							const key = `${durable}.${message.info.streamSequence}`;
 							const letter: DeadLetter = {
+								key,
 								id: message.headers?.get("Nats-Msg-Id") || `${message.info.streamSequence}`,
 								subject,
 								group,
@@ -164,7 +188,7 @@ async function jetStreamQueue(url: string, namespace: string, options: QueueOpti
 								failedAt: new Date(clock.now()).toISOString(),
 							};
 							// Kept first, then let go: a crash in between only redelivers it.
-							await dead.put(`${durable}.${message.info.streamSequence}`, codec.encode(letter as never));
+							await dead.put(key, codec.encode(letter as never));
 							message.term();
 							onDeadLetter(letter);
 							log.error(`Queue ${subject} (${group}): dead-lettered after ${attempt} attempts`, {
@@ -230,6 +254,7 @@ function localQueue(dataDir: string, options: QueueOptions): DurableQueue {
 				if (attempts >= maxAttempts) {
 					// Out of the way of the messages behind it, into the dead letters.
 					const letter: DeadLetter = {
+						key: `${group}|${next._id}`,
 						id: next._id,
 						subject,
 						group,
@@ -238,11 +263,7 @@ function localQueue(dataDir: string, options: QueueOptions): DurableQueue {
 						error: failureText(err),
 						failedAt: new Date(clock.now()).toISOString(),
 					};
-					await dead.updateAsync(
-						{ _id: `${group}|${next._id}` },
-						{ _id: `${group}|${next._id}`, ...letter },
-						{ upsert: true },
-					);
+					await dead.updateAsync({ _id: letter.key }, { _id: letter.key, ...letter }, { upsert: true });
 					await db.updateAsync({ _id: next._id }, { $set: { [`done.${group}`]: true } }, {});
 					onDeadLetter(letter);
 					log.error(`Queue ${subject} (${group}): dead-lettered after ${attempts} attempts`, {
@@ -278,7 +299,14 @@ function localQueue(dataDir: string, options: QueueOptions): DurableQueue {
 	return {
 		async deadLetters() {
 			const letters = await dead.findAsync({});
-			return newestFirst(letters.map(({ _id, ...letter }) => letter));
+			return newestFirst(letters.map(({ _id, ...letter }) => ({ ...letter, key: _id })));
+		},
+		async replay(key) {
+			const letter = await dead.findOneAsync({ _id: key });
+			if (!letter) return false;
+			await this.publish(letter.subject, letter.payload, replayId(letter, clock));
+			await dead.removeAsync({ _id: key }, {});
+			return true;
 		},
 		async publish(subject, payload, id) {
 			try {

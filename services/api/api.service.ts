@@ -57,6 +57,7 @@ const explicitRoutes: ExplicitRoute[] = [
 	},
 	{ method: "POST", path: "/admin/subscribers/import", action: "subscribers.import" },
 	{ method: "GET", path: "/admin/dead-letters", action: "api.deadLetters" },
+	{ method: "POST", path: "/admin/dead-letters/replay", action: "api.replayDeadLetter" },
 ];
 
 type AuthRequest = IncomingMessage & { $action?: { auth?: string } };
@@ -148,6 +149,7 @@ const api: ServiceSchema & { merged(this: { broker: ServiceBroker }, schema: Ser
 					"GET openapi.json": "api.openapi",
 					"GET docs": "api.docs",
 					"GET admin/dead-letters": "api.deadLetters",
+					"POST admin/dead-letters/replay": "api.replayDeadLetter",
 				},
 				bodyParsers: false,
 				use: [jsonBody("64kb")],
@@ -212,6 +214,19 @@ const api: ServiceSchema & { merged(this: { broker: ServiceBroker }, schema: Ser
 				this.queue ??= acquireQueue(this.broker);
 				const letters = await (await this.queue).deadLetters();
 				return { total: letters.length, rows: letters.slice(0, ctx.params.limit) };
+			},
+		},
+
+		/** Operators: a dead letter's message published again, once its cause is fixed. */
+		replayDeadLetter: {
+			...operatorOnly,
+			params: { key: "string|min:1|max:300" },
+			async handler(ctx: Context<{ key: string }>): Promise<{ replayed: true }> {
+				this.queue ??= acquireQueue(this.broker);
+				if (!(await (await this.queue).replay(ctx.params.key)))
+					throw new Errors.MoleculerClientError("No dead letter under this key.", 404, "NOT_FOUND");
+				this.logger.info("Dead letter replayed", { key: ctx.params.key });
+				return { replayed: true };
 			},
 		},
 

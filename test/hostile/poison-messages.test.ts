@@ -3,7 +3,7 @@
  * forever and every message behind it on the subject waited for good, and JetStream gave
  * up after 20 deliveries with only a log line. Now, after QUEUE_MAX_ATTEMPTS, it becomes a
  * dead letter an operator sees (GET /api/admin/dead-letters, the Operador page, a metric),
- * and the messages behind it are handled.
+ * the messages behind it are handled, and once its cause is fixed the operator replays it.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -30,8 +30,9 @@ for (const [label, env] of [
 			const queue = await acquireQueue(system.broker);
 			try {
 				const handled: string[] = [];
+				let fixed = false;
 				await queue.consume("poison-test", "poison.subject", async (payload) => {
-					if (payload.poison) throw new Error(`cannot handle ${payload.name}`);
+					if (payload.poison && !fixed) throw new Error(`cannot handle ${payload.name}`);
 					handled.push(payload.name as string);
 				});
 				await queue.publish("poison.subject", { name: "<b>bad</b>", poison: true }, "m1");
@@ -65,6 +66,25 @@ for (const [label, env] of [
 				);
 				const anonymous = await getJson(`${system.url}/api/admin/dead-letters`);
 				assert.equal(anonymous.status, 401, "operators only");
+
+				// The cause fixed, the operator replays it: handled once, and no longer a dead letter.
+				fixed = true;
+				const replay = (key: string, authorization = `Bearer ${operator}`) =>
+					getJson(`${system.url}/api/admin/dead-letters/replay`, {
+						method: "POST",
+						headers: { authorization, "content-type": "application/json" },
+						body: JSON.stringify({ key }),
+					});
+				assert.equal((await replay(letter.key, "Bearer wrong")).status, 403);
+				assert.equal((await replay("no-such-letter")).status, 404);
+				assert.equal((await replay(letter.key)).status, 200);
+				await waitFor(() => handled.includes("<b>bad</b>"), { what: "the replayed message handled" });
+				const after = await getJson(`${system.url}/api/admin/dead-letters`, {
+					headers: { authorization: `Bearer ${operator}` },
+				});
+				assert.equal(after.body.total, 0, "replayed, so no longer a dead letter");
+				assert.equal((await replay(letter.key)).status, 404, "replayed once");
+				assert.deepEqual(handled, ["good", "<b>bad</b>"]);
 			} finally {
 				await releaseQueue(system.broker);
 				await system.stop();

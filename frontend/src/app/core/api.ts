@@ -165,6 +165,16 @@ export class Api {
 	deadLetters(): Promise<{ total: number; rows: DeadLetter[] }> {
 		return this.get<{ total: number; rows: DeadLetter[] }>("/api/admin/dead-letters", {}, "operator");
 	}
+	/** Publishes a dead letter's message again (its cause fixed). */
+	replayDeadLetter(key: string): Promise<{ replayed: true }> {
+		return this.send(
+			this.http.post<{ replayed: true }>(
+				"/api/admin/dead-letters/replay",
+				{ key },
+				{ headers: this.headers("operator") },
+			),
+		);
+	}
 	deliveries(query: {
 		status?: Delivery["status"];
 		page?: number;

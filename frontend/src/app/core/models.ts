@@ -246,6 +246,8 @@ export interface CollectionStatus {
 
 /** A durable-queue message no consumer could handle (GET /api/admin/dead-letters). */
 export interface DeadLetter {
+	/** What names it to replay it. */
+	key: string;
 	id: string;
 	subject: string;
 	group: string;

@@ -1,14 +1,16 @@
 /**
  * The durable queue's dead letters for operators: work no consumer could do after its last
  * attempt (a publication a matcher could not read, a batch notifications could not store),
- * with the error, so nothing fails out of sight. Payloads are shown as text.
+ * with the error, so nothing fails out of sight; once its cause is fixed, an operator
+ * replays it. Payloads are shown as text.
  */
-import { ChangeDetectionStrategy, Component, inject } from "@angular/core";
+import { ChangeDetectionStrategy, Component, inject, signal } from "@angular/core";
 import { Api } from "../../core/api";
 import { NumberPipe, WhenPipe } from "../../core/format";
-import { TranslatePipe } from "../../core/translate";
+import type { DeadLetter } from "../../core/models";
+import { TranslatePipe, TranslateService } from "../../core/translate";
 import { Status } from "../../shared/status";
-import { OperatorAccess } from "./operator-access";
+import { errorText, OperatorAccess } from "./operator-access";
 import { Remote } from "./remote";
 
 @Component({
@@ -21,6 +23,7 @@ import { Remote } from "./remote";
 				<button type="button" class="button secondary" (click)="letters.reload()">{{ "operator.dead.refresh" | translate }}</button>
 			</div>
 			<p class="muted">{{ "operator.dead.intro" | translate }}</p>
+			<p role="status" aria-live="polite" data-testid="dead-letters-outcome">{{ outcome() }}</p>
 			<app-status
 				[loading]="letters.loading()"
 				[error]="letters.error()"
@@ -40,6 +43,7 @@ import { Remote } from "./remote";
 									<th scope="col">{{ "operator.dead.attempts" | translate }}</th>
 									<th scope="col">{{ "operator.dead.error" | translate }}</th>
 									<th scope="col">{{ "operator.dead.payload" | translate }}</th>
+									<th scope="col"><span class="visually-hidden">{{ "operator.dead.replay" | translate }}</span></th>
 								</tr>
 							</thead>
 							<tbody>
@@ -51,6 +55,18 @@ import { Remote } from "./remote";
 										<td>{{ letter.attempts | num }}</td>
 										<td>{{ letter.error }}</td>
 										<td><code>{{ payloadText(letter.payload) }}</code></td>
+										<td>
+											<button
+												type="button"
+												class="button secondary"
+												data-testid="dead-letter-replay"
+												[disabled]="replaying() === letter.key"
+												[attr.aria-label]="'operator.dead.replayLabel' | translate: { subject: letter.subject, group: letter.group, failedAt: (letter.failedAt | when: 'dateTime') }"
+												(click)="replay(letter)"
+											>
+												{{ "operator.dead.replay" | translate }}
+											</button>
+										</td>
 									</tr>
 								}
 							</tbody>
@@ -69,6 +85,23 @@ export class DeadLettersPanel {
 		() => null,
 		() => this.access.guard(this.api.deadLetters()),
 	);
+
+	protected readonly replaying = signal<string | null>(null);
+	protected readonly outcome = signal("");
+	private readonly translate = inject(TranslateService);
+
+	protected async replay(letter: DeadLetter) {
+		this.replaying.set(letter.key);
+		try {
+			await this.access.guard(this.api.replayDeadLetter(letter.key));
+			this.outcome.set(this.translate.instant("operator.dead.replayed"));
+			this.letters.reload();
+		} catch (err) {
+			this.outcome.set(errorText(err));
+		} finally {
+			this.replaying.set(null);
+		}
+	}
 
 	/** The payload in one line, cut short: enough to recognise the publication or batch. */
 	protected payloadText(payload: unknown): string {

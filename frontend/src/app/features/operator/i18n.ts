@@ -100,7 +100,7 @@ export const operatorTexts: Texts = {
 			dead: {
 				heading: "Mensagens sem destino",
 				intro:
-					"Trabalho que nenhum serviço conseguiu fazer depois da última tentativa (uma publicação, um lote de notificações). Fica aqui, com o erro, até alguém tratar.",
+					"Trabalho que nenhum serviço conseguiu fazer depois da última tentativa (uma publicação, um lote de notificações). Fica aqui, com o erro, até alguém tratar: corrigida a causa, reprocesse.",
 				refresh: "Atualizar",
 				empty: "Nenhuma mensagem sem destino.",
 				caption: "Mensagens sem destino: {{count}}",
@@ -110,6 +110,9 @@ export const operatorTexts: Texts = {
 				attempts: "Tentativas",
 				error: "Erro",
 				payload: "Conteúdo",
+				replay: "Reprocessar",
+				replayLabel: "Reprocessar a mensagem de {{subject}} ({{group}}) de {{failedAt}}",
+				replayed: "Mensagem reenviada para processamento.",
 			},
 			deliveries: {
 				heading: "Entregas de e-mail",
@@ -252,7 +255,7 @@ export const operatorTexts: Texts = {
 			dead: {
 				heading: "Dead letters",
 				intro:
-					"Work no service could do after its last attempt (a publication, a batch of notifications). It stays here, with its error, until someone deals with it.",
+					"Work no service could do after its last attempt (a publication, a batch of notifications). It stays here, with its error, until someone deals with it: once the cause is fixed, replay it.",
 				refresh: "Refresh",
 				empty: "No dead letters.",
 				caption: "Dead letters: {{count}}",
@@ -262,6 +265,9 @@ export const operatorTexts: Texts = {
 				attempts: "Attempts",
 				error: "Error",
 				payload: "Payload",
+				replay: "Replay",
+				replayLabel: "Replay the {{subject}} message ({{group}}) from {{failedAt}}",
+				replayed: "Message sent to be handled again.",
 			},
 			deliveries: {
 				heading: "E-mail deliveries",

@@ -12,6 +12,7 @@ const deadLetters = {
 	total: 1,
 	rows: [
 		{
+			key: "matcher|pub-9",
 			id: "pub-9",
 			subject: "publications.published",
 			group: "matcher",
@@ -170,6 +171,30 @@ describe("Operator", () => {
 		expect(panel.textContent).toContain("publications.published");
 		expect(panel.textContent).toContain("<img src=x onerror=alert(1)>");
 		expect(panel.querySelector("img")).toBeNull();
+		answerCollectionStatus(http);
+		http.verify();
+	});
+
+	it("replays a dead letter with the operator token, says so, and lists the dead letters again", async () => {
+		await open(true);
+		await answerAll();
+		const button = el.querySelector('[data-testid="dead-letter-replay"]') as HTMLButtonElement;
+		expect(button.getAttribute("aria-label")).toContain("publications.published");
+		button.click();
+		const replay = http.expectOne("/api/admin/dead-letters/replay");
+		expect(replay.request.method).toBe("POST");
+		expect(replay.request.body).toEqual({ key: "matcher|pub-9" });
+		expect(replay.request.headers.get("authorization")).toBe(`Bearer ${token}`);
+		replay.flush({ replayed: true });
+		await settle();
+		expect(el.querySelector('[data-testid="dead-letters-outcome"]')?.textContent).toContain("reenviada");
+		const reload = requests("/api/admin/dead-letters");
+		expect(reload).toHaveLength(1);
+		reload[0]?.flush({ total: 0, rows: [] });
+		await settle();
+		expect(el.querySelector('[data-testid="dead-letters"]')?.textContent).toContain(
+			"Nenhuma mensagem sem destino",
+		);
 		answerCollectionStatus(http);
 		http.verify();
 	});
