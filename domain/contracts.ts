@@ -64,6 +64,8 @@ export interface SourceRunSummary {
 	changed: number;
 	unchanged: number;
 	errors: string[];
+	/** Why the source gave nothing (failed or skipped), by kind. */
+	problem?: SourceProblem;
 	durationMs: number;
 }
 
@@ -81,7 +83,7 @@ export interface CollectorRunSummary {
 
 /** Why a source gave nothing in its latest run; the SPA words `kind` per language. */
 export interface SourceProblem {
-	kind: "unreachable" | "timeout" | "http" | "missing-key" | "too-large" | "format" | "other";
+	kind: "unreachable" | "timeout" | "http" | "tls" | "missing-key" | "too-large" | "format" | "other";
 	httpStatus?: number;
 	/** The collector's own words (English), for operators. */
 	detail: string;

@@ -9,6 +9,33 @@ export type Category = (typeof categories)[number];
 export const rateIndexes = ["CDI", "IPCA", "PRE", "SELIC"] as const;
 export type RateIndex = (typeof rateIndexes)[number];
 
+/**
+ * Who may buy a product (CVM Resolution 30): anyone, qualified investors (R$ 1 million in
+ * financial investments, or certified), or professional investors (R$ 10 million…).
+ */
+export const audiences = ["general", "qualified", "professional"] as const;
+export type Audience = (typeof audiences)[number];
+
+/**
+ * Open Insurance's plan types (life-pension v2 `type`): PGBL and VGBL for individuals, and
+ * the older and collective kinds a participant may still list.
+ */
+export const pensionPlanTypes = [
+	"PGBL",
+	"VGBL",
+	"PRGP",
+	"PAGP",
+	"PRSA",
+	"PRI",
+	"PDR",
+	"VRGP",
+	"VAGP",
+	"VRSA",
+	"VRI",
+	"VDR",
+	"DEMAIS",
+] as const;
+
 /** Risk on the 1 (lowest) to 5 (highest) scale every source is mapped onto. */
 export type RiskLevel = 1 | 2 | 3 | 4 | 5;
 
@@ -58,6 +85,10 @@ export interface ProductBase {
 	minimumInvestment?: number;
 	/** Return over the last 12 months as reported by the source. */
 	return12m?: number;
+	/** Who may buy it; the collector sets it on every product ("general" when the source says nothing). */
+	audience?: Audience;
+	/** False when closed to new money (XP `fundingBlocked`, a fund the CVM lists as not operating). */
+	openToInvestment?: boolean;
 	/** When the collector last saw the product. */
 	collectedAt: string;
 }
@@ -90,6 +121,11 @@ export interface FundProduct extends ProductBase {
 	redemptionDays?: number;
 	cnpj?: string;
 	benchmark?: string;
+	/** From the CVM registry (cvm-funds): the name on record, the manager, ANBIMA's class, the situation. */
+	registeredName?: string;
+	manager?: string;
+	anbimaClass?: string;
+	cvmSituation?: string;
 }
 
 export interface CoeProduct extends ProductBase {
@@ -102,11 +138,20 @@ export interface CoeProduct extends ProductBase {
 
 export interface PensionProduct extends ProductBase {
 	category: "pension";
-	/** PGBL or VGBL. */
+	/** PGBL, VGBL… (pensionPlanTypes). */
 	planType?: string;
 	adminFee?: number;
+	performanceFee?: number;
 	redemptionDays?: number;
 	fundType?: string;
+	/** The investment fund of this (plan, fund) pair, and the plan's SUSEP process number. */
+	cnpj?: string;
+	fundName?: string;
+	susepProcess?: string;
+	registeredName?: string;
+	manager?: string;
+	anbimaClass?: string;
+	cvmSituation?: string;
 }
 
 export interface FixedIncomeProduct extends ProductBase {
@@ -118,6 +163,8 @@ export interface FixedIncomeProduct extends ProductBase {
 	termDays?: number;
 	taxExempt?: boolean;
 	redemptionDays?: number;
+	/** The price of one unit (Tesouro Direto's PU), in BRL. */
+	unitPrice?: number;
 }
 
 export type Product =
@@ -173,6 +220,8 @@ export const productSchema = {
 		riskLevel: { type: "number", integer: true, min: 1, max: 5, optional: true },
 		minimumInvestment: money(),
 		return12m: fraction(),
+		audience: { type: "enum", values: [...audiences], optional: true },
+		openToInvestment: { type: "boolean", optional: true },
 		collectedAt: { type: "string", pattern: /^\d{4}-\d{2}-\d{2}T/ },
 		ticker: { type: "string", pattern: /^[A-Z0-9^.]{2,12}$/, optional: true },
 		sector: text(100),
@@ -185,11 +234,18 @@ export const productSchema = {
 		redemptionDays: days(),
 		cnpj: { type: "string", pattern: /^\d{14}$/, optional: true },
 		benchmark: text(100),
+		registeredName: text(200),
+		manager: text(200),
+		anbimaClass: text(100),
+		cvmSituation: text(100),
+		fundName: text(200),
+		susepProcess: text(50),
+		unitPrice: money(),
 		underlying: text(200),
 		protectedCapital: { type: "boolean", optional: true },
 		maturityDate: { ...isoDate, optional: true },
 		termDays: days(),
-		planType: { type: "enum", values: ["PGBL", "VGBL"], optional: true },
+		planType: { type: "enum", values: [...pensionPlanTypes], optional: true },
 		instrument: text(50),
 		rate: {
 			type: "object",

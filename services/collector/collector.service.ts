@@ -4,7 +4,6 @@
  * the whole cluster; every run's summary is kept.
  */
 import { randomUUID } from "node:crypto";
-import { readFile, stat } from "node:fs/promises";
 import { Cron } from "croner";
 import {
 	type Context,
@@ -26,9 +25,10 @@ import { operatorOnly } from "../../mixins/auth.ts";
 import { DbMixin } from "../../mixins/db.mixin.ts";
 import { addReadinessCheck } from "../../probes.ts";
 import { pageOf } from "../products/catalogue.ts";
-import { createHttp, decode, type Http } from "./http.ts";
+import { createHttp, type Http } from "./http.ts";
 import { localLock, natsLock, type RunLock } from "./lock.ts";
 import { type CollectorMetrics, collectorMetrics, failureStreaks } from "./metrics.ts";
+import { createReader } from "./reader.ts";
 import { collect, type RunDeps } from "./run.ts";
 import type { Source, SourcesConfig } from "./sources.ts";
 import { collectionStatus } from "./status.ts";
@@ -206,14 +206,7 @@ const collector: ServiceSchema = {
 		runDeps(via: Context | ServiceBroker, runNumber: number): RunDeps {
 			const { config, http } = this as unknown as CollectorThis;
 			return {
-				async load(source, headers) {
-					const { location, limits } = source;
-					if (location.kind === "http") return (await http.getText(location.url, headers, limits)).text;
-					const { size } = await stat(location.path);
-					if (size > limits.maxBytes)
-						throw new Error(`file of ${size} bytes is over the ${limits.maxBytes}-byte limit`);
-					return decode(await readFile(location.path), "");
-				},
+				reader: (source, headers) => createReader(source, http, headers),
 				async previous(ids) {
 					const found = await Promise.all(
 						chunks(ids).map((part) => call(via, "products.getMany", { ids: part })),

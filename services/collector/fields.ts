@@ -57,6 +57,24 @@ export const parsers = {
 		return parseBoolean(input);
 	},
 	/**
+	 * Who may buy it, as sources word it: BTG's `investmentType` ("Investidores em geral",
+	 * "Investidores qualificados"), CVM's `Publico_Alvo` ("Geral", "Qualificado",
+	 * "Profissional"), or our own words.
+	 */
+	audience: (input: unknown) => {
+		if (typeof input !== "string") return undefined;
+		const text = input.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+		if (/profission|professional/.test(text)) return "professional";
+		if (/qualific|qualified/.test(text)) return "qualified";
+		if (/geral|general|varejo|retail|publico em geral/.test(text)) return "general";
+		return undefined;
+	},
+	/** Plan types are codes: "pgbl " → "PGBL". */
+	code: (input: unknown) => {
+		const value = typeof input === "string" ? input.trim().toUpperCase() : undefined;
+		return value && /^[A-Z0-9_]{2,30}$/.test(value) ? value : undefined;
+	},
+	/**
 	 * "No vencimento" (only at maturity) means there is no early redemption: a known absence
 	 * (null), not an unreadable value.
 	 */
@@ -79,20 +97,25 @@ export const fieldParsers: Record<string, { parse: ParserName; categories: Categ
 	riskLevel: { parse: "risk", categories: all },
 	minimumInvestment: { parse: "money", categories: all },
 	return12m: { parse: "percent", categories: all },
+	audience: { parse: "audience", categories: all },
+	openToInvestment: { parse: "boolean", categories: all },
 	ticker: { parse: "ticker", categories: ["stock", "reit"] },
 	sector: { parse: "text", categories: ["stock"] },
 	segment: { parse: "text", categories: ["reit"] },
 	fundType: { parse: "text", categories: ["fund", "pension"] },
 	adminFee: { parse: "percent", categories: ["fund", "pension"] },
-	performanceFee: { parse: "percent", categories: ["fund"] },
+	performanceFee: { parse: "percent", categories: ["fund", "pension"] },
 	redemptionDays: { parse: "redemption", categories: ["fund", "pension", "fixed_income"] },
-	cnpj: { parse: "cnpj", categories: ["fund"] },
+	cnpj: { parse: "cnpj", categories: ["fund", "pension"] },
 	benchmark: { parse: "text", categories: ["fund"] },
+	fundName: { parse: "text", categories: ["pension"] },
+	susepProcess: { parse: "text", categories: ["pension"] },
+	unitPrice: { parse: "money", categories: ["fixed_income"] },
 	underlying: { parse: "text", categories: ["coe"] },
 	protectedCapital: { parse: "protected", categories: ["coe"] },
 	maturityDate: { parse: "date", categories: ["coe", "fixed_income"] },
 	termDays: { parse: "days", categories: ["coe", "fixed_income"] },
-	planType: { parse: "text", categories: ["pension"] },
+	planType: { parse: "code", categories: ["pension"] },
 	instrument: { parse: "text", categories: ["fixed_income"] },
 	rate: { parse: "rate", categories: ["fixed_income"] },
 	taxExempt: { parse: "taxExempt", categories: ["fixed_income"] },

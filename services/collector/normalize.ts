@@ -74,6 +74,9 @@ export function addProduct(
 			? absoluteUrl(source.productUrl.replace("{id}", encodeURIComponent(nativeId)), undefined)
 			: undefined);
 	const candidate = {
+		// A source that says nothing of who may buy it, or whether it is open, sells to anyone now.
+		audience: "general",
+		openToInvestment: true,
 		...values,
 		url,
 		id: productId(source.name, category, nativeId),

@@ -1,23 +1,25 @@
 /**
- * One collector run: fetch every chosen source in parallel → normalize → enrich stocks and
- * FIIs → keep what is new or changed → publish it as one publication. A failing source or
- * item is recorded in the summary and never stops the others. Free of Moleculer so that
- * tests and the benchmark drive it directly.
+ * One collector run: fetch every chosen product source in parallel → normalize → complete
+ * them from the registries (enricher sources, such as cvm-funds) → market metrics for
+ * stocks and FIIs → keep what is new or changed → publish it as one publication. A failing
+ * source or item is recorded in the summary, with its kind, and never stops the others.
+ * Free of Moleculer so that tests and the benchmark drive it directly.
  */
-import type { CollectorRunSummary, SourceRunSummary } from "../../domain/contracts.ts";
+import type { CollectorRunSummary, SourceProblem, SourceRunSummary } from "../../domain/contracts.ts";
 import type { Product } from "../../domain/product.ts";
-import { parsersByFormat, requiredHeaders } from "./adapters/index.ts";
+import { adapters, defaultHeaders, enrichers, requiredHeaders } from "./adapters/index.ts";
 import { detectChange } from "./diff.ts";
 import { type ComputeMany, enrich } from "./enrich.ts";
 import type { Parsed } from "./normalize.ts";
-import { resolveHeaders, type Source, type SourcesConfig } from "./sources.ts";
+import type { SourceReader } from "./reader.ts";
+import { isEnricher, resolveHeaders, type Source, type SourcesConfig } from "./sources.ts";
 
 /** Reports keep this many example reasons per source; the counts stay exact. */
 const maxExamples = 20;
 
 export interface RunDeps {
-	/** The body of a source, already resolved for headers. */
-	load(source: Source, headers: Record<string, string>): Promise<string>;
+	/** How to read a source, its headers already resolved. */
+	reader(source: Source, headers: Record<string, string>): SourceReader;
 	/** The products as last published, for change detection. */
 	previous(ids: string[]): Promise<Product[]>;
 	computeMany: ComputeMany;
@@ -54,34 +56,79 @@ function blankSummary(status: SourceRunSummary["status"]): SourceRunSummary {
 	};
 }
 
+/** The kind of a failure: what http.ts and the adapters say it is, "other" for the rest. */
+function problemOf(err: unknown): SourceProblem {
+	const { kind, httpStatus, message } = err as {
+		kind?: SourceProblem["kind"];
+		httpStatus?: number;
+		message?: string;
+	};
+	return {
+		kind: kind ?? "other",
+		...(httpStatus === undefined ? {} : { httpStatus }),
+		detail: String(message ?? err).slice(0, 300),
+	};
+}
+
+function failed(reason: string, problem: SourceProblem, started: number): SourceRunSummary {
+	return {
+		...blankSummary("failed"),
+		errors: [reason],
+		problem,
+		durationMs: Math.round(performance.now() - started),
+	};
+}
+
+/** The source's reader, or why it cannot be read (a key not configured): then it is skipped. */
+function open(source: Source, deps: RunDeps): { reader: SourceReader } | { skipped: SourceRunSummary } {
+	const configured = { ...defaultHeaders[source.format], ...source.headers };
+	const { headers, missing } = resolveHeaders(configured, deps.env);
+	// A snapshot is not fetched: it needs no keys.
+	const needed = source.location.kind === "http" ? (requiredHeaders[source.format] ?? []) : [];
+	const absent = needed.filter((name) => !headers[name]);
+	if (missing.length === 0 && absent.length === 0) return { reader: deps.reader(source, headers) };
+	const reason =
+		missing.length > 0
+			? `skipped: ${missing.join(", ")} ${missing.length > 1 ? "are" : "is"} not set`
+			: `skipped: no ${absent.join(", ")} header configured`;
+	deps.log("warn", `Source ${source.name} ${reason}`, { source: source.name });
+	return {
+		skipped: {
+			...blankSummary("skipped"),
+			errors: [reason],
+			problem: { kind: "missing-key", detail: reason },
+		},
+	};
+}
+
+function reported(parsed: Parsed, normalized: number, started: number): SourceRunSummary {
+	return {
+		...blankSummary("ok"),
+		fetched: parsed.fetched,
+		normalized,
+		skipped: parsed.skipped.length,
+		skippedReasons: parsed.skipped.slice(0, maxExamples),
+		unparsed: parsed.unparsed.length,
+		unparsedExamples: parsed.unparsed.slice(0, maxExamples),
+		durationMs: Math.round(performance.now() - started),
+	};
+}
+
 async function collectSource(
 	source: Source,
 	deps: RunDeps,
 	collectedAt: string,
 ): Promise<{ summary: SourceRunSummary; products: Product[] }> {
 	const started = performance.now();
-	const { headers, missing } = resolveHeaders(source.headers, deps.env);
-	// A snapshot is not fetched: it needs no keys.
-	const needed = source.location.kind === "http" ? (requiredHeaders[source.format] ?? []) : [];
-	const absent = needed.filter((name) => !headers[name]);
-	if (missing.length > 0 || absent.length > 0) {
-		const reason =
-			missing.length > 0
-				? `skipped: ${missing.join(", ")} ${missing.length > 1 ? "are" : "is"} not set`
-				: `skipped: no ${absent.join(", ")} header configured`;
-		deps.log("warn", `Source ${source.name} ${reason}`, { source: source.name });
-		return { summary: { ...blankSummary("skipped"), errors: [reason] }, products: [] };
-	}
+	const opened = open(source, deps);
+	if ("skipped" in opened) return { summary: opened.skipped, products: [] };
 	let parsed: Parsed;
 	try {
-		const text = await deps.load(source, headers);
-		parsed = parsersByFormat[source.format](text, source, collectedAt);
+		parsed = await adapters[source.format as keyof typeof adapters](source, opened.reader, collectedAt);
 	} catch (err) {
 		const reason = (err as Error).message;
 		deps.log("warn", `Source ${source.name} failed: ${reason}`, { source: source.name });
-		const summary = { ...blankSummary("failed"), errors: [reason] };
-		summary.durationMs = Math.round(performance.now() - started);
-		return { summary, products: [] };
+		return { summary: failed(reason, problemOf(err), started), products: [] };
 	}
 	const seen = new Set<string>();
 	let products: Product[] = [];
@@ -91,19 +138,38 @@ async function collectSource(
 		seen.add(product.id);
 	}
 	if (deps.vary && source.vary) products = deps.vary(products, source);
-	return {
-		summary: {
-			...blankSummary("ok"),
-			fetched: parsed.fetched,
-			normalized: products.length,
-			skipped: parsed.skipped.length,
-			skippedReasons: parsed.skipped.slice(0, maxExamples),
-			unparsed: parsed.unparsed.length,
-			unparsedExamples: parsed.unparsed.slice(0, maxExamples),
-			durationMs: Math.round(performance.now() - started),
-		},
-		products,
-	};
+	return { summary: reported(parsed, products.length, started), products };
+}
+
+/** Each enricher source in turn over every product collected; a failing one leaves them as they were. */
+async function completeFromRegistries(
+	products: Product[],
+	sources: Source[],
+	deps: RunDeps,
+): Promise<{ products: Product[]; summaries: [string, SourceRunSummary][] }> {
+	const summaries: [string, SourceRunSummary][] = [];
+	for (const source of sources) {
+		const started = performance.now();
+		const opened = open(source, deps);
+		if ("skipped" in opened) {
+			summaries.push([source.name, opened.skipped]);
+			continue;
+		}
+		try {
+			const enriched = await enrichers[source.format as keyof typeof enrichers](
+				products,
+				source,
+				opened.reader,
+			);
+			products = enriched.products;
+			summaries.push([source.name, reported(enriched.report, enriched.enriched, started)]);
+		} catch (err) {
+			const reason = (err as Error).message;
+			deps.log("warn", `Source ${source.name} failed: ${reason}`, { source: source.name });
+			summaries.push([source.name, failed(reason, problemOf(err), started)]);
+		}
+	}
+	return { products, summaries };
 }
 
 export async function collect(
@@ -112,9 +178,16 @@ export async function collect(
 	deps: RunDeps,
 ): Promise<CollectorRunSummary> {
 	const startedAt = new Date(deps.now()).toISOString();
-	const collected = await Promise.all(
-		request.sources.map((source) => collectSource(source, deps, startedAt)),
+	const productSources = request.sources.filter((source) => !isEnricher(source.format));
+	const collected = await Promise.all(productSources.map((source) => collectSource(source, deps, startedAt)));
+	const registries = await completeFromRegistries(
+		collected.flatMap((c) => c.products),
+		request.sources.filter((source) => isEnricher(source.format)),
+		deps,
 	);
+	const completed = new Map(registries.products.map((product) => [product.id, product]));
+	for (const entry of collected)
+		entry.products = entry.products.map((product) => completed.get(product.id) ?? product);
 	const products = collected.flatMap((c) => c.products);
 
 	const enrichment = await enrich(products, deps.computeMany, config.enrichment.deadlineMs);
@@ -145,7 +218,10 @@ export async function collect(
 		publicationId,
 		published: toPublish.length,
 		enrichment,
-		sources: Object.fromEntries(collected.map(({ summary }, i) => [request.sources[i]?.name, summary])),
+		sources: Object.fromEntries([
+			...collected.map(({ summary }, i) => [productSources[i]?.name, summary]),
+			...registries.summaries,
+		]),
 	};
 	deps.log("info", "Collector run finished", {
 		runId: request.id,

@@ -11,10 +11,25 @@ import FastestValidator from "fastest-validator";
 import { type Category, categories } from "../../domain/product.ts";
 import { fieldParsers, type ParserName, parserNames } from "./fields.ts";
 
-export const sourceTypes = ["btg-funds", "xp-funds", "html", "file", "sample"] as const;
+export const sourceTypes = [
+	"btg-funds",
+	"xp-funds",
+	"tesouro-direto",
+	"opin-pension",
+	"cvm-funds",
+	"html",
+	"file",
+	"sample",
+] as const;
 export type SourceType = (typeof sourceTypes)[number];
 /** What a `sample` source stands in for. */
 export type ParsedType = Exclude<SourceType, "sample">;
+/** Types that complete what other sources collected instead of collecting products. */
+export const enricherTypes = ["cvm-funds"] as const satisfies readonly ParsedType[];
+export type EnricherType = (typeof enricherTypes)[number];
+export type ProductSourceType = Exclude<ParsedType, EnricherType>;
+export const isEnricher = (format: ParsedType): format is EnricherType =>
+	(enricherTypes as readonly string[]).includes(format);
 
 export interface Limits {
 	timeoutMs: number;
@@ -61,6 +76,14 @@ export interface Source {
 	defaults?: Record<string, unknown>;
 	/** sample: vary a few products on every run, so the demo's feed moves. */
 	vary?: boolean;
+	/** Paged JSON sources (btg-funds, opin-pension): items asked per page. */
+	pageSize?: number;
+	/** tesouro-direto: the site's current-offers CSV (minimums, what is on sale now). */
+	offersUrl?: string;
+	/** tesouro-direto: a title whose latest base date is older than this is not offered. */
+	maxAgeDays?: number;
+	/** opin-pension: participants' API hosts; without them, the directory at `url` lists them. */
+	hosts?: string[];
 }
 
 export interface ChangeDetection {
@@ -202,9 +225,23 @@ const htmlProps = {
 	defaults: { type: "object", optional: true },
 };
 const location = { url: "url" };
+const pageSize = "number|integer|min:1|max:1000|optional";
 const sourceSchemas: Record<ParsedType, object> = {
-	"btg-funds": { ...common, ...location },
+	"btg-funds": { ...common, ...location, pageSize },
 	"xp-funds": { ...common, ...location, featuredOnly: "boolean|optional" },
+	"tesouro-direto": {
+		...common,
+		...location,
+		offersUrl: "url|optional",
+		maxAgeDays: "number|integer|min:1|max:366|optional",
+	},
+	"opin-pension": {
+		...common,
+		...location,
+		hosts: { type: "array", items: "url", optional: true, min: 1, max: 200 },
+		pageSize,
+	},
+	"cvm-funds": { ...common, ...location },
 	html: { ...common, ...location, ...htmlProps },
 	file: {
 		...common,
@@ -285,6 +322,10 @@ function checkSource(raw: Record<string, unknown>, index: number, baseDir: strin
 		key: raw.key as string[] | undefined,
 		defaults: raw.defaults as Record<string, unknown> | undefined,
 		vary: raw.vary as boolean | undefined,
+		pageSize: raw.pageSize as number | undefined,
+		offersUrl: raw.offersUrl as string | undefined,
+		maxAgeDays: raw.maxAgeDays as number | undefined,
+		hosts: raw.hosts as string[] | undefined,
 	};
 }
 

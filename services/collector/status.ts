@@ -11,7 +11,10 @@ import type {
 	SourceStatus,
 } from "../../domain/contracts.ts";
 
-/** The kind of a source's failure, read from the collector's error text (http.ts, adapters, run.ts). */
+/**
+ * The kind of a source's failure, read from the collector's error text: for runs stored
+ * before summaries carried their `problem` (run.ts sets it now).
+ */
 export function problemOf(error: string): SourceProblem {
 	const detail = error.slice(0, 300);
 	const http = /\bHTTP (\d{3})\b/.exec(error);
@@ -46,7 +49,7 @@ export function collectionStatus(
 				type,
 				status: outcome.status,
 				at: run.finishedAt,
-				...(outcome.status !== "ok" && error ? { problem: problemOf(error) } : {}),
+				...(outcome.status !== "ok" && error ? { problem: outcome.problem ?? problemOf(error) } : {}),
 			};
 		});
 	return {

@@ -9,7 +9,7 @@ import { jsonItems, type RawItem, redemptionDays } from "./json.ts";
 
 export function parseBtgFunds(text: string, source: Source, collectedAt: string): Parsed {
 	const parsed = emptyParsed();
-	const items = jsonItems(text, parsed, (json) => (Array.isArray(json) ? json : undefined));
+	const items = jsonItems(text, parsed, (json) => (Array.isArray(json) ? json : undefined), "an array");
 	for (const [index, item] of items.entries()) {
 		const detail = (item.detail ?? {}) as RawItem;
 		const { values, unparsed } = readFields(

@@ -6,6 +6,7 @@ import { parse as parseCsv } from "csv-parse/sync";
 import { type Category, categories } from "../../../domain/product.ts";
 import { readFields } from "../fields.ts";
 import { addProduct, emptyParsed, keyId, type Parsed } from "../normalize.ts";
+import { SourceFormatError, shapeOf } from "../reader.ts";
 import type { Source } from "../sources.ts";
 
 function rowsOf(text: string, path: string): Record<string, unknown>[] {
@@ -14,9 +15,9 @@ function rowsOf(text: string, path: string): Record<string, unknown>[] {
 		try {
 			json = JSON.parse(text);
 		} catch (err) {
-			throw new Error(`file is not valid JSON (${(err as Error).message.slice(0, 80)})`);
+			throw new SourceFormatError(`file is not valid JSON (${(err as Error).message.slice(0, 80)})`);
 		}
-		if (!Array.isArray(json)) throw new Error("a JSON list must be an array");
+		if (!Array.isArray(json)) throw new SourceFormatError(`expected an array, got ${shapeOf(json)}`);
 		return json.map((item) =>
 			typeof item === "string" ? { ticker: item } : (item as Record<string, unknown>),
 		);
@@ -32,7 +33,7 @@ function rowsOf(text: string, path: string): Record<string, unknown>[] {
 			delimiter: (text.split("\n", 1)[0] ?? "").includes(";") ? ";" : ",",
 		}) as Record<string, unknown>[];
 	} catch (err) {
-		throw new Error(`file is not valid CSV (${(err as Error).message.slice(0, 80)})`);
+		throw new SourceFormatError(`file is not valid CSV (${(err as Error).message.slice(0, 80)})`);
 	}
 }
 

@@ -1,19 +1,56 @@
-/** The parser of each source format; a `sample` source uses the one it stands in for. */
+/**
+ * The adapter of each source type: it reads its source (reader.ts) and makes products, or,
+ * for an enricher, completes the products other sources made. A `sample` source uses the
+ * adapter of the type it stands in for, on a bundled snapshot in that type's real format.
+ */
+import type { Product } from "../../../domain/product.ts";
 import type { Parsed } from "../normalize.ts";
-import type { ParsedType, Source } from "../sources.ts";
+import type { SourceReader } from "../reader.ts";
+import type { EnricherType, ParsedType, ProductSourceType, Source } from "../sources.ts";
 import { parseBtgFunds } from "./btg-funds.ts";
 import { parseFile } from "./file.ts";
 import { parseHtml } from "./html.ts";
 import { parseXpFunds } from "./xp-funds.ts";
 
-export type Parser = (text: string, source: Source, collectedAt: string) => Parsed;
+export type Adapter = (source: Source, reader: SourceReader, collectedAt: string) => Promise<Parsed>;
 
-export const parsersByFormat: Record<ParsedType, Parser> = {
-	"btg-funds": parseBtgFunds,
-	"xp-funds": parseXpFunds,
-	html: parseHtml,
-	file: parseFile,
+/** What an enricher did: the products (completed where it could), and its report. */
+export interface Enriched {
+	products: Product[];
+	/** fetched: records read; products: unused; skipped/unparsed: what it could not use, and why. */
+	report: Parsed;
+	/** How many products it completed. */
+	enriched: number;
+}
+export type Enricher = (products: Product[], source: Source, reader: SourceReader) => Promise<Enriched>;
+
+/** A parser of one whole body, for the sources that are one response. */
+const wholeBody =
+	(parse: (text: string, source: Source, collectedAt: string) => Parsed): Adapter =>
+	async (source, reader, collectedAt) =>
+		parse(await reader.text(), source, collectedAt);
+
+export const adapters: Record<ProductSourceType, Adapter> = {
+	"btg-funds": wholeBody(parseBtgFunds),
+	"xp-funds": wholeBody(parseXpFunds),
+	"tesouro-direto": async () => {
+		throw new Error("tesouro-direto: not built yet");
+	},
+	"opin-pension": async () => {
+		throw new Error("opin-pension: not built yet");
+	},
+	html: wholeBody(parseHtml),
+	file: wholeBody(parseFile),
 };
+
+export const enrichers: Record<EnricherType, Enricher> = {
+	"cvm-funds": async () => {
+		throw new Error("cvm-funds: not built yet");
+	},
+};
+
+/** Headers a type sends unless the sources file says otherwise. */
+export const defaultHeaders: Partial<Record<ParsedType, Record<string, string>>> = {};
 
 /** Headers a format cannot work without: the source is skipped, with a log line, when absent. */
 export const requiredHeaders: Partial<Record<ParsedType, string[]>> = {

@@ -1,6 +1,7 @@
 /** What the JSON adapters share: reading the body safely and the redemption arithmetic. */
 import { parseTermDays } from "../formats.ts";
 import type { Parsed } from "../normalize.ts";
+import { parseJson, SourceFormatError, shapeOf } from "../reader.ts";
 
 export type RawItem = Record<string, unknown>;
 
@@ -12,15 +13,11 @@ export function jsonItems(
 	text: string,
 	parsed: Parsed,
 	pick: (json: unknown) => unknown[] | undefined,
+	expected: string,
 ): RawItem[] {
-	let json: unknown;
-	try {
-		json = JSON.parse(text);
-	} catch (err) {
-		throw new Error(`response is not valid JSON (${(err as Error).message.slice(0, 80)})`);
-	}
+	const json = parseJson(text);
 	const items = pick(json);
-	if (!items) throw new Error("response does not have the expected shape");
+	if (!items) throw new SourceFormatError(`expected ${expected}, got ${shapeOf(json)}`);
 	parsed.fetched = items.length;
 	return items.flatMap((item, index) => {
 		if (item && typeof item === "object" && !Array.isArray(item)) return [item as RawItem];

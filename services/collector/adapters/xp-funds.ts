@@ -9,10 +9,15 @@ import { jsonItems, redemptionDays } from "./json.ts";
 
 export function parseXpFunds(text: string, source: Source, collectedAt: string): Parsed {
 	const parsed = emptyParsed();
-	const items = jsonItems(text, parsed, (json) => {
-		const data = (json as { data?: unknown } | null)?.data;
-		return Array.isArray(data) ? data : undefined;
-	});
+	const items = jsonItems(
+		text,
+		parsed,
+		(json) => {
+			const data = (json as { data?: unknown } | null)?.data;
+			return Array.isArray(data) ? data : undefined;
+		},
+		"{data:[…]}",
+	);
 	for (const [index, item] of items.entries()) {
 		const nativeId = item.id === undefined || item.id === null ? undefined : String(item.id).slice(0, 100);
 		const label = `#${nativeId ?? `item ${index}`}`;
