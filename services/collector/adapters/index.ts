@@ -8,8 +8,11 @@ import type { Parsed } from "../normalize.ts";
 import type { SourceReader } from "../reader.ts";
 import type { EnricherType, ParsedType, ProductSourceType, Source } from "../sources.ts";
 import { parseBtgFunds } from "./btg-funds.ts";
+import { cvmFunds } from "./cvm-funds.ts";
 import { parseFile } from "./file.ts";
 import { parseHtml } from "./html.ts";
+import { opinPension } from "./opin-pension.ts";
+import { tesouroDireto } from "./tesouro-direto.ts";
 import { parseXpFunds } from "./xp-funds.ts";
 
 export type Adapter = (source: Source, reader: SourceReader, collectedAt: string) => Promise<Parsed>;
@@ -33,20 +36,14 @@ const wholeBody =
 export const adapters: Record<ProductSourceType, Adapter> = {
 	"btg-funds": wholeBody(parseBtgFunds),
 	"xp-funds": wholeBody(parseXpFunds),
-	"tesouro-direto": async () => {
-		throw new Error("tesouro-direto: not built yet");
-	},
-	"opin-pension": async () => {
-		throw new Error("opin-pension: not built yet");
-	},
+	"tesouro-direto": tesouroDireto,
+	"opin-pension": opinPension,
 	html: wholeBody(parseHtml),
 	file: wholeBody(parseFile),
 };
 
 export const enrichers: Record<EnricherType, Enricher> = {
-	"cvm-funds": async () => {
-		throw new Error("cvm-funds: not built yet");
-	},
+	"cvm-funds": cvmFunds,
 };
 
 /** Headers a type sends unless the sources file says otherwise. */
