@@ -3,7 +3,7 @@
  * service may know about another. Import these instead of writing "products.get" by hand.
  */
 import type { Notification } from "./notification.ts";
-import type { Category, Metrics, Product } from "./product.ts";
+import type { Audience, Category, Metrics, Product } from "./product.ts";
 import type { Publication } from "./publication.ts";
 import type { Interests, Preferences, RiskProfile, Subscriber } from "./subscriber.ts";
 
@@ -231,7 +231,15 @@ export interface Actions {
 	"collector.status": { params: Record<string, never>; result: CollectionStatus };
 	"collector.runs": { params: { page?: number; pageSize?: number }; result: Page<CollectorRunSummary> };
 	"products.list": {
-		params: { category?: Category; q?: string; page?: number; pageSize?: number };
+		params: {
+			category?: Category;
+			q?: string;
+			/** Only products for this audience; only those open (or closed) to new investment. */
+			audience?: Audience;
+			openToInvestment?: boolean;
+			page?: number;
+			pageSize?: number;
+		};
 		result: Page<Product>;
 	};
 	"products.get": { params: { id: string }; result: Product };

@@ -15,7 +15,7 @@ import { clockOf } from "../../config.ts";
 import { isoNow } from "../../domain/clock.ts";
 import { type Actions, broadcast, call } from "../../domain/contracts.ts";
 import { interestFields } from "../../domain/interests.ts";
-import { type Category, categories, type Product, valueAt } from "../../domain/product.ts";
+import { audiences, type Category, categories, type Product, valueAt } from "../../domain/product.ts";
 import type { Publication } from "../../domain/publication.ts";
 import { validateProduct } from "../../domain/validate.ts";
 import { DbMixin } from "../../mixins/db.mixin.ts";
@@ -137,13 +137,20 @@ const products: ServiceSchema = {
 			params: {
 				category: { type: "enum", values: [...categories], optional: true },
 				q: "string|trim|max:100|optional",
+				audience: { type: "enum", values: [...audiences], optional: true },
+				openToInvestment: "boolean|convert|optional",
 				page: "number|integer|min:1|convert|default:1",
 				pageSize: "number|integer|min:1|max:100|convert|default:20",
 			},
 			async handler(ctx: Context<Params<"products.list"> & { page: number; pageSize: number }>) {
-				const { category, q, page, pageSize } = ctx.params;
+				const { category, q, audience, openToInvestment, page, pageSize } = ctx.params;
 				const query: Record<string, unknown> = {};
 				if (category) query.category = category;
+				// Products stored before these fields existed count as what the collector now assumes.
+				if (audience)
+					query.audience = audience === "general" ? { $nin: ["qualified", "professional"] } : audience;
+				if (openToInvestment !== undefined)
+					query.openToInvestment = openToInvestment ? { $ne: false } : false;
 				if (q) query.name = { $regex: new RegExp(escapeRegExp(q), "i") };
 				const [rows, total] = await Promise.all([
 					this.adapter.find({ query, sort: ["name"], offset: (page - 1) * pageSize, limit: pageSize }),

@@ -70,6 +70,15 @@ export interface Product {
 	riskLevel?: number;
 	minimumInvestment?: number;
 	return12m?: number;
+	/** Who may buy it; the collector sets it ("general" when the source says nothing). */
+	audience?: "general" | "qualified" | "professional";
+	/** False when closed to new money. */
+	openToInvestment?: boolean;
+	unitPrice?: number;
+	fundName?: string;
+	registeredName?: string;
+	manager?: string;
+	anbimaClass?: string;
 	ticker?: string;
 	sector?: string;
 	segment?: string;
@@ -225,7 +234,7 @@ export interface ApiError {
 
 /** Why a source gave nothing in its latest run (GET /api/collector/status). */
 export interface SourceProblem {
-	kind: "unreachable" | "timeout" | "http" | "missing-key" | "too-large" | "format" | "other";
+	kind: "unreachable" | "timeout" | "http" | "tls" | "missing-key" | "too-large" | "format" | "other";
 	httpStatus?: number;
 	detail: string;
 }

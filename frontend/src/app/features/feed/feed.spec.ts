@@ -96,6 +96,22 @@ describe("Feed (Dicas)", () => {
 		expect(notice?.textContent).toContain("btg-funds: sem conexão com a fonte");
 	});
 
+	it("says on the card when a product is only for qualified or professional investors, or closed", async () => {
+		const qualified = tip(3, {}, "fund");
+		const professional = tip(2, {}, "pension");
+		const closed = tip(1, {}, "fund");
+		Object.assign(qualified.product as object, { audience: "qualified" });
+		Object.assign(professional.product as object, { audience: "professional", openToInvestment: true });
+		Object.assign(closed.product as object, { audience: "general", openToInvestment: false });
+		const fixture = await open(page([qualified, professional, closed]));
+		const [first, second, third] = cards(fixture);
+		expect(text(first?.querySelector('[data-testid="audience"]'))).toBe("Para investidores qualificados");
+		expect(text(second?.querySelector('[data-testid="audience"]'))).toBe("Para investidores profissionais");
+		expect(second?.querySelector('[data-testid="closed"]')).toBeNull();
+		expect(third?.querySelector('[data-testid="audience"]')).toBeNull();
+		expect(text(third?.querySelector('[data-testid="closed"]'))).toBe("Fechado para novas aplicações");
+	});
+
 	it("renders the first page newest first and resumes the live feed after its newest", async () => {
 		const resumeAfter = vi.spyOn(live, "resumeAfter");
 		const fixture = await open(page([tip(2), tip(1, { readAt: "2026-11-26T13:00:00.000Z" })]));

@@ -45,6 +45,11 @@ const ptBR = {
 			issuer: "Emissor",
 			arrived: "Chegou em",
 			unavailable: "Produto indisponível",
+			audience: {
+				qualified: "Para investidores qualificados",
+				professional: "Para investidores profissionais",
+			},
+			closed: "Fechado para novas aplicações",
 		},
 		values: {
 			yes: "Sim",
@@ -129,6 +134,11 @@ const en: typeof ptBR = {
 			issuer: "Issuer",
 			arrived: "Arrived",
 			unavailable: "Product unavailable",
+			audience: {
+				qualified: "For qualified investors",
+				professional: "For professional investors",
+			},
+			closed: "Closed to new investment",
 		},
 		values: {
 			yes: "Yes",

@@ -39,6 +39,11 @@ export class TipCard {
 	/** "source:category:nativeId": the source is known even when the product is gone. */
 	protected readonly source = computed(() => this.product()?.source ?? this.tip().productId.split(":")[0]);
 	protected readonly url = computed(() => httpUrl(this.product()?.url));
+	/** Only for qualified or professional investors: said on the card, as the rules require. */
+	protected readonly restrictedTo = computed(() => {
+		const audience = this.product()?.audience;
+		return audience === "qualified" || audience === "professional" ? audience : null;
+	});
 	/** Read from the language signal, so a language switch re-renders every value. */
 	private readonly wording = computed(() => wording(this.language.current(), this.format));
 	protected readonly facts = computed(() => {
