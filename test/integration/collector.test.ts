@@ -41,7 +41,7 @@ const fixedIncome = {
 	},
 };
 const coe = JSON.parse(
-	readFileSync(new URL("../../config/sources.json", import.meta.url), "utf8"),
+	readFileSync(new URL("../../config/examples/broker-pages.json", import.meta.url), "utf8"),
 ).sources.find((s: { name: string }) => s.name === "coe-offers");
 
 function sourcesFile(dir: string, sources: object[], extra: object = {}): string {

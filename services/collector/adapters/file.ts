@@ -59,7 +59,9 @@ export function parseFile(text: string, source: Source, collectedAt: string): Pa
 		const { note, ...fields } = row;
 		const input = { description: note, ...fields };
 		const { values, unparsed } = readFields(input, category, {});
-		if (row.ticker !== undefined && values.ticker === undefined) {
+		// A blank ticker cell is a row of another kind (a CDB, a COE), not a bad ticker.
+		const ticker = typeof row.ticker === "string" ? row.ticker.trim() : row.ticker;
+		if (ticker !== undefined && ticker !== "" && values.ticker === undefined) {
 			parsed.skipped.push(`${label}: "${String(row.ticker).slice(0, 20)}" is not a B3 ticker`);
 			continue;
 		}
