@@ -200,6 +200,8 @@ export interface SourceRun {
 	changed: number;
 	unchanged: number;
 	errors: string[];
+	/** Why it gave nothing, by kind (worded by the collection notice's texts). */
+	problem?: SourceProblem;
 	durationMs: number;
 }
 

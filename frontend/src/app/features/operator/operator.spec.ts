@@ -60,7 +60,18 @@ const failedRun: CollectorRunSummary = {
 	published: 3,
 	sources: {
 		xp: sourceRun("ok"),
-		btg: sourceRun("failed", { errors: ["<b>x</b> HTTP 503"], new: 0, changed: 0 }),
+		btg: sourceRun("failed", {
+			errors: ["<b>x</b> HTTP 410 (gone: the source no longer publishes this)"],
+			problem: {
+				kind: "http",
+				httpStatus: 410,
+				detail: "HTTP 410 (gone: the source no longer publishes this)",
+			},
+			fetched: 0,
+			normalized: 0,
+			new: 0,
+			changed: 0,
+		}),
 	},
 };
 const quietRun: CollectorRunSummary = {
@@ -293,9 +304,23 @@ describe("Operator", () => {
 		await answerAll();
 		const errors = el.querySelector('[data-testid="source-errors"]') as HTMLDetailsElement;
 		expect(errors.querySelector("summary")?.textContent).toContain("Erros (1)");
-		expect(errors.textContent).toContain("<b>x</b> HTTP 503");
+		expect(errors.textContent).toContain("<b>x</b> HTTP 410");
 		expect(errors.querySelector("b")).toBeNull();
 		expect(el.querySelector("b")).toBeNull();
+	});
+
+	it("says per source what it read, kept and left out, and names a failure's kind", async () => {
+		await open(true);
+		await answerAll();
+		const counts = [...el.querySelectorAll('[data-testid="source-counts"]')].map((n) =>
+			n.textContent?.trim(),
+		);
+		expect(counts).toContain("10 lidos, 10 aproveitados, 0 deixados de fora");
+		expect(counts).toContain("0 lidos, 0 aproveitados, 0 deixados de fora");
+		const problems = [...el.querySelectorAll('[data-testid="source-problem"]')].map((n) =>
+			n.textContent?.trim(),
+		);
+		expect(problems).toEqual(["a fonte recusou o pedido (HTTP 410)"]);
 	});
 
 	it("runs a collection, shows its summary and loads sources and runs again", async () => {
@@ -319,7 +344,7 @@ describe("Operator", () => {
 		expect(result.textContent).toContain("Publicação pub-3");
 		expect(result.textContent).toContain("btg");
 		expect(result.textContent).toContain("falhou");
-		expect(result.textContent).toContain("<b>x</b> HTTP 503");
+		expect(result.textContent).toContain("<b>x</b> HTTP 410");
 		expect(runNow()?.disabled).toBe(false);
 
 		// Both panels that show runs ask again; the new run appears in the table.
