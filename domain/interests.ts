@@ -9,7 +9,7 @@
  *   boolean fields true | false        the product's flag must equal it
  * A category absent from interests is not wanted at all.
  */
-import { type Category, categories, type Product, rateIndexes } from "./product.ts";
+import { type Category, categories, type Product, pensionPlanTypes, rateIndexes } from "./product.ts";
 import { maxRiskLevel, type RiskProfile } from "./subscriber.ts";
 
 export type FieldKind = "number" | "set" | "boolean";
@@ -151,7 +151,7 @@ export const interestFields: Record<Category, InterestField[]> = {
 		return12m,
 		redemption,
 		risk,
-		set("planType", "planType", "Plano", "Plan", ["PGBL", "VGBL"]),
+		set("planType", "planType", "Plano", "Plan", pensionPlanTypes),
 		fundType,
 		issuer,
 	],

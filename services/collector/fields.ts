@@ -63,7 +63,12 @@ export const parsers = {
 	 */
 	audience: (input: unknown) => {
 		if (typeof input !== "string") return undefined;
-		const text = input.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+		// BTG also writes "Investidores em geral (Não qualificados)": a negated audience is not it.
+		const text = input
+			.normalize("NFD")
+			.replace(/\p{M}/gu, "")
+			.toLowerCase()
+			.replace(/\b(nao|non)[ -]?(qualific|profission)\w*/g, "");
 		if (/profission|professional/.test(text)) return "professional";
 		if (/qualific|qualified/.test(text)) return "qualified";
 		if (/geral|general|varejo|retail|publico em geral/.test(text)) return "general";

@@ -81,7 +81,10 @@ function failed(reason: string, problem: SourceProblem, started: number): Source
 
 /** The source's reader, or why it cannot be read (a key not configured): then it is skipped. */
 function open(source: Source, deps: RunDeps): { reader: SourceReader } | { skipped: SourceRunSummary } {
-	const configured = { ...defaultHeaders[source.format], ...source.headers };
+	// Header names are case-insensitive: a configured "Origin" replaces the default "origin".
+	const lower = (headers: Record<string, string> = {}) =>
+		Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+	const configured = { ...lower(defaultHeaders[source.format]), ...lower(source.headers) };
 	const { headers, missing } = resolveHeaders(configured, deps.env);
 	// A snapshot is not fetched: it needs no keys.
 	const needed = source.location.kind === "http" ? (requiredHeaders[source.format] ?? []) : [];

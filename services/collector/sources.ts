@@ -84,6 +84,8 @@ export interface Source {
 	maxAgeDays?: number;
 	/** opin-pension: participants' API hosts; without them, the directory at `url` lists them. */
 	hosts?: string[];
+	/** opin-pension: pages read per host at most (hosts of 1,000+ pages exist). */
+	maxPages?: number;
 }
 
 export interface ChangeDetection {
@@ -240,6 +242,7 @@ const sourceSchemas: Record<ParsedType, object> = {
 		...location,
 		hosts: { type: "array", items: "url", optional: true, min: 1, max: 200 },
 		pageSize,
+		maxPages: "number|integer|min:1|max:5000|optional",
 	},
 	"cvm-funds": { ...common, ...location },
 	html: { ...common, ...location, ...htmlProps },
@@ -326,6 +329,7 @@ function checkSource(raw: Record<string, unknown>, index: number, baseDir: strin
 		offersUrl: raw.offersUrl as string | undefined,
 		maxAgeDays: raw.maxAgeDays as number | undefined,
 		hosts: raw.hosts as string[] | undefined,
+		maxPages: raw.maxPages as number | undefined,
 	};
 }
 

@@ -7,7 +7,7 @@ import type { Product } from "../../../domain/product.ts";
 import type { Parsed } from "../normalize.ts";
 import type { SourceReader } from "../reader.ts";
 import type { EnricherType, ParsedType, ProductSourceType, Source } from "../sources.ts";
-import { parseBtgFunds } from "./btg-funds.ts";
+import { btgFunds } from "./btg-funds.ts";
 import { cvmFunds } from "./cvm-funds.ts";
 import { parseFile } from "./file.ts";
 import { parseHtml } from "./html.ts";
@@ -34,7 +34,7 @@ const wholeBody =
 		parse(await reader.text(), source, collectedAt);
 
 export const adapters: Record<ProductSourceType, Adapter> = {
-	"btg-funds": wholeBody(parseBtgFunds),
+	"btg-funds": btgFunds,
 	"xp-funds": wholeBody(parseXpFunds),
 	"tesouro-direto": tesouroDireto,
 	"opin-pension": opinPension,
@@ -47,7 +47,12 @@ export const enrichers: Record<EnricherType, Enricher> = {
 };
 
 /** Headers a type sends unless the sources file says otherwise. */
-export const defaultHeaders: Partial<Record<ParsedType, Record<string, string>>> = {};
+export const defaultHeaders: Partial<Record<ParsedType, Record<string, string>>> = {
+	// XP's API refuses (403) requests that do not come from its own site, since 2021.
+	"xp-funds": { origin: "https://www.xpi.com.br", referer: "https://www.xpi.com.br/" },
+	// The life-pension spec makes `cache-control` required, and gateways enforce it (400 without).
+	"opin-pension": { "cache-control": "no-cache" },
+};
 
 /** Headers a format cannot work without: the source is skipped, with a log line, when absent. */
 export const requiredHeaders: Partial<Record<ParsedType, string[]>> = {

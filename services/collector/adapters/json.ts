@@ -18,12 +18,31 @@ export function jsonItems(
 	const json = parseJson(text);
 	const items = pick(json);
 	if (!items) throw new SourceFormatError(`expected ${expected}, got ${shapeOf(json)}`);
-	parsed.fetched = items.length;
+	return itemObjects(items, parsed);
+}
+
+export const isObject = (value: unknown): value is RawItem =>
+	value !== null && typeof value === "object" && !Array.isArray(value);
+
+/**
+ * The objects among a response's items, all of them counted as fetched; any other value
+ * is skipped by its position (`where` names the response when a source has several pages).
+ */
+export function itemObjects(items: unknown[], parsed: Parsed, where = ""): RawItem[] {
+	parsed.fetched += items.length;
 	return items.flatMap((item, index) => {
-		if (item && typeof item === "object" && !Array.isArray(item)) return [item as RawItem];
-		parsed.skipped.push(`item ${index}: not an object`);
+		if (isObject(item)) return [item];
+		parsed.skipped.push(`${where}item ${index}: not an object`);
 		return [];
 	});
+}
+
+/** Adds one response's outcome to the whole run's (paged sources). */
+export function mergeParsed(into: Parsed, from: Parsed): void {
+	into.fetched += from.fetched;
+	into.products.push(...from.products);
+	into.skipped.push(...from.skipped);
+	into.unparsed.push(...from.unparsed);
 }
 
 /**
