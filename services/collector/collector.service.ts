@@ -28,9 +28,9 @@ import { pageOf } from "../products/catalogue.ts";
 import { createHttp, type Http } from "./http.ts";
 import { localLock, natsLock, type RunLock } from "./lock.ts";
 import { type CollectorMetrics, collectorMetrics, failureStreaks } from "./metrics.ts";
-import { createReader } from "./reader.ts";
+import { type CachedBody, cachingBytes, createReader } from "./reader.ts";
 import { collect, type RunDeps } from "./run.ts";
-import type { Source, SourcesConfig } from "./sources.ts";
+import { isEnricher, type Source, type SourcesConfig } from "./sources.ts";
 import { collectionStatus } from "./status.ts";
 import { vary } from "./variation.ts";
 
@@ -64,6 +64,17 @@ interface CollectorThis {
 	jobs: Cron[];
 	current: Promise<unknown> | undefined;
 	metrics: CollectorMetrics;
+	/** Each enricher source's downloads, reused until they are refreshHours old. */
+	registries: Map<string, Map<string, CachedBody>>;
+}
+
+function registryCache(collector: CollectorThis, source: string): Map<string, CachedBody> {
+	let cache = collector.registries.get(source);
+	if (!cache) {
+		cache = new Map();
+		collector.registries.set(source, cache);
+	}
+	return cache;
 }
 
 /** Runs searched for each source's latest outcome (a source only run by hand may be older). */
@@ -165,6 +176,11 @@ const collector: ServiceSchema = {
 			sources: Source[],
 		): Promise<CollectorRunSummary | undefined> {
 			const id = randomUUID();
+			// Enrichers complete whatever a run collects, whichever sources it runs.
+			const enrichers = this.sourcesConfig.sources.filter(
+				(source: Source) => source.enabled && isEnricher(source.format) && !sources.includes(source),
+			);
+			sources = [...sources, ...enrichers];
 			const release = await this.lock.acquire(`${this.broker.nodeID}/${id}`).catch((err: Error) => {
 				throw new Errors.MoleculerError(
 					`Collection is paused: the run lock is unavailable (${err.message}); it comes back with NATS.`,
@@ -206,7 +222,12 @@ const collector: ServiceSchema = {
 		runDeps(via: Context | ServiceBroker, runNumber: number): RunDeps {
 			const { config, http } = this as unknown as CollectorThis;
 			return {
-				reader: (source, headers) => createReader(source, http, headers),
+				reader: (source, headers) => {
+					const reader = createReader(source, http, headers);
+					if (!isEnricher(source.format)) return reader;
+					const cache = registryCache(this as unknown as CollectorThis, source.name);
+					return cachingBytes(reader, cache, (source.refreshHours ?? 24) * 3_600_000, config.clock.now);
+				},
 				async previous(ids) {
 					const found = await Promise.all(
 						chunks(ids).map((part) => call(via, "products.getMany", { ids: part })),
@@ -276,6 +297,7 @@ const collector: ServiceSchema = {
 		if (!this.config.sources) throw new Error("The collector needs a sources file (SOURCES_FILE).");
 		this.sourcesConfig = this.config.sources;
 		this.http = createHttp(this.sourcesConfig.userAgent);
+		this.registries = new Map();
 		this.jobs = [];
 		this.metrics = collectorMetrics(
 			this.broker,

@@ -106,3 +106,38 @@ export function createReader(source: Source, http: Http, headers: Record<string,
 	};
 	return reader;
 }
+
+/** A download kept for a while, shared by the runs of one collector node. */
+export interface CachedBody {
+	bytes: Uint8Array;
+	at: number;
+}
+
+/**
+ * The reader with its `bytes()` kept in `cache` for `ttlMs` (a registry published once a
+ * day need not be downloaded by every run). When a refresh fails, the copy kept is used
+ * rather than nothing: yesterday's registry beats none.
+ */
+export function cachingBytes(
+	reader: SourceReader,
+	cache: Map<string, CachedBody>,
+	ttlMs: number,
+	now: () => number,
+): SourceReader {
+	return {
+		...reader,
+		async bytes(url, headers) {
+			const key = url ?? "";
+			const kept = cache.get(key);
+			if (kept && now() - kept.at < ttlMs) return kept.bytes;
+			try {
+				const bytes = await reader.bytes(url, headers);
+				cache.set(key, { bytes, at: now() });
+				return bytes;
+			} catch (err) {
+				if (kept) return kept.bytes;
+				throw err;
+			}
+		},
+	};
+}

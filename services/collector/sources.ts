@@ -86,6 +86,8 @@ export interface Source {
 	hosts?: string[];
 	/** opin-pension: pages read per host at most (hosts of 1,000+ pages exist). */
 	maxPages?: number;
+	/** Enrichers: their download is kept this long and reused by every run meanwhile. */
+	refreshHours?: number;
 }
 
 export interface ChangeDetection {
@@ -244,7 +246,7 @@ const sourceSchemas: Record<ParsedType, object> = {
 		pageSize,
 		maxPages: "number|integer|min:1|max:5000|optional",
 	},
-	"cvm-funds": { ...common, ...location },
+	"cvm-funds": { ...common, ...location, refreshHours: "number|min:0.1|max:168|optional" },
 	html: { ...common, ...location, ...htmlProps },
 	file: {
 		...common,
@@ -294,6 +296,8 @@ function checkSource(raw: Record<string, unknown>, index: number, baseDir: strin
 	if (problems.length > 0) fail(problems);
 
 	if (format === "html") problems.push(...checkFields(raw));
+	if (isEnricher(format) && raw.schedule !== undefined)
+		problems.push("an enricher runs with every collection: give it refreshHours instead of a schedule");
 	for (const [header, value] of Object.entries((raw.headers ?? {}) as Record<string, string>)) {
 		for (const [, name = ""] of value.matchAll(/\$\{([^}]*)\}/g))
 			if (!/^[A-Z_][A-Z0-9_]*$/.test(name))
@@ -330,6 +334,7 @@ function checkSource(raw: Record<string, unknown>, index: number, baseDir: strin
 		maxAgeDays: raw.maxAgeDays as number | undefined,
 		hosts: raw.hosts as string[] | undefined,
 		maxPages: raw.maxPages as number | undefined,
+		refreshHours: raw.refreshHours as number | undefined,
 	};
 }
 

@@ -1,33 +1,56 @@
 /**
  * A newcomer's first start of the embedded default: the bundled sources file
- * (config/sources.json) with its hosts moved to loopback, a fresh DATA_DIR, nobody
- * pressing "run now". Products arrive within the minute when the sources answer; when
- * every source refuses, the API the SPA reads names each failed source and why.
+ * (config/sources.json: BTG, XP, Tesouro Direto, Open Insurance pension, the CVM registry
+ * and the house list) with its hosts moved to loopback, each answering in its real format,
+ * a fresh DATA_DIR, nobody pressing "run now". Products of all six classes arrive within the
+ * minute when the sources answer; when every source refuses, the API the SPA reads names
+ * each failed source and why.
  */
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { defaultSourcesFile } from "../../config.ts";
-import { type BrokerFixture, btgFund, startBrokerFixture, xpFund } from "../fixtures/brokers.ts";
+import {
+	type ApiFixture,
+	btgFundV2,
+	btgPageV2,
+	startApiFixture,
+	startBrokerFixture,
+	xpFund,
+} from "../fixtures/brokers.ts";
+import { registry } from "../fixtures/cvm-registry.ts";
+import { fund, lifePensionPath, organisation, plan, startPensionHost } from "../fixtures/opin-insurance.ts";
 import { startYahooFixture, type YahooFixtureServer } from "../fixtures/yahoo.ts";
-import { freePort, getJson, type RunningSystem, startSystem, tempDir, waitFor } from "../harness.ts";
+import {
+	freePort,
+	getJson,
+	type RunningSystem,
+	sharedClock,
+	startSystem,
+	tempDir,
+	waitFor,
+} from "../harness.ts";
 
 interface SourceEntry {
 	name: string;
 	url?: string;
+	offersUrl?: string;
 	path?: string;
 	enabled?: boolean;
 }
+
+const moved = (address: string, origin: string) => {
+	const url = new URL(address);
+	return `${origin}${url.pathname}${url.search}`;
+};
 
 /** The bundled sources file, every host replaced by `origin`, every file made absolute. */
 function bundledSourcesAt(origin: string, dir: string, missingFiles = false): string {
 	const raw = JSON.parse(readFileSync(defaultSourcesFile, "utf8")) as { sources: SourceEntry[] };
 	for (const source of raw.sources) {
-		if (source.url) {
-			const url = new URL(source.url);
-			source.url = `${origin}${url.pathname}${url.search}`;
-		}
+		if (source.url) source.url = moved(source.url, origin);
+		if (source.offersUrl) source.offersUrl = moved(source.offersUrl, origin);
 		if (source.path)
 			source.path = missingFiles
 				? join(dir, "missing.csv")
@@ -44,20 +67,83 @@ describe("the embedded default's first start", () => {
 		for (const cleanup of cleanups.reverse()) await cleanup();
 	});
 
-	it("collects at start: products within a minute without anyone asking", { timeout: 90_000 }, async () => {
-		const site: BrokerFixture = await startBrokerFixture({
-			"/services/public/funds/": {
-				body: JSON.stringify([btgFund({ id: 1 }), btgFund({ id: 2, product: "BTG Dois FI" })]),
-			},
-			"/investment-funds/yield-portal/v2/investment-funds": {
-				body: JSON.stringify({ data: [xpFund()] }),
-				requireHeader: ["ocp-apim-subscription-key", "xp-key-for-tests"],
-			},
+	it("collects at start: products of all six classes within a minute without anyone asking", {
+		timeout: 90_000,
+	}, async () => {
+		const now = sharedClock.now();
+		const day = (daysBefore: number) => {
+			const iso = new Date(now - daysBefore * 86_400_000).toISOString();
+			return `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
+		};
+		const pension = await startPensionHost({
+			companies: [
+				{
+					name: "Horizonte Vida e Previdência S.A.",
+					cnpjNumber: "30214576000148",
+					products: [
+						plan({
+							name: "Horizonte PGBL",
+							code: "HZ-1",
+							type: "PGBL",
+							susep: "15414.900001/2020-11",
+							funds: [fund({ cnpj: "52347698000202", name: "Horizonte Prev RF FIC FI", adminFee: "1.2" })],
+							minimums: [["100.00", "Contribuição mensal"]],
+						}),
+					],
+				},
+			],
+		});
+		const pensionEndpoint = `${pension.url}${lifePensionPath}`;
+		const site: ApiFixture = await startApiFixture(({ url, headers }) => {
+			switch (url.pathname) {
+				case "/services/api/funds-public/public/funds/list/v2":
+					return {
+						body: btgPageV2([btgFundV2(), btgFundV2({ CNPJ: "12345678000195", Name: "BTG Dois FIM" })], 1),
+					};
+				case "/investment-funds/yield-portal/v2/investment-funds":
+					return headers["ocp-apim-subscription-key"] === "xp-key-for-tests" && headers.origin
+						? { body: { data: [xpFund()] } }
+						: { status: 403, body: { message: "Forbidden" } };
+				case "/ckan/dataset/df56aa42-484a-4a59-8184-7676580c81e3/resource/796d2059-14e9-44e3-80c9-2d9e30b405c1/download/PrecoTaxaTesouroDireto.csv":
+					return {
+						contentType: "text/csv",
+						body: [
+							"Tipo Titulo;Data Vencimento;Data Base;Taxa Compra Manha;Taxa Venda Manha;PU Compra Manha;PU Venda Manha;PU Base Manha",
+							`Tesouro Selic;01/03/2029;${day(1)};0,0521;0,0621;17274,80;17260,10;17255,02`,
+							`Tesouro IPCA+;15/05/2035;${day(1)};7,12;7,24;1834,56;1820,12;1819,88`,
+						].join("\r\n"),
+					};
+				case "/documents/d/guest/rendimento-investir-csv":
+					return {
+						contentType: "text/csv; charset=utf-8",
+						body: [
+							"\uFEFFTítulo;Rendimento anual do título;Investimento mínimo;Preço unitário de investimento;Vencimento do Título",
+							"Tesouro Selic 2029;SELIC + 0,0521%;R$ 172,74;R$ 17.274,80;01/03/2029",
+							"Tesouro IPCA+ 2035;IPCA + 7,12%;R$ 18,34;R$ 1.834,56;15/05/2035",
+						].join("\n"),
+					};
+				case "/participants":
+					return {
+						body: [
+							organisation({
+								id: "org-horizonte",
+								name: "HORIZONTE VIDA E PREVIDENCIA S.A.",
+								cnpj: "30214576000148",
+								servers: [[["products-services_life-pension", "2.0.0", [pensionEndpoint]]]],
+							}),
+						],
+					};
+				case "/dados/FI/CAD/DADOS/registro_fundo_classe.zip":
+					return { contentType: "application/zip", body: registry({ funds: [], classes: [] }) };
+				default:
+					return { status: 404, body: { message: "not found" } };
+			}
 		});
 		const yahoo: YahooFixtureServer = await startYahooFixture([]);
 		const dir = tempDir();
 		cleanups.push(
 			() => site.stop(),
+			() => pension.stop(),
 			() => yahoo.close(),
 			() => dir.remove(),
 		);
@@ -73,17 +159,20 @@ describe("the embedded default's first start", () => {
 		const products = await waitFor(
 			async () => {
 				const { body } = await getJson(`${system.url}/api/products?pageSize=100`);
-				return body.total >= 13 && body;
+				const categories = new Set(body.rows.map((p: { category: string }) => p.category));
+				return categories.size === 6 && body;
 			},
-			{ timeoutMs: 60_000, what: "the bundled sources' products" },
+			{ timeoutMs: 60_000, what: "products of all six classes from the bundled sources" },
 		);
 		assert.ok(performance.now() - started < 60_000);
 		const sources = new Set(products.rows.map((p: { source: string }) => p.source));
-		for (const name of ["btg-funds", "xp-funds", "house-picks"]) assert.ok(sources.has(name), name);
+		for (const name of ["btg-funds", "xp-funds", "tesouro-direto", "opin-pension", "house-picks"])
+			assert.ok(sources.has(name), name);
 
 		const runs = await getJson(`${system.url}/api/collector/runs`);
 		assert.equal(runs.body.total, 1, "one run, at start");
 		assert.equal(runs.body.rows[0].trigger, "schedule");
+		assert.equal(runs.body.rows[0].sources["cvm-funds"].status, "ok", "the registry read in that run");
 		const status = await getJson(`${system.url}/api/collector/status`);
 		assert.deepEqual(status.body.failing, []);
 		assert.ok(status.body.sources.every((s: { status: string }) => s.status === "ok"));
@@ -121,7 +210,13 @@ describe("the embedded default's first start", () => {
 			},
 			{ timeoutMs: 60_000, what: "the first run's outcome" },
 		);
-		assert.deepEqual([...status.failing].sort(), ["btg-funds", "house-picks", "xp-funds"]);
+		assert.deepEqual([...status.failing].sort(), [
+			"btg-funds",
+			"house-picks",
+			"opin-pension",
+			"tesouro-direto",
+			"xp-funds",
+		]);
 		const byName = Object.fromEntries(status.sources.map((s: { name: string }) => [s.name, s]));
 		assert.equal(byName["btg-funds"].problem.kind, "unreachable");
 		assert.match(byName["btg-funds"].problem.detail, /ECONNREFUSED/);
