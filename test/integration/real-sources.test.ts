@@ -338,6 +338,8 @@ describe("the real public sources, served on loopback in their real formats", ()
 						name: "xp-funds",
 						type: "xp-funds",
 						url: `${api.url}/xp/investment-funds?onlyrpps=false&family=null`,
+						// The key from the environment, as the bundled file names it.
+						// biome-ignore lint/suspicious/noTemplateCurlyInString: a sources-file placeholder, not a template
 						headers: { "ocp-apim-subscription-key": "${XP_API_KEY}" },
 					},
 					{
