@@ -5,7 +5,7 @@
 import type { Notification } from "./notification.ts";
 import type { Audience, Category, Metrics, Product } from "./product.ts";
 import type { Publication } from "./publication.ts";
-import type { Interests, Preferences, RiskProfile, Subscriber } from "./subscriber.ts";
+import type { Interests, Preferences, RiskProfile, Subscriber, SubscriberStatus } from "./subscriber.ts";
 
 export interface Page<T> {
 	rows: T[];
@@ -151,6 +151,26 @@ export interface Match {
 }
 
 /** Durable queue subject "distributions": notifications as stored, for analytics. */
+/**
+ * What the matcher needs of a client to decide what may reach them (CVM Resolution 30):
+ * the profile they chose (never above their questionnaire's score), until when it holds
+ * (after, they count as conservative until renewed), their investor category, and interests.
+ */
+/** An erased client, known only by their id, for the matchers that missed the event. */
+export interface ErasedRow {
+	subscriberId: string;
+	status: "erased";
+}
+
+export interface SubscriptionRow {
+	subscriberId: string;
+	riskProfile: RiskProfile;
+	/** When the suitability assessment behind riskProfile expires; absent: no assessment (conservative). */
+	profileExpiresAt?: string;
+	investorCategory?: Audience;
+	interests: Interests;
+}
+
 export interface DistributionBatch {
 	publicationId: string;
 	notifications: { subscriberId: string; productId: string; category: string; createdAt: string }[];
@@ -292,10 +312,7 @@ export interface Actions {
 	};
 	"subscribers.active": {
 		params: { after?: string; pageSize?: number };
-		result: {
-			rows: { subscriberId: string; riskProfile: RiskProfile; interests: Interests }[];
-			next?: string;
-		};
+		result: { rows: SubscriptionRow[]; next?: string };
 	};
 	"matcher.preview": {
 		params: { interests: Interests; riskProfile: RiskProfile; days?: number };
@@ -348,8 +365,9 @@ export interface Actions {
 	"analytics.publications": { params: { limit?: number }; result: PublicationReach[] };
 	"subscribers.changedSince": {
 		params: { since: string; after?: string; pageSize?: number };
+		/** Erased clients come back as `{ subscriberId, status: "erased" }` for a while (tombstones). */
 		result: {
-			rows: { subscriberId: string; status: string; riskProfile: RiskProfile; interests: Interests }[];
+			rows: ((SubscriptionRow & { status: SubscriberStatus }) | ErasedRow)[];
 			next?: string;
 		};
 	};
