@@ -5,8 +5,8 @@
  * deliver a notification of theirs (its keep window), under a digest of the id rather than
  * the id, so that a late one is counted under the replacement too; then the note goes.
  */
-import { createHash } from "node:crypto";
 import type { DistributionBatch } from "../../domain/contracts.ts";
+import { erasedDigest } from "../../domain/erasure.ts";
 import type { StoredNotificationFact } from "./facts.ts";
 
 export interface ErasureNote {
@@ -18,9 +18,7 @@ export interface ErasureNote {
 	until: string;
 }
 
-const digest = (subscriberId: string) => createHash("sha256").update(subscriberId).digest("base64url");
-
-export const erasureNoteId = (subscriberId: string): string => `erasure:${digest(subscriberId)}`;
+export const erasureNoteId = (subscriberId: string): string => `erasure:${erasedDigest(subscriberId)}`;
 
 export function erasureNote(subscriberId: string, replacement: string, until: string): ErasureNote {
 	return { _id: erasureNoteId(subscriberId), kind: "erasure", replacement, until };

@@ -8,12 +8,20 @@ import { createHash } from "node:crypto";
 import { type Context, Errors, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
 import { clockOf } from "../../config.ts";
 import { isoNow } from "../../domain/clock.ts";
-import { type Actions, broadcast, call, type DistributionBatch, type Match } from "../../domain/contracts.ts";
+import {
+	type Actions,
+	broadcast,
+	call,
+	type DistributionBatch,
+	type Events,
+	type Match,
+} from "../../domain/contracts.ts";
+import { erasedDigest } from "../../domain/erasure.ts";
 import { type Notification, notificationKey } from "../../domain/notification.ts";
 import { categories, type Product } from "../../domain/product.ts";
 import { DbMixin } from "../../mixins/db.mixin.ts";
 import { domainMetrics, metric } from "../../mixins/domain-metrics.ts";
-import { acquireQueue, type DurableQueue, releaseQueue } from "../../mixins/durable-queue.ts";
+import { acquireQueue, type DurableQueue, queueKeepMs, releaseQueue } from "../../mixins/durable-queue.ts";
 import { cursorOf, pageQuery } from "./paging.ts";
 
 type Meta = { subscriberId?: string };
@@ -23,6 +31,17 @@ function subscriberOf(ctx: Context<unknown, Meta>): string {
 	if (!ctx.meta.subscriberId) throw new Errors.MoleculerClientError("Sign in first.", 401, "UNAUTHORIZED");
 	return ctx.meta.subscriberId;
 }
+
+/**
+ * An erasure remembered by the digest of the id (domain/erasure.ts), so a match computed
+ * before the erasure and stored after it cannot re-create the client's inbox.
+ */
+interface ErasureMark {
+	_id: string;
+	kind: "erasure";
+	until: string;
+}
+const erasureMarkId = (subscriberId: string) => `erasure:${erasedDigest(subscriberId)}`;
 
 interface StoredNotification extends Omit<Notification, "id"> {
 	_id: string;
@@ -52,9 +71,10 @@ const notifications: ServiceSchema = {
 				matches: { type: "array", items: "object", max: 5_000 },
 			},
 			async handler(ctx: Context<Actions["notifications.store"]["params"]>) {
-				const { publicationId, matches } = ctx.params;
+				const { publicationId } = ctx.params;
 				const now = clockOf(this.broker).now();
-				const docs: StoredNotification[] = matches.map((match: Match, i) => ({
+				const matches: Match[] = this.withoutErased(ctx.params.matches);
+				const docs: StoredNotification[] = matches.map((match: Match, i: number) => ({
 					_id: notificationKey(match.subscriberId, publicationId, match.productId),
 					subscriberId: match.subscriberId,
 					productId: match.productId,
@@ -205,10 +225,18 @@ const notifications: ServiceSchema = {
 			visibility: "public",
 			params: { subscriberId: "string|min:1" },
 			async handler(ctx: Context<{ subscriberId: string }>) {
+				await this.markErased(ctx.params.subscriberId);
 				const removed = await this.adapter.removeMany({ subscriberId: ctx.params.subscriberId });
 				await this.compactStore();
 				return { removed };
 			},
+		},
+	},
+
+	events: {
+		/** Every notifications node learns of an erasure (the one that ran forget marked it already). */
+		async "subscribers.changed"(ctx: Context<Events["subscribers.changed"]>) {
+			if (ctx.params.change === "erased") (this.erased as Set<string>).add(erasureMarkId(ctx.params.id));
 		},
 	},
 
@@ -218,6 +246,10 @@ const notifications: ServiceSchema = {
 	},
 
 	async started() {
+		const now = new Date(clockOf(this.broker).now()).toISOString();
+		await this.adapter.removeMany({ kind: "erasure", until: { $lt: now } });
+		const marks: ErasureMark[] = await this.adapter.find({ query: { kind: "erasure" } });
+		this.erased = new Set(marks.map((mark) => mark._id));
 		this.queue = await acquireQueue(this.broker);
 	},
 
@@ -226,6 +258,26 @@ const notifications: ServiceSchema = {
 	},
 
 	methods: {
+		/** Kept while a match of theirs may still be in flight (the durable queue's window). */
+		async markErased(subscriberId: string) {
+			const id = erasureMarkId(subscriberId);
+			(this.erased as Set<string>).add(id);
+			const until = new Date(clockOf(this.broker).now() + queueKeepMs).toISOString();
+			await this.upsert(id, { kind: "erasure", until } satisfies Omit<ErasureMark, "_id">);
+		},
+
+		withoutErased(matches: Match[]): Match[] {
+			const erased = this.erased as Set<string>;
+			if (erased.size === 0) return matches;
+			const gone = new Map<string, boolean>();
+			const isGone = (id: string) => {
+				let known = gone.get(id);
+				if (known === undefined) gone.set(id, (known = erased.has(erasureMarkId(id))));
+				return known;
+			};
+			return matches.filter((match) => !isGone(match.subscriberId));
+		},
+
 		async publishDistributions(publicationId: string, stored: StoredNotification[]) {
 			if (stored.length === 0) return;
 			const batch: DistributionBatch = {

@@ -1,7 +1,7 @@
 /**
  * Hostile (privacy): after a client erases their account, nothing personal stays behind in
  * the running system — not in the NeDB files (which only append until compacted), not in
- * the inbox file, nor analytics' facts (counted on under a random id, so every answer stays
+ * the inbox file (not even from a match still in flight), nor analytics' facts (counted on under a random id, so every answer stays
  * the same), and no socket they opened before stays connected.
  */
 import assert from "node:assert/strict";
@@ -96,6 +96,13 @@ describe("erasure", () => {
 			await waitFor(async () => !file("analytics").includes(client.id), {
 				what: "no fact keyed by the erased id in analytics.db",
 			});
+			// A match computed before the erasure and stored after it re-creates nothing.
+			const late = await system.broker.call("notifications.store", {
+				publicationId: "in-flight",
+				matches: [{ subscriberId: client.id, productId: "house:fund:e1", category: "fund", reasons: [] }],
+			});
+			assert.deepEqual(late, { created: 0, existing: 0 });
+			assert.ok(!file("notifications").includes(client.id), "no inbox re-created");
 			const again = await getJson(`${system.url}/api/me`, {
 				headers: { authorization: `Bearer ${client.token}` },
 			});
