@@ -307,8 +307,8 @@ export interface Actions {
 	/** The subscriber a session token belongs to (401 when missing, forged or expired). */
 	"subscribers.authenticate": {
 		params: { token: string };
-		/** sessionId: the session's jti, for sign-out and renewal. */
-		result: { subscriberId: string; sessionId: string };
+		/** sessionId: the session's jti, for sign-out and renewal; live: preferences.live. */
+		result: { subscriberId: string; sessionId: string; live: boolean };
 	};
 	"subscribers.active": {
 		params: { after?: string; pageSize?: number };

@@ -179,7 +179,9 @@ const subscribers: ServiceSchema = {
 		authenticate: {
 			visibility: "public",
 			params: { token: "string|min:10|max:2000" },
-			async handler(ctx: Context<{ token: string }>): Promise<{ subscriberId: string; sessionId: string }> {
+			async handler(
+				ctx: Context<{ token: string }>,
+			): Promise<{ subscriberId: string; sessionId: string; live: boolean }> {
 				const claims = await verifyToken(this.key, ctx.params.token, ["session"], this.clock.now());
 				const found: StoredSubscriber | undefined = await this.adapter.findById(claims.sub);
 				if (!found)
@@ -190,7 +192,8 @@ const subscribers: ServiceSchema = {
 						401,
 						"SESSION_REVOKED",
 					);
-				return { subscriberId: claims.sub, sessionId: claims.jti };
+				// The live gateway needs to know whether to push to this client at all.
+				return { subscriberId: claims.sub, sessionId: claims.jti, live: found.preferences?.live !== false };
 			},
 		},
 
