@@ -24,6 +24,8 @@ interface SocketState {
 	subscriberId: string;
 	/** The client's address, for the per-address cap. */
 	ip: string;
+	/** preferences.live: off, the socket gets no notifications pushed (the inbox still fills). */
+	live: boolean;
 	/** The newest notification this socket has been given. */
 	cursor?: Cursor;
 	/** While replaying: live notifications wait here, so the order holds. */
@@ -52,10 +54,20 @@ const live: ServiceSchema = {
 	} satisfies LiveSettings as ServiceSettingSchema,
 
 	events: {
-		/** An erased client's sockets close at once, on every live node: their account is gone. */
-		"subscribers.changed"(ctx: Context<Events["subscribers.changed"]>) {
-			if (ctx.params.change === "erased")
-				this.namespace?.in(`subscriber:${ctx.params.id}`).disconnectSockets(true);
+		/**
+		 * An erased client's sockets close at once, on every live node: their account is gone.
+		 * A client who turned live alerts off (or on) has their open sockets follow at once.
+		 */
+		async "subscribers.changed"(ctx: Context<Events["subscribers.changed"]>) {
+			const room = this.namespace?.in(`subscriber:${ctx.params.id}`);
+			if (!room) return;
+			if (ctx.params.change === "erased") return room.disconnectSockets(true);
+			if (ctx.params.change !== "preferences") return;
+			const sockets = await room.fetchSockets();
+			if (sockets.length === 0) return;
+			const subscriber = await call(ctx, "subscribers.get", { id: ctx.params.id }).catch(() => undefined);
+			if (!subscriber) return;
+			for (const socket of sockets) (socket.data as SocketState).live = subscriber.preferences.live !== false;
 		},
 
 		/**
@@ -86,6 +98,7 @@ const live: ServiceSchema = {
 		/** Live rows: buffered while the socket is still catching up, otherwise emitted. */
 		deliver(socket: Socket, rows: Row[]) {
 			const state = socket.data as SocketState;
+			if (!state.live) return;
 			if (state.pending) state.pending.push(...rows);
 			else this.emitNewer(socket, rows);
 		},
@@ -116,7 +129,7 @@ const live: ServiceSchema = {
 			state.pending = [];
 			await socket.join(`subscriber:${state.subscriberId}`);
 			try {
-				if (state.cursor) {
+				if (state.cursor && state.live) {
 					// Catch up from the last one the client saw, oldest first.
 					let since = socket.handshake.auth.since as string;
 					for (let sent = 0; sent < maxReplay; ) {
@@ -225,7 +238,7 @@ const live: ServiceSchema = {
 			if (since !== undefined && (typeof since !== "string" || !parseCursor(since)))
 				return next(refused("since must be the cursor of a notification you received.", "INVALID_CURSOR"));
 			try {
-				const { subscriberId } = await call(this.broker, "subscribers.authenticate", { token });
+				const { subscriberId, live } = await call(this.broker, "subscribers.authenticate", { token });
 				if (byClient.count(subscriberId) >= limits().maxSocketsPerClient)
 					return next(
 						refused("Too many open connections for this session: close some tabs.", "TOO_MANY_SOCKETS"),
@@ -233,6 +246,7 @@ const live: ServiceSchema = {
 				socket.data = {
 					subscriberId,
 					ip,
+					live,
 					cursor: since ? parseCursor(since as string) : undefined,
 				} satisfies SocketState;
 				next();

@@ -7,9 +7,10 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { io as connectSocket, type Socket } from "socket.io-client";
 import type { Product } from "../../domain/product.ts";
-import { type Client, verifiedClient } from "../fixtures/clients.ts";
+import { type Client, inbox, verifiedClient } from "../fixtures/clients.ts";
 import {
 	freePort,
+	getJson,
 	natsUrl,
 	type RunningSystem,
 	sharedClock,
@@ -157,6 +158,34 @@ describe("live feed in one process", () => {
 		assert.equal(new Set(a.received.map((n) => n.id)).size, 4);
 		assert.equal(a.unread.at(-1)?.unread, 5);
 		a.socket.close();
+	});
+
+	it("pushes nothing to a client who turned live alerts off, while the inbox fills; on again, it pushes", async () => {
+		const preferences = (live: boolean) =>
+			getJson(`${system.url}/api/me/preferences`, {
+				method: "PUT",
+				headers: { authorization: `Bearer ${bia.token}`, "content-type": "application/json" },
+				body: JSON.stringify({ live }),
+			});
+		assert.equal((await preferences(false)).status, 200);
+		const b = await listen(system.url, { token: bia.token });
+		await waitFor(() => b.unread.length > 0, { what: "the unread count" });
+		await publish("quiet-1", [fund("rf-quiet-1", "Renda Fixa")]);
+		await waitFor(
+			async () =>
+				(await inbox(system.url, bia)).rows.some((row) => row.productId === "house:fund:rf-quiet-1"),
+			{ what: "the notification in the inbox" },
+		);
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		assert.equal(b.received.length, 0, "nothing pushed while live alerts are off");
+
+		assert.equal((await preferences(true)).status, 200);
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		await publish("quiet-2", [fund("rf-quiet-2", "Renda Fixa")]);
+		await waitFor(() => b.received.some((n) => n.productId === "house:fund:rf-quiet-2"), {
+			what: "a push once they are on again, on the same socket",
+		});
+		b.socket.close();
 	});
 
 	it("validates and rate-limits client events, answering in the ack", async () => {
