@@ -103,7 +103,14 @@ describe("OpenAPI document and API reference page", () => {
 		const product = operation("/products/{id}", "get").parameters ?? [];
 		assert.ok(product.some((p) => p.in === "path"));
 		const list = operation("/products", "get").parameters ?? [];
-		assert.deepEqual(list.map((p) => p.name).sort(), ["category", "page", "pageSize", "q"]);
+		assert.deepEqual(list.map((p) => p.name).sort(), [
+			"audience",
+			"category",
+			"openToInvestment",
+			"page",
+			"pageSize",
+			"q",
+		]);
 		assert.ok(doc.paths["/collector/run"].post.requestBody.content["application/json"].schema);
 		assert.equal(
 			doc.paths["/me/interests"].put.requestBody.content["application/json"].schema.type,

@@ -193,9 +193,9 @@ describe("processes", () => {
 			);
 			assert.deepEqual([...publications.rows[0].sources].sort(), [
 				"btg-funds",
-				"coe-offers",
-				"fixed-income-offers",
 				"house-picks",
+				"opin-pension",
+				"tesouro-direto",
 				"xp-funds",
 			]);
 			const { body: stocks } = await getJson(`http://127.0.0.1:${port}/api/products?category=stock`);

@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { ConfigError, defaultSourcesFile, loadConfig } from "../../config.ts";
 import {
 	defaultChangeDetection,
+	isEnricher,
 	loadSources,
 	parseSources,
 	resolveHeaders,
@@ -389,12 +390,14 @@ describe("loadSources", () => {
 				);
 	});
 
-	it("loads the shipped demo file: only sample sources, each with a schedule and a bundled snapshot", () => {
+	it("loads the shipped demo file: only sample sources, each with a schedule (enrichers run with every collection) and a bundled snapshot", () => {
 		const config = loadSources(demoFile);
 		assert.ok(config.sources.length > 0);
 		for (const source of config.sources) {
 			assert.equal(source.type, "sample", source.name);
-			assert.ok(source.schedule, `${source.name} has a schedule`);
+			if (isEnricher(source.format))
+				assert.equal(source.schedule, undefined, `${source.name} runs with every run`);
+			else assert.ok(source.schedule, `${source.name} has a schedule`);
 			assert.equal(source.location.kind, "snapshot");
 			assert.ok(
 				readFileSync((source.location as { path: string }).path).length > 0,
