@@ -81,6 +81,11 @@ export interface Config {
 	rateLimit: number;
 	/** Attempts a durable-queue message gets per consumer group before it is dead-lettered. */
 	queueMaxAttempts: number;
+	/**
+	 * Months a suitability questionnaire holds; after, the client counts as conservative until
+	 * they answer again. CVM Resolution 30 asks for an update at least every 24 months.
+	 */
+	suitabilityValidMonths: number;
 	/** "Now" for every service of the node: the system's, or a test's (never from env). */
 	clock: Clock;
 }
@@ -257,6 +262,7 @@ export function loadConfig(env: Env = process.env): Config {
 		corsOrigins: origins(env, "CORS_ORIGINS"),
 		rateLimit: integer(env, "RATE_LIMIT", 600, 1, 1_000_000),
 		queueMaxAttempts: integer(env, "QUEUE_MAX_ATTEMPTS", 20, 1, 1_000),
+		suitabilityValidMonths: integer(env, "SUITABILITY_VALID_MONTHS", 24, 1, 24),
 		clock: systemClock,
 	};
 }

@@ -2,6 +2,7 @@
  * Clients of the research house and what they want to hear about.
  */
 import type { Interests } from "./interests.ts";
+import type { Audience } from "./product.ts";
 
 export type { Interests } from "./interests.ts";
 
@@ -45,6 +46,36 @@ export interface Consent {
 	ip?: string;
 }
 
+/**
+ * A client's answers to the suitability questionnaire (domain/suitability.ts) and what they
+ * scored. Replaced whole by the next answers; valid SUITABILITY_VALID_MONTHS from assessedAt.
+ */
+export interface SuitabilityAssessment {
+	/** The questionnaire version answered. */
+	version: string;
+	/** Question id → option id. */
+	answers: Record<string, string>;
+	score: number;
+	/** The profile the score gives: the most the client may choose. */
+	profile: RiskProfile;
+	assessedAt: string;
+	/** When the client was e-mailed that this assessment expired (at most once per assessment). */
+	expiryNoticeAt?: string;
+}
+
+/** What a client declared about their investor category, and the statement they signed. */
+export interface InvestorCategoryDeclaration {
+	category: Audience;
+	/** The ground the client declared (qualified: investments or certification; professional: investments or registration). */
+	ground?: "investments" | "certification" | "registration";
+	/** The statement version signed (domain/investor-category.ts); absent for general. */
+	statementVersion?: string;
+	/** The language the statement was shown in. */
+	locale?: Locale;
+	declaredAt: string;
+	ip?: string;
+}
+
 export const subscriberStatuses = ["pending", "verified", "unsubscribed", "bouncing"] as const;
 export type SubscriberStatus = (typeof subscriberStatuses)[number];
 
@@ -54,13 +85,29 @@ export interface Subscriber {
 	name: string;
 	locale: Locale;
 	status: SubscriberStatus;
+	/** The profile the client chose: the questionnaire's, or one below it; conservative without one. */
 	riskProfile: RiskProfile;
+	/** The client chose a profile below their score: a new questionnaire keeps it while it stays below. */
+	riskProfileChosen?: boolean;
+	suitability?: SuitabilityAssessment;
+	/** Absent: general. */
+	investorCategory?: InvestorCategoryDeclaration;
 	interests: Interests;
 	preferences: Preferences;
 	consent: Consent;
 	createdAt: string;
 	verifiedAt?: string;
 	updatedAt: string;
+}
+
+/** What the client (GET /api/me) and other services (subscribers.get) see: the record and what follows from it now. */
+export interface SubscriberView extends Omit<Subscriber, "suitability" | "investorCategory"> {
+	/** With when it stops holding; `expired`: it counts as conservative until answered again. */
+	suitability?: SuitabilityAssessment & { expiresAt: string; expired: boolean };
+	/** What products are chosen by now: riskProfile, or conservative without a valid questionnaire. */
+	effectiveProfile: RiskProfile;
+	/** `{ category: "general" }` until the client declares otherwise. */
+	investorCategory: Omit<InvestorCategoryDeclaration, "declaredAt"> & { declaredAt?: string };
 }
 
 export const preferencesSchema = {
@@ -115,7 +162,10 @@ export const registrationSchema = {
 	email: { type: "email", normalize: true, max: 254 },
 	name: personNameSchema,
 	locale: { type: "enum", values: [...locales], optional: true, default: "pt-BR" },
+	/** At most the profile `suitability` scores (conservative without it): PROFILE_ABOVE_SCORE otherwise. */
 	riskProfile: { type: "enum", values: [...riskProfiles], optional: true },
+	/** `{ version, answers }` of the suitability questionnaire, checked by checkAnswers (domain/suitability.ts). */
+	suitability: { type: "object", optional: true },
 	/** Checked by checkInterests (domain/interests.ts), which names the allowed fields. */
 	interests: { type: "object", optional: true },
 	preferences: { ...preferencesSchema, optional: true },
