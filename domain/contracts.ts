@@ -119,8 +119,8 @@ export interface CollectorSourceInfo {
 	location: string;
 }
 
-/** Transactional templates; digests (issue 8) add their own. */
-export const mailTemplates = ["verify", "sign-in", "digest"] as const;
+/** Transactional templates, digests, and the notice that a client's suitability questionnaire expired. */
+export const mailTemplates = ["verify", "sign-in", "digest", "suitability-expired"] as const;
 export type MailTemplate = (typeof mailTemplates)[number];
 
 export const deliveryStatuses = ["queued", "sent", "failed", "retrying"] as const;

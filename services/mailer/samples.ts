@@ -35,6 +35,13 @@ export function sampleData(
 	locale: string,
 	publicUrl: string,
 ): Record<string, unknown> {
+	if (template === "suitability-expired")
+		return {
+			name: "Ana",
+			link: `${publicUrl}/interesses`,
+			assessedOn: locale === "en" ? "December 1, 2024" : "1 de dezembro de 2024",
+			expiredOn: locale === "en" ? "December 1, 2026" : "1 de dezembro de 2026",
+		};
 	if (template !== "digest") return { name: "Ana", link: `${publicUrl}/verificar?token=sample` };
 	return digestData({
 		locale,

@@ -17,6 +17,7 @@ export const linkFields: Record<MailTemplate, readonly string[]> = {
 	verify: ["link"],
 	"sign-in": ["link"],
 	digest: ["appUrl"],
+	"suitability-expired": ["link"],
 };
 
 /** The caller gave data a template cannot be rendered with (a 422 for the service). */
