@@ -1,7 +1,10 @@
 /**
- * Operators import the research house's existing clients from CSV (email, name, locale,
- * risk profile). Each imported address gets a verification e-mail and nothing else until
- * its owner confirms it. `dryRun` reports what would happen and changes nothing.
+ * Operators import the research house's existing clients from CSV (email, name, locale).
+ * Each imported address gets a verification e-mail and nothing else until its owner
+ * confirms it. `dryRun` reports what would happen and changes nothing. A risk profile
+ * column is read but not applied above conservative: a profile comes from the client's
+ * own suitability questionnaire (CVM Resolution 30), so such rows are imported as
+ * conservative and named in `notes`.
  */
 import { parse } from "csv-parse/sync";
 import { Errors } from "moleculer";
@@ -17,7 +20,6 @@ export interface ImportedClient {
 	email: string;
 	name: string;
 	locale: Locale;
-	riskProfile: RiskProfile;
 }
 
 export interface ImportReport {
@@ -25,6 +27,8 @@ export interface ImportReport {
 	rows: number;
 	created: number;
 	skipped: { row: number; email?: string; reason: string }[];
+	/** Rows imported with something left out (a risk profile above conservative). */
+	notes: { row: number; email: string; note: string }[];
 }
 
 const emailPattern = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
@@ -54,7 +58,7 @@ export async function importClients(
 			"The CSV needs a header row with at least email and name.",
 			"INVALID_CSV",
 		);
-	const report: ImportReport = { dryRun, rows: rows.length, created: 0, skipped: [] };
+	const report: ImportReport = { dryRun, rows: rows.length, created: 0, skipped: [], notes: [] };
 	const seen = new Set<string>();
 	for (const [index, row] of rows.entries()) {
 		const line = index + 2;
@@ -80,8 +84,14 @@ export async function importClients(
 			report.skipped.push({ row: line, email: email || undefined, reason });
 			continue;
 		}
-		if (!dryRun) await store.create({ email, name, locale, riskProfile });
+		if (!dryRun) await store.create({ email, name, locale });
 		report.created++;
+		if (riskProfile !== "conservative")
+			report.notes.push({
+				row: line,
+				email,
+				note: `imported as conservative, not ${riskProfile}: the profile comes from the client's suitability questionnaire`,
+			});
 	}
 	return report;
 }

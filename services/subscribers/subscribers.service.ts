@@ -22,7 +22,9 @@ import {
 	registrationSchema,
 	riskProfiles,
 	type Subscriber,
+	type SubscriberView,
 } from "../../domain/subscriber.ts";
+import { answersInWords } from "../../domain/suitability.ts";
 import { operatorOnly, type SessionCarrier, sessionCookie } from "../../mixins/auth.ts";
 import { DbMixin } from "../../mixins/db.mixin.ts";
 import { acquireQueue, type DurableQueue, releaseQueue } from "../../mixins/durable-queue.ts";
@@ -31,8 +33,18 @@ import { importClients } from "./import.ts";
 import { type Limiter, limiter } from "./limits.ts";
 import { unsubscribePage } from "./pages.ts";
 import { signingKey } from "./secret.ts";
+import { SuitabilityMixin } from "./suitability.mixin.ts";
+import { profileChoice, scoredOrThrow } from "./suitability.ts";
 import { lifetimeSeconds, type Purpose, signToken, verifyToken } from "./tokens.ts";
-import { publicView, type StoredSubscriber } from "./view.ts";
+import {
+	changedRow,
+	isTombstone,
+	notErased,
+	publicView,
+	type StoredSubscriber,
+	subscriptionRow,
+	tombstone,
+} from "./view.ts";
 
 /** The consent text version clients accept when they register (docs/privacy). */
 export const consentVersion = "2026-11";
@@ -67,7 +79,14 @@ function interestsOrThrow(input: unknown): Interests {
 
 const subscribers: ServiceSchema = {
 	name: "subscribers",
-	mixins: [DbMixin({ collection: "subscribers", unique: ["email"], indexed: ["status", "updatedAt"] })],
+	mixins: [
+		DbMixin({
+			collection: "subscribers",
+			unique: ["email"],
+			indexed: ["status", "updatedAt", "suitability.assessedAt"],
+		}),
+		SuitabilityMixin,
+	],
 
 	settings: { rest: "/" } as ServiceSettingSchema,
 
@@ -83,6 +102,7 @@ const subscribers: ServiceSchema = {
 						name: string;
 						locale: Locale;
 						riskProfile?: RiskProfile;
+						suitability?: unknown;
 						interests?: unknown;
 						preferences?: Partial<Preferences>;
 					},
@@ -92,6 +112,10 @@ const subscribers: ServiceSchema = {
 				const { email, name, locale, riskProfile, preferences } = ctx.params;
 				// Validate everything first: a bad request fails the same way for any address.
 				const interests = interestsOrThrow(ctx.params.interests);
+				const scored =
+					ctx.params.suitability === undefined ? undefined : scoredOrThrow(ctx.params.suitability);
+				const ceiling = scored?.profile ?? "conservative";
+				const choice = profileChoice(ceiling, riskProfile ?? ceiling, scored !== undefined);
 				await this.takeLinkLimits("register", email, ctx.meta.ip);
 				const existing: StoredSubscriber | undefined = await this.byEmail(email);
 				if (!existing) {
@@ -102,7 +126,8 @@ const subscribers: ServiceSchema = {
 						name,
 						locale,
 						status: "pending",
-						riskProfile: riskProfile ?? "conservative",
+						...choice,
+						...(scored ? { suitability: { ...scored, assessedAt: now } } : {}),
 						interests,
 						preferences: { ...defaultPreferences, ...preferences },
 						consent: {
@@ -156,9 +181,9 @@ const subscribers: ServiceSchema = {
 				const token = await this.openSession(subscriber.id);
 				if (ctx.params.session === "cookie") {
 					this.setSessionCookie(ctx, token);
-					return { subscriber: publicView(subscriber) };
+					return { subscriber: this.view(subscriber) };
 				}
-				return { token, subscriber: publicView(subscriber) };
+				return { token, subscriber: this.view(subscriber) };
 			},
 		},
 
@@ -184,7 +209,7 @@ const subscribers: ServiceSchema = {
 			): Promise<{ subscriberId: string; sessionId: string; live: boolean }> {
 				const claims = await verifyToken(this.key, ctx.params.token, ["session"], this.clock.now());
 				const found: StoredSubscriber | undefined = await this.adapter.findById(claims.sub);
-				if (!found)
+				if (!found || isTombstone(found))
 					throw new Errors.MoleculerClientError("This account no longer exists.", 401, "UNAUTHORIZED");
 				if (!found.sessions?.includes(claims.jti))
 					throw new Errors.MoleculerClientError(
@@ -264,7 +289,7 @@ const subscribers: ServiceSchema = {
 			rest: "GET /me",
 			...sessionOnly,
 			async handler(ctx: Context<unknown, Meta>) {
-				return publicView(await this.load(ctx.meta.subscriberId));
+				return this.view(await this.load(ctx.meta.subscriberId));
 			},
 		},
 
@@ -278,8 +303,15 @@ const subscribers: ServiceSchema = {
 				$$strict: true,
 			},
 			async handler(ctx: Context<Partial<Pick<Subscriber, "name" | "locale" | "riskProfile">>, Meta>) {
-				const subscriber = await this.load(ctx.meta.subscriberId);
-				return publicView(await this.change(ctx, subscriber, ctx.params, "profile"));
+				const subscriber: StoredSubscriber = await this.load(ctx.meta.subscriberId);
+				const { riskProfile, ...given } = ctx.params;
+				const fields = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
+				// At most what the questionnaire scored; conservative without one (CVM Resolution 30).
+				const ceiling = subscriber.suitability?.profile ?? "conservative";
+				const choice = riskProfile
+					? profileChoice(ceiling, riskProfile, Boolean(subscriber.suitability))
+					: {};
+				return this.view(await this.change(ctx, subscriber, { ...fields, ...choice }, "profile"));
 			},
 		},
 
@@ -336,9 +368,20 @@ const subscribers: ServiceSchema = {
 					"Content-Disposition": `attachment; filename="insights-${subscriber.id}.json"`,
 				};
 				const notifications = await this.collectNotifications(ctx);
+				const { suitability } = subscriber;
 				return {
 					exportedAt: this.isoNow(),
-					subscriber: publicView(subscriber),
+					subscriber: this.view(subscriber),
+					// The questionnaire as the client answered it, in words (their language).
+					...(suitability
+						? {
+								suitabilityAnswers: answersInWords(
+									suitability.version,
+									suitability.answers,
+									subscriber.locale,
+								),
+							}
+						: {}),
 					notifications,
 					deliveries,
 				};
@@ -359,7 +402,9 @@ const subscribers: ServiceSchema = {
 					replacement: `erased-${randomUUID()}`,
 				};
 				await (await this.erasureQueue()).publish("erasures", { ...erasure }, `erasure:${subscriber.id}`);
-				await this.adapter.removeById(subscriber.id);
+				// Only the id and the time stay, for a while (changedSince: matchers that missed the event).
+				const { id, ...gone } = tombstone(subscriber.id, this.isoNow());
+				await this.upsert(id, gone);
 				await this.compactStore();
 				// Every matcher drops them, every live node closes their sockets.
 				await broadcast(ctx, "subscribers.changed", { id: subscriber.id, change: "erased" });
@@ -377,7 +422,8 @@ const subscribers: ServiceSchema = {
 				const claims = await verifyToken(this.key, ctx.params.token, ["unsubscribe"], this.clock.now()).catch(
 					() => undefined,
 				);
-				const subscriber = claims ? await this.adapter.findById(claims.sub) : undefined;
+				const found = claims ? await this.adapter.findById(claims.sub) : undefined;
+				const subscriber = isTombstone(found) ? undefined : found;
 				ctx.meta.$responseType = "text/html; charset=utf-8";
 				return unsubscribePage(subscriber?.locale ?? "pt-BR", subscriber ? ctx.params.token : undefined);
 			},
@@ -424,12 +470,9 @@ const subscribers: ServiceSchema = {
 					sort: ["_id"],
 					limit: pageSize,
 				});
+				const { suitabilityValidMonths } = configOf(this.broker);
 				return {
-					rows: rows.map((row) => ({
-						subscriberId: row._id,
-						riskProfile: row.riskProfile,
-						interests: row.interests,
-					})),
+					rows: rows.map((row) => subscriptionRow(row, suitabilityValidMonths)),
 					next: rows.length === pageSize ? rows.at(-1)?._id : undefined,
 				};
 			},
@@ -438,6 +481,7 @@ const subscribers: ServiceSchema = {
 		/**
 		 * Internal (matcher): every subscriber changed since `since`, whatever their status, in
 		 * pages by id, so a matcher that missed a `subscribers.changed` event can catch up.
+		 * Clients erased within the queue's keep window come back as tombstones (id only).
 		 */
 		changedSince: {
 			visibility: "public",
@@ -453,13 +497,9 @@ const subscribers: ServiceSchema = {
 					sort: ["_id"],
 					limit: pageSize,
 				});
+				const { suitabilityValidMonths } = configOf(this.broker);
 				return {
-					rows: rows.map((row) => ({
-						subscriberId: row._id,
-						status: row.status,
-						riskProfile: row.riskProfile,
-						interests: row.interests,
-					})),
+					rows: rows.map((row) => changedRow(row, suitabilityValidMonths)),
 					next: rows.length === pageSize ? rows.at(-1)?._id : undefined,
 				};
 			},
@@ -513,7 +553,7 @@ const subscribers: ServiceSchema = {
 			visibility: "public",
 			params: { id: "string|min:1" },
 			async handler(ctx: Context<{ id: string }>) {
-				return publicView(await this.load(ctx.params.id));
+				return this.view(await this.load(ctx.params.id));
 			},
 		},
 
@@ -528,8 +568,7 @@ const subscribers: ServiceSchema = {
 			},
 			async handler(ctx: Context<{ q?: string; status?: string; page: number; pageSize: number }>) {
 				const { q, status, page, pageSize } = ctx.params;
-				const query: Record<string, unknown> = {};
-				if (status) query.status = status;
+				const query: Record<string, unknown> = status ? { status } : { ...notErased };
 				if (q) {
 					const pattern = new RegExp(q.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "i");
 					query.$or = [{ email: { $regex: pattern } }, { name: { $regex: pattern } }];
@@ -544,7 +583,7 @@ const subscribers: ServiceSchema = {
 				const [pending, verified, unsubscribed, bouncing] = counts;
 				return {
 					...pageOf(
-						rows.map((row: StoredSubscriber) => publicView(this.adapter.afterRetrieveTransformID(row, "id"))),
+						rows.map((row: StoredSubscriber) => this.view(this.adapter.afterRetrieveTransformID(row, "id"))),
 						total,
 						page,
 						pageSize,
@@ -567,6 +606,7 @@ const subscribers: ServiceSchema = {
 							id: randomUUID(),
 							...client,
 							status: "pending",
+							riskProfile: "conservative",
 							interests: {},
 							preferences: { ...defaultPreferences },
 							// Imported clients consent when they confirm the verification e-mail.
@@ -600,13 +640,14 @@ const subscribers: ServiceSchema = {
 		},
 
 		async byEmail(email: string): Promise<StoredSubscriber | undefined> {
-			const [found] = await this.adapter.find({ query: { email }, limit: 1 });
+			const [found] = await this.adapter.find({ query: { email, ...notErased }, limit: 1 });
 			return found ? this.adapter.afterRetrieveTransformID(found, "id") : undefined;
 		},
 
 		async load(id: string | undefined): Promise<StoredSubscriber> {
 			const found = id ? await this.adapter.findById(id) : undefined;
-			if (!found) throw new Errors.MoleculerClientError("No such subscriber.", 404, "NOT_FOUND");
+			if (!found || isTombstone(found))
+				throw new Errors.MoleculerClientError("No such subscriber.", 404, "NOT_FOUND");
 			return this.adapter.afterRetrieveTransformID(found, "id");
 		},
 
@@ -630,6 +671,14 @@ const subscribers: ServiceSchema = {
 
 		isoNow(): string {
 			return isoNow(this.clock);
+		},
+
+		/** The record as its owner and other services see it, with its suitability standing now. */
+		view(subscriber: StoredSubscriber): SubscriberView {
+			return publicView(subscriber, {
+				now: this.clock.now(),
+				validMonths: configOf(this.broker).suitabilityValidMonths,
+			});
 		},
 
 		/** Saves the change, then tells every matcher node. */

@@ -5,9 +5,12 @@
  * abuse limits, bad input, and the operators' list and import.
  */
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { SignJWT } from "jose";
 import type { ServiceBroker } from "moleculer";
+import { suitabilityFor } from "../fixtures/clients.ts";
 import { type SmtpFixture, startSmtpFixture } from "../fixtures/smtp.ts";
 import { getJson, type RunningSystem, startSystem, waitFor } from "../harness.ts";
 
@@ -204,12 +207,29 @@ describe("subscribers over REST with real e-mail", () => {
 	});
 
 	it("updates profile and preferences, validating each", async () => {
-		const profile = await api("/me", {
+		// Without a suitability questionnaire the profile stays conservative (docs/suitability.md).
+		const above = await api("/me", {
 			method: "PUT",
 			token: ana.token,
 			body: { riskProfile: "moderate", name: "Ana" },
 		});
-		assert.equal(profile.body.riskProfile, "moderate");
+		assert.equal(above.status, 422);
+		assert.equal(above.body.error.type, "PROFILE_ABOVE_SCORE");
+		const answered = await api("/me/suitability", {
+			method: "PUT",
+			token: ana.token,
+			body: suitabilityFor("moderate"),
+		});
+		assert.equal(answered.status, 200, JSON.stringify(answered.body));
+		assert.equal(answered.body.suitability.profile, "moderate");
+		const profile = await api("/me", {
+			method: "PUT",
+			token: ana.token,
+			body: { riskProfile: "conservative", name: "Ana" },
+		});
+		assert.equal(profile.status, 200, JSON.stringify(profile.body));
+		assert.equal(profile.body.riskProfile, "conservative");
+		assert.equal(profile.body.name, "Ana");
 		const prefs = await api("/me/preferences", {
 			method: "PUT",
 			token: ana.token,
@@ -266,6 +286,17 @@ describe("subscribers over REST with real e-mail", () => {
 		assert.equal(res.body.subscriber.consent.version.length > 0, true);
 		assert.ok(res.body.deliveries.length >= 3);
 		assert.ok(res.body.deliveries.every((d: { subscriberId: string }) => d.subscriberId === ana.id));
+		// The suitability questionnaire as answered: ids, and in words in the client's language.
+		assert.deepEqual(res.body.subscriber.suitability.answers, suitabilityFor("moderate").answers);
+		assert.equal(res.body.subscriber.suitability.score, 13);
+		assert.equal(res.body.suitabilityAnswers.length, 8);
+		assert.deepEqual(res.body.suitabilityAnswers[1], {
+			question: "horizon",
+			text: "Por quanto tempo você pretende manter estes investimentos?",
+			answer: "3to5y",
+			answerText: "De 3 a 5 anos",
+			points: 2,
+		});
 	});
 
 	it("turns e-mail off from a one-click unsubscribe link, without signing in", async () => {
@@ -312,6 +343,70 @@ describe("subscribers over REST with real e-mail", () => {
 			headers: { authorization: `Bearer ${operator}` },
 		});
 		assert.equal(listed.body.total, 0);
+	});
+
+	it("keeps only an erased client's id and erasure time, for changedSince alone", async () => {
+		const broker = system.broker as ServiceBroker;
+		const since = new Date(system.clock.now() - 10 * 60_000).toISOString();
+		const changed = await broker.call<{ rows: { subscriberId: string }[] }, object>(
+			"subscribers.changedSince",
+			{
+				since,
+				pageSize: 5000,
+			},
+		);
+		assert.deepEqual(
+			changed.rows.find((row) => row.subscriberId === ana.id),
+			{ subscriberId: ana.id, status: "erased" },
+			"the tombstone: nothing personal",
+		);
+		// On disk too: the document left under Ana's id holds her id, a status and a time.
+		const stored = readFileSync(join(system.config.dataDir, "subscribers.db"), "utf8")
+			.split("\n")
+			.filter((line) => line.includes(ana.id))
+			.map((line) => JSON.parse(line));
+		assert.deepEqual(
+			stored.map((doc) => Object.keys(doc).sort()),
+			[["_id", "email", "status", "updatedAt"]],
+		);
+		assert.equal(stored[0].email, `erased:${ana.id}`);
+		assert.ok(
+			!readFileSync(join(system.config.dataDir, "subscribers.db"), "utf8").includes("ana@example.com"),
+		);
+
+		// Nothing else sees it.
+		const auth = { authorization: `Bearer ${operator}` };
+		const everyone = await getJson(`${system.url}/api/admin/subscribers?pageSize=100`, { headers: auth });
+		assert.ok(!JSON.stringify(everyone.body).includes(ana.id), "not in the operators' list");
+		const byText = await getJson(`${system.url}/api/admin/subscribers?q=erased`, { headers: auth });
+		assert.equal(byText.body.total, 0);
+		const counted = Object.values(everyone.body.counts as Record<string, number>).reduce((a, b) => a + b, 0);
+		assert.equal(counted, everyone.body.total, "the counts by status add up to the list");
+		const active = await broker.call<{ rows: { subscriberId: string }[] }, object>("subscribers.active", {
+			pageSize: 5000,
+		});
+		assert.ok(!active.rows.some((row) => row.subscriberId === ana.id));
+		const mailable = await broker.call<{ rows: { id: string }[] }, object>("subscribers.mailable", {
+			pageSize: 5000,
+		});
+		assert.ok(!mailable.rows.some((row) => row.id === ana.id));
+		const { count } = await broker.call<{ count: number }, object>("subscribers.countActive", {});
+		assert.equal(count, everyone.body.counts.verified);
+		await assert.rejects(
+			broker.call("subscribers.get", { id: ana.id }),
+			(err: { code?: number }) => err.code === 404,
+		);
+		const markedBouncing = await broker.call<{ updated: number }, object>("subscribers.markBouncing", {
+			email: "ana@example.com",
+		});
+		assert.equal(markedBouncing.updated, 0);
+		// The address is free again: an import would create it as a new client.
+		const dry = await getJson(`${system.url}/api/admin/subscribers/import`, {
+			method: "POST",
+			headers: { ...auth, "content-type": "application/json" },
+			body: JSON.stringify({ csv: "email,name\nana@example.com,Ana\n", dryRun: true }),
+		});
+		assert.deepEqual([dry.body.created, dry.body.skipped], [1, []]);
 	});
 
 	it("refuses bad input with clear 4xx errors and changes nothing", async () => {
@@ -504,6 +599,12 @@ describe("subscribers over REST with real e-mail", () => {
 			dry.body.skipped.map((s: { reason: string }) => s.reason),
 			["already a subscriber", "not a valid e-mail address"],
 		);
+		// A profile comes from the client's own questionnaire: an imported one is not applied.
+		assert.deepEqual(
+			dry.body.notes.map((n: { row: number; email: string }) => [n.row, n.email]),
+			[[2, "zeca@example.com"]],
+		);
+		assert.match(dry.body.notes[0].note, /imported as conservative, not moderate/);
 		assert.equal(mailsTo("zeca@example.com").length, 0);
 		const real = await getJson(`${system.url}/api/admin/subscribers/import`, {
 			method: "POST",
@@ -514,7 +615,7 @@ describe("subscribers over REST with real e-mail", () => {
 		await linkFor("zeca@example.com");
 		const list = await getJson(`${system.url}/api/admin/subscribers?q=zeca`, { headers: auth });
 		assert.equal(list.body.rows[0].status, "pending");
-		assert.equal(list.body.rows[0].riskProfile, "moderate");
+		assert.equal(list.body.rows[0].riskProfile, "conservative");
 		assert.ok(list.body.counts.pending >= 1 && list.body.counts.verified >= 1);
 	});
 
