@@ -1,9 +1,9 @@
 /**
- * One category's part of the interest index: its rules, and per risk profile its buckets
- * of posting lists by access key (docs/matching.md).
+ * One category's part of the interest index: its rules, and per partition (risk profile ×
+ * investor category) its buckets of posting lists by access key (docs/matching.md).
  */
 import { type InterestField, interestFields } from "../../domain/interests.ts";
-import type { Category } from "../../domain/product.ts";
+import { audiences, type Category } from "../../domain/product.ts";
 import { type RiskProfile, riskProfiles } from "../../domain/subscriber.ts";
 import { CategoryStats, type Plan, plan } from "./index-plan.ts";
 import { maxSide, minSide, PostingList, plain, sortedOrder } from "./index-postings.ts";
@@ -16,9 +16,11 @@ export const noRule = -1;
 /** Rules under one access key: one list per sorting range (field, side), one plain list. */
 export type Bucket = PostingList[];
 
-/** The rules of one category whose subscribers share a risk profile. */
+/** The rules of one category whose subscribers share a risk profile and an investor category. */
 export interface Partition {
 	profile: RiskProfile;
+	/** The investor category's rank (gates.ts): general 0, qualified 1, professional 2. */
+	investor: number;
 	open: Bucket;
 	/** Per set or boolean field: value (string, or true/false) → bucket. */
 	keyed: (Map<string | boolean, Bucket> | undefined)[];
@@ -125,7 +127,7 @@ export function targetsOf(
 	out: PostingList[],
 ): number {
 	const { store } = index;
-	const partition = index.partitions[store.profile[rule] as number] as Partition;
+	const partition = index.partitions[store.partition[rule] as number] as Partition;
 	const field = range === noRule ? plain : (store.field[range] as number);
 	const side = range !== noRule && store.op[range] !== opMin ? maxSide : minSide;
 	if (key === noRule) {
@@ -161,7 +163,7 @@ export interface CategoryStatsView {
 	predicates: number;
 	/** Distinct in/notIn lists stored. */
 	lists: number;
-	/** Buckets: access keys × risk profiles, the open ones included. */
+	/** Buckets: access keys × partitions, the open ones included. */
 	accessKeys: number;
 	/** Entries in every list: a rule appears once per value of its access `in` list. */
 	postings: number;
@@ -216,8 +218,16 @@ export function statsOf(index: CategoryIndex): CategoryStatsView {
 	return view;
 }
 
+/** The partition of a profile (its position in riskProfiles) and an investor rank. */
+export function partitionOf(profile: number, investor: number): number {
+	return profile * audiences.length + investor;
+}
+
+/** Every partition, at the position partitionOf gives it. */
 export function newPartitions(fields: InterestField[]): Partition[] {
-	return riskProfiles.map((profile) => ({ profile, open: [], keyed: fields.map(() => undefined) }));
+	return riskProfiles.flatMap((profile) =>
+		audiences.map((_, investor) => ({ profile, investor, open: [], keyed: fields.map(() => undefined) })),
+	);
 }
 
 function bucketOf(buckets: Map<string | boolean, Bucket>, value: string | boolean): Bucket {

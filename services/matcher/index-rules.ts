@@ -21,6 +21,12 @@ export const opFlag = 4;
 /** `{}` on a number or set field: the value must be there; gives no reason. */
 export const opHasNumber = 5;
 export const opHasText = 6;
+/**
+ * Not a constraint but the expiry gate: the subscriber's profile holds until `bound` (ms).
+ * Only rules filed under a profile above conservative carry one; it is checked against a
+ * product that only those profiles suit, and gives no reason.
+ */
+export const opValidUntil = 7;
 
 interface ListNode {
 	id: number;
@@ -33,7 +39,8 @@ export class RuleStore {
 	count = 0;
 	live = 0;
 	slot = new Int32Array(16);
-	profile = new Uint8Array(16);
+	/** The partition (risk profile × investor category) the rule is filed under. */
+	partition = new Uint8Array(16);
 	alive = new Uint8Array(16);
 	first = new Int32Array(16);
 	size = new Uint8Array(16);
@@ -53,9 +60,15 @@ export class RuleStore {
 
 	/**
 	 * Encodes one category's interest; undefined when no product can ever satisfy it (a NaN
-	 * bound, a flag that is not a boolean), so it need not be indexed at all.
+	 * bound, a flag that is not a boolean), so it need not be indexed at all. `validUntil`
+	 * (ms), unless NaN, becomes the rule's last predicate: the expiry of its profile.
 	 */
-	add(slot: number, profile: number, interest: CategoryInterest): number | undefined {
+	add(
+		slot: number,
+		partition: number,
+		interest: CategoryInterest,
+		validUntil = Number.NaN,
+	): number | undefined {
 		const start = this.predicates;
 		try {
 			if (!this.#encode(interest)) {
@@ -66,7 +79,8 @@ export class RuleStore {
 			this.predicates = start;
 			throw error;
 		}
-		return this.#newRule(slot, profile, start);
+		if (!Number.isNaN(validUntil)) this.#push(0, opValidUntil, validUntil);
+		return this.#newRule(slot, partition, start);
 	}
 
 	#encode(interest: CategoryInterest): boolean {
@@ -94,19 +108,23 @@ export class RuleStore {
 		return true;
 	}
 
-	/** Copies a rule of another store (a rebuild), re-interning its lists. */
-	copy(from: RuleStore, rule: number, slot: number): number {
+	/**
+	 * Copies a rule of another store (a rebuild) or of this one, re-interning its lists.
+	 * Given a partition, files the copy there without its expiry (a lapsed profile demoted).
+	 */
+	copy(from: RuleStore, rule: number, slot: number, partition?: number): number {
 		const start = this.predicates;
 		const end = (from.first[rule] as number) + (from.size[rule] as number);
 		for (let p = from.first[rule] as number; p < end; p++) {
 			const op = from.op[p] as number;
 			const f = from.field[p] as number;
 			const bound = from.bound[p] as number;
+			if (op === opValidUntil && partition !== undefined) continue;
 			if (op === opIn || op === opNotIn)
 				this.#push(f, op, this.#intern(this.fields[f] as InterestField, from.lists[bound] as string[]));
 			else this.#push(f, op, bound);
 		}
-		return this.#newRule(slot, from.profile[rule] as number, start);
+		return this.#newRule(slot, partition ?? (from.partition[rule] as number), start);
 	}
 
 	kill(rule: number): void {
@@ -118,7 +136,7 @@ export class RuleStore {
 	bytes(): number {
 		const arrays = [
 			this.slot,
-			this.profile,
+			this.partition,
 			this.alive,
 			this.first,
 			this.size,
@@ -134,7 +152,7 @@ export class RuleStore {
 		const needed = this.count + rules;
 		if (needed > this.slot.length) {
 			this.slot = resized(this.slot, needed);
-			this.profile = resized(this.profile, needed);
+			this.partition = resized(this.partition, needed);
 			this.alive = resized(this.alive, needed);
 			this.first = resized(this.first, needed);
 			this.size = resized(this.size, needed);
@@ -147,17 +165,17 @@ export class RuleStore {
 		}
 	}
 
-	#newRule(slot: number, profile: number, start: number): number {
+	#newRule(slot: number, partition: number, start: number): number {
 		const rule = this.count++;
 		if (rule === this.slot.length) {
 			this.slot = grow(this.slot, rule + 1);
-			this.profile = grow(this.profile, rule + 1);
+			this.partition = grow(this.partition, rule + 1);
 			this.alive = grow(this.alive, rule + 1);
 			this.first = grow(this.first, rule + 1);
 			this.size = grow(this.size, rule + 1);
 		}
 		this.slot[rule] = slot;
-		this.profile[rule] = profile;
+		this.partition[rule] = partition;
 		this.alive[rule] = 1;
 		this.first[rule] = start;
 		this.size[rule] = this.predicates - start;

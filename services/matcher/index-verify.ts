@@ -6,7 +6,7 @@ import type { InterestField } from "../../domain/interests.ts";
 import type { MatchReason } from "../../domain/notification.ts";
 import { type Product, valueAt } from "../../domain/product.ts";
 import { implied, type Postings } from "./index-postings.ts";
-import { opFlag, opHasNumber, opIn, opMax, opMin, opNotIn } from "./index-rules.ts";
+import { opFlag, opHasNumber, opHasText, opIn, opMax, opMin, opNotIn } from "./index-rules.ts";
 
 const operators: MatchReason["operator"][] = ["≥", "≤", "∈", "∉", "="];
 
@@ -22,6 +22,12 @@ export class ProductValues {
 	readonly texts: (string | undefined)[];
 	/** 1 true, 0 false, -1 not a boolean. */
 	readonly flags: Int8Array;
+	/**
+	 * A profile must still hold after this instant (ms) for the product to reach it: the
+	 * match's `now` when the product is above conservative risk, −∞ otherwise (every profile
+	 * suits it, lapsed or not). Set by the index for each product.
+	 */
+	profileNeededAfter = Number.NEGATIVE_INFINITY;
 
 	constructor(fields: InterestField[]) {
 		this.fields = fields;
@@ -81,8 +87,12 @@ export function holds(
 			case opHasNumber:
 				if (Number.isNaN(numbers[f])) return false;
 				break;
-			default:
+			case opHasText:
 				if (texts[f] === undefined) return false;
+				break;
+			default:
+				// opValidUntil: the profile the rule is filed under lapses at b.
+				if (!(b > values.profileNeededAfter)) return false;
 		}
 	}
 	return true;

@@ -3,15 +3,18 @@
  * looks only at the rules that could hold for it, never at every subscriber. Results and
  * reasons are exactly `matchOne`'s (reference.ts). Structure and costs: docs/matching.md.
  *
- * Per category and risk profile, each rule (one subscriber's interest in the category)
- * hangs under one access key — a value of its most selective `in` list or its flag, or the
- * open bucket — and within it in a list sorted by its most selective range bound. A product
- * visits the open bucket and the buckets of its own values, takes the satisfied prefix or
- * suffix of each sorted list by binary search, and verifies those candidates in full.
+ * Per category and partition (risk profile × investor category), each rule (one
+ * subscriber's interest in the category) hangs under one access key — a value of its most
+ * selective `in` list or its flag, or the open bucket — and within it in a list sorted by its
+ * most selective range bound. A product visits the partitions whose profile it suits and
+ * whose category its audience admits, there the open bucket and the buckets of its own
+ * values, takes the satisfied prefix or suffix of each sorted list by binary search, and
+ * verifies those candidates in full — the expiry of the profile among their predicates.
  */
 import { type InterestField, suits } from "../../domain/interests.ts";
-import { type Category, categories, type Product } from "../../domain/product.ts";
+import { audiences, type Category, categories, type Product } from "../../domain/product.ts";
 import { riskProfiles } from "../../domain/subscriber.ts";
+import { chosenProfile, investorRank, isOpen, profileExpiry, requiredRank } from "./gates.ts";
 import {
 	type Bucket,
 	type CategoryIndex,
@@ -20,6 +23,7 @@ import {
 	newCategory,
 	newPartitions,
 	noRule,
+	partitionOf,
 	place,
 	placeAll,
 	statsOf,
@@ -33,6 +37,8 @@ export type { CategoryStatsView } from "./index-category.ts";
 
 export interface IndexStats {
 	subscribers: number;
+	/** Subscribers filed under a profile above conservative that will lapse (until `expire` demotes them). */
+	expiring: number;
 	categories: Record<Category, CategoryStatsView>;
 }
 
@@ -59,6 +65,11 @@ export class InterestIndex {
 	#ids: (string | undefined)[] = [];
 	/** Rule id per slot and category position, or noRule. */
 	#rules = new Int32Array(0);
+	/** Per slot: when the profile its rules are filed under lapses (ms); NaN when it cannot. */
+	#validUntil = new Float64Array(0);
+	#expiring = 0;
+	/** No slot's profile lapses before this instant: `expire` before it has nothing to do. */
+	#nextExpiry = Number.POSITIVE_INFINITY;
 	#free: number[] = [];
 	/** During load: no compaction until the end. */
 	#bulk = false;
@@ -81,9 +92,15 @@ export class InterestIndex {
 	 * Adds a subscription or replaces the previous one of the subscriber. Interests should
 	 * have passed checkInterests; a bound that is not a number or a list that is not of texts
 	 * throws a TypeError and leaves the previous subscription in place.
+	 *
+	 * The rules are filed under the profile the subscriber chose (conservative without an
+	 * assessment) and their investor category; above conservative, each carries the expiry
+	 * of the profile, checked at match time, since a profile lapses with no event.
 	 */
 	upsert(sub: Subscription): void {
-		const profile = riskProfiles.indexOf(sub.riskProfile);
+		const profile = riskProfiles.indexOf(chosenProfile(sub));
+		const partition = partitionOf(profile, investorRank(sub));
+		const validUntil = profile > 0 ? profileExpiry(sub) : Number.NaN;
 		let slot = this.#slotOf.get(sub.subscriberId);
 		const known = slot !== undefined;
 		if (slot === undefined) slot = this.#free.pop() ?? this.#newSlot();
@@ -94,8 +111,8 @@ export class InterestIndex {
 			for (let position = 0; position < perSlot; position++) {
 				const index = all[position] as CategoryIndex;
 				const interest = sub.interests[index.category];
-				if (interest === undefined || profile < 0) continue;
-				added[position] = index.store.add(slot, profile, interest) ?? noRule;
+				if (interest === undefined) continue;
+				added[position] = index.store.add(slot, partition, interest, validUntil) ?? noRule;
 			}
 		} catch (error) {
 			for (let position = 0; position < perSlot; position++)
@@ -109,6 +126,7 @@ export class InterestIndex {
 			this.#slotOf.set(sub.subscriberId, slot);
 			this.#ids[slot] = sub.subscriberId;
 		}
+		this.#setValidUntil(slot, validUntil);
 		for (let position = 0; position < perSlot; position++) {
 			const rule = added[position] as number;
 			this.#rules[slot * perSlot + position] = rule;
@@ -126,6 +144,7 @@ export class InterestIndex {
 		const slot = this.#slotOf.get(subscriberId);
 		if (slot === undefined) return;
 		this.#killRules(slot);
+		this.#setValidUntil(slot, Number.NaN);
 		this.#slotOf.delete(subscriberId);
 		this.#ids[slot] = undefined;
 		this.#free.push(slot);
@@ -174,7 +193,8 @@ export class InterestIndex {
 				if (interest === undefined) continue;
 				const at = index.position;
 				rules[at] = (rules[at] as number) + 1;
-				predicates[at] = (predicates[at] as number) + predicatesOf(interest);
+				// One more for the expiry (an estimate: the store grows if it is short).
+				predicates[at] = (predicates[at] as number) + predicatesOf(interest) + 1;
 			}
 		// An eighth more, so the first upserts after a load do not copy every array at once.
 		const slack = (count: number) => Math.ceil(count * 1.125) + 64;
@@ -185,6 +205,7 @@ export class InterestIndex {
 			);
 		const slots = this.#ids.length + subs.length;
 		if (slots * perSlot > this.#rules.length) this.#rules = resized(this.#rules, slack(slots) * perSlot);
+		if (slots > this.#validUntil.length) this.#validUntil = resized(this.#validUntil, slack(slots));
 	}
 
 	/**
@@ -203,17 +224,24 @@ export class InterestIndex {
 		for (const index of this.#categories.values()) this.#rebuild(index);
 	}
 
-	/** Every subscription the product matches, with reasons; in no particular order. */
-	match(product: Product): MatchResult[] {
+	/**
+	 * Every subscription the product matches at `now` (ms), with reasons; in no particular
+	 * order. A product closed to new investment matches nobody; one for qualified or
+	 * professional investors only visits those partitions; one above conservative risk
+	 * reaches a rule filed under a higher profile only while that profile holds at `now`.
+	 */
+	match(product: Product, now: number): MatchResult[] {
 		const results: MatchResult[] = [];
 		const index = this.#categories.get(product.category);
-		if (index === undefined) return results;
+		if (index === undefined || !isOpen(product)) return results;
+		const required = requiredRank(product);
 		if (!index.placed) this.#placeAll(index);
 		const { values, keyFields } = index;
 		values.read(product);
 		index.stats.observe(values);
+		values.profileNeededAfter = suits(product, "conservative") ? Number.NEGATIVE_INFINITY : now;
 		for (const partition of index.partitions) {
-			if (!suits(product, partition.profile)) continue;
+			if (partition.investor < required || !suits(product, partition.profile)) continue;
 			this.#scan(index, partition.open, results);
 			for (const f of keyFields) {
 				const buckets = partition.keyed[f];
@@ -232,11 +260,64 @@ export class InterestIndex {
 		return results;
 	}
 
+	/**
+	 * Files every subscriber whose profile lapsed by `now` under conservative, without the
+	 * expiry: matching gives the same results before and after (the expiry already turns
+	 * them away from riskier products), but their rules stop being candidates for products
+	 * they can no longer receive. The service calls it at each reconcile pass. Time must not
+	 * run back past `now` afterwards: a match at an earlier instant would find them demoted.
+	 * Returns how many subscribers were demoted.
+	 */
+	expire(now: number): number {
+		if (now < this.#nextExpiry) return 0;
+		let demoted = 0;
+		let next = Number.POSITIVE_INFINITY;
+		for (let slot = 0; slot < this.#ids.length; slot++) {
+			const validUntil = this.#validUntil[slot] as number;
+			if (!(validUntil <= now)) {
+				if (validUntil < next) next = validUntil;
+				continue;
+			}
+			this.#demote(slot);
+			demoted++;
+		}
+		this.#nextExpiry = next;
+		if (demoted > 0) this.#compactIfWorth();
+		return demoted;
+	}
+
 	/** Sizes per category: rules, postings, lists, what a match scans unsorted. */
 	stats(): IndexStats {
 		const categoriesView = {} as Record<Category, CategoryStatsView>;
 		for (const index of this.#all) categoriesView[index.category] = statsOf(index);
-		return { subscribers: this.size, categories: categoriesView };
+		return { subscribers: this.size, expiring: this.#expiring, categories: categoriesView };
+	}
+
+	/** Re-files a slot's rules under conservative (same investor category), without the expiry. */
+	#demote(slot: number): void {
+		for (let position = 0; position < perSlot; position++) {
+			const at = slot * perSlot + position;
+			const rule = this.#rules[at] as number;
+			if (rule === noRule) continue;
+			const index = this.#categoryAt(position);
+			const { store } = index;
+			const investor = (store.partition[rule] as number) % audiences.length;
+			const copy = store.copy(store, rule, slot, partitionOf(0, investor));
+			store.kill(rule);
+			this.#rules[at] = copy;
+			if (index.placed) place(index, copy, this.#ids);
+		}
+		this.#setValidUntil(slot, Number.NaN);
+	}
+
+	#setValidUntil(slot: number, validUntil: number): void {
+		const was = this.#validUntil[slot] as number;
+		if (!Number.isNaN(was)) this.#expiring--;
+		if (!Number.isNaN(validUntil)) {
+			this.#expiring++;
+			if (validUntil < this.#nextExpiry) this.#nextExpiry = validUntil;
+		}
+		this.#validUntil[slot] = validUntil;
 	}
 
 	#scan(index: CategoryIndex, bucket: Bucket, results: MatchResult[]): void {
@@ -320,6 +401,8 @@ export class InterestIndex {
 		this.#ids.push(undefined);
 		this.#rules = grow(this.#rules, (slot + 1) * perSlot);
 		this.#rules.fill(noRule, slot * perSlot, (slot + 1) * perSlot);
+		this.#validUntil = grow(this.#validUntil, slot + 1);
+		this.#validUntil[slot] = Number.NaN;
 		return slot;
 	}
 

@@ -9,12 +9,15 @@ import { type Context, Errors, type ServiceSchema, type ServiceSettingSchema } f
 import { configOf } from "../../config.ts";
 import { type Actions, call, type Match } from "../../domain/contracts.ts";
 import { checkInterests } from "../../domain/interests.ts";
-import { riskProfiles } from "../../domain/subscriber.ts";
+import { type Audience, audiences } from "../../domain/product.ts";
+import { type RiskProfile, riskProfiles } from "../../domain/subscriber.ts";
 import { domainMetrics, metric } from "../../mixins/domain-metrics.ts";
 import { acquireQueue, type DurableQueue, releaseQueue } from "../../mixins/durable-queue.ts";
+import { profileAt } from "./gates.ts";
 import { InterestIndex } from "./index.ts";
 import { RecentProducts } from "./recent.ts";
-import { matchOne, type Subscription } from "./reference.ts";
+import { type InForce, matchInterests, matchOne, type Subscription } from "./reference.ts";
+import { subscriptionOf, subscriptionOfRecord } from "./subscription.ts";
 
 interface MatcherSettings {
 	reconcileEveryMs: number;
@@ -26,6 +29,12 @@ const chunkSize = 100;
 /** Matches per notifications.store call (a NATS message holds about 1 MB). */
 const storeBatch = 2_000;
 const sessionOnly = { auth: "subscriber" } as unknown as Record<string, never>;
+/**
+ * `subscribers.changed` kinds that cannot widen what reaches a client: every other (a
+ * newcomer, new interests, a renewed questionnaire, a higher category) brings the recent
+ * matches to a client this node owns. Repeats store nothing twice.
+ */
+const noBackfill = new Set(["preferences", "unsubscribed", "bouncing"]);
 
 function chunks<T>(items: T[], size: number): T[][] {
 	const out: T[][] = [];
@@ -69,19 +78,32 @@ const matcher: ServiceSchema = {
 	} as ServiceSettingSchema,
 
 	actions: {
+		/**
+		 * What interests would have matched, for a client whose standing the caller gives as it
+		 * is now: the profile in force (conservative when their questionnaire lapsed) and their
+		 * investor category (general when absent).
+		 */
 		preview: {
 			visibility: "public",
 			params: {
 				interests: "object",
 				riskProfile: { type: "enum", values: [...riskProfiles] },
+				investorCategory: { type: "enum", values: [...audiences], optional: true },
 				days: "number|integer|min:1|max:90|convert|default:30",
 			},
-			handler(ctx: Context<Actions["matcher.preview"]["params"] & { days: number }>) {
-				return this.preview(ctx.params.interests, ctx.params.riskProfile, ctx.params.days);
+			handler(
+				ctx: Context<Actions["matcher.preview"]["params"] & { investorCategory?: Audience; days: number }>,
+			) {
+				const { interests, riskProfile, investorCategory, days } = ctx.params;
+				return this.preview(interests, { riskProfile, investorCategory }, days);
 			},
 		},
 
-		/** The SPA's live preview while a client edits interests (their own risk profile by default). */
+		/**
+		 * The SPA's live preview while a client edits interests, with the gates as they apply
+		 * to them: their investor category, and their profile while their questionnaire holds
+		 * (conservative after). `riskProfile` previews a lower profile, never a higher one.
+		 */
 		previewMine: {
 			rest: "POST /me/interests/preview",
 			...sessionOnly,
@@ -91,12 +113,21 @@ const matcher: ServiceSchema = {
 				days: "number|integer|min:1|max:90|convert|default:30",
 			},
 			async handler(
-				ctx: Context<{ interests: unknown; riskProfile?: string; days: number }, { subscriberId?: string }>,
+				ctx: Context<
+					{ interests: unknown; riskProfile?: RiskProfile; days: number },
+					{ subscriberId?: string }
+				>,
 			) {
-				const riskProfile =
-					ctx.params.riskProfile ??
-					(await call(ctx, "subscribers.get", { id: ctx.meta.subscriberId ?? "" })).riskProfile;
-				return this.preview(ctx.params.interests, riskProfile, ctx.params.days);
+				const id = ctx.meta.subscriberId ?? "";
+				const client = subscriptionOfRecord(id, await call(ctx, "subscribers.get", { id }));
+				const inForce = profileAt(client, this.now());
+				const asked = ctx.params.riskProfile ?? inForce;
+				const riskProfile = riskProfiles.indexOf(asked) < riskProfiles.indexOf(inForce) ? asked : inForce;
+				return this.preview(
+					ctx.params.interests,
+					{ riskProfile, investorCategory: client.investorCategory },
+					ctx.params.days,
+				);
 			},
 		},
 	},
@@ -116,16 +147,11 @@ const matcher: ServiceSchema = {
 				this.subscriptions.set(this.index.size);
 				return;
 			}
-			const subscription: Subscription = {
-				subscriberId: id,
-				riskProfile: subscriber.riskProfile,
-				interests: subscriber.interests,
-			};
+			const subscription = subscriptionOfRecord(id, subscriber);
 			this.index.upsert(subscription);
 			this.subscriptions.set(this.index.size);
-			// A newcomer, or someone whose wishes changed, gets the recent matches at once.
-			if (["verified", "interests", "profile"].includes(change) && this.ownsSubscriber(id))
-				await this.backfill(ctx, subscription);
+			// A newcomer, or someone whose wishes or standing changed, gets the recent matches at once.
+			if (!noBackfill.has(change) && this.ownsSubscriber(id)) await this.backfill(ctx, subscription);
 		},
 
 		/** Broadcast: every node keeps the recent products for previews and backfills. */
@@ -135,7 +161,7 @@ const matcher: ServiceSchema = {
 	},
 
 	methods: {
-		preview(interestsInput: unknown, riskProfile: Subscription["riskProfile"], days: number) {
+		preview(interestsInput: unknown, client: InForce, days: number) {
 			const checked = checkInterests(interestsInput);
 			if (!checked.ok)
 				throw new Errors.ValidationError(
@@ -143,10 +169,9 @@ const matcher: ServiceSchema = {
 					"INVALID_INTERESTS",
 					checked.errors,
 				);
-			const subscription: Subscription = { subscriberId: "preview", riskProfile, interests: checked.value };
 			const matched = [];
 			for (const entry of this.recent.since(this.now() - days * 86_400_000)) {
-				const reasons = matchOne(subscription, entry.product);
+				const reasons = matchInterests(checked.value, client, entry.product);
 				if (reasons) matched.push({ ...entry.product, reasons });
 			}
 			return { count: matched.length, days, products: matched.slice(0, 20) };
@@ -166,10 +191,11 @@ const matcher: ServiceSchema = {
 		},
 
 		async backfill(ctx: Context, subscription: Subscription) {
-			const since = this.now() - configOf(this.broker).backfillHours * 3_600_000;
+			const now = this.now();
+			const since = now - configOf(this.broker).backfillHours * 3_600_000;
 			const byPublication = new Map<string, Match[]>();
 			for (const entry of this.recent.since(since)) {
-				const reasons = matchOne(subscription, entry.product);
+				const reasons = matchOne(subscription, entry.product, now);
 				if (!reasons) continue;
 				const match = {
 					subscriberId: subscription.subscriberId,
@@ -202,9 +228,11 @@ const matcher: ServiceSchema = {
 
 		async matchTask(payload: { publicationId: string; productIds: string[] }) {
 			const products = await call(this.broker, "products.getMany", { ids: payload.productIds });
+			// Profiles that lapsed by now count as conservative (the index checks each expiry).
+			const now = this.now();
 			const matches: Match[] = [];
 			for (const product of products) {
-				for (const result of this.index.match(product))
+				for (const result of this.index.match(product, now))
 					matches.push({
 						subscriberId: result.subscriberId,
 						productId: product.id,
@@ -228,8 +256,10 @@ const matcher: ServiceSchema = {
 
 		/**
 		 * Applies every subscriber change since the previous pass (minus an overlap): verified
-		 * ones upserted (a newcomer this node owns gets its backfill), the others removed.
-		 * Idempotent, so events and passes may overlap freely.
+		 * ones upserted (a newcomer this node owns gets its backfill), the others removed —
+		 * erased clients among them, which changedSince returns as tombstones. Idempotent, so
+		 * events and passes may overlap freely. Then files the profiles that lapsed since the
+		 * last pass under conservative (they already count as such; this only saves work).
 		 */
 		async reconcile() {
 			const passStarted = this.now();
@@ -251,20 +281,31 @@ const matcher: ServiceSchema = {
 						continue;
 					}
 					const known = this.index.has(row.subscriberId);
-					const subscription: Subscription = {
-						subscriberId: row.subscriberId,
-						riskProfile: row.riskProfile,
-						interests: row.interests,
-					};
+					const subscription = subscriptionOf(row);
 					this.index.upsert(subscription);
 					if (!known && this.ownsSubscriber(row.subscriberId))
 						await this.backfill(this.broker as unknown as Context, subscription);
 				}
 				after = page.next;
 			} while (after);
+			const lapsed = this.index.expire(passStarted);
 			this.subscriptions.set(this.index.size);
 			this.reconciledAt = passStarted;
-			if (changed > 0) this.logger.debug("Reconciled subscribers", { changed, since });
+			if (changed > 0 || lapsed > 0) this.logger.debug("Reconciled subscribers", { changed, lapsed, since });
+		},
+
+		/** (Re)starts the reconcile passes every `reconcileEveryMs`. */
+		scheduleReconcile() {
+			clearInterval(this.reconcileTimer);
+			this.reconcileTimer = setInterval(
+				() => {
+					this.reconcile().catch((err: Error) =>
+						this.logger.warn("Reconcile failed", { error: err.message }),
+					);
+				},
+				(this.settings as MatcherSettings).reconcileEveryMs,
+			);
+			this.reconcileTimer.unref();
 		},
 
 		async buildIndex() {
@@ -275,9 +316,10 @@ const matcher: ServiceSchema = {
 					pageSize: 5_000,
 					...(after ? { after } : {}),
 				});
-				for (const row of page.rows) this.index.upsert(row);
+				for (const row of page.rows) this.index.upsert(subscriptionOf(row));
 				after = page.next;
 			} while (after);
+			this.index.expire(this.now());
 			// Place every rule now rather than on the first product matched.
 			this.index.flush();
 			this.subscriptions.set(this.index.size);
@@ -299,14 +341,9 @@ const matcher: ServiceSchema = {
 	async started() {
 		this.reconciledAt = this.now();
 		await whileUnavailable(() => this.buildIndex());
-		// Catches changes whose events went to the nodes that knew this one before it joined.
-		this.reconcileTimer = setInterval(
-			() => {
-				this.reconcile().catch((err: Error) => this.logger.warn("Reconcile failed", { error: err.message }));
-			},
-			(this.settings as MatcherSettings).reconcileEveryMs,
-		);
-		this.reconcileTimer.unref();
+		// Catches changes whose events went to the nodes that knew this one before it joined,
+		// or that this node missed (an erasure among them).
+		this.scheduleReconcile();
 		await whileUnavailable(() => this.recent.load());
 		this.queue = (await acquireQueue(this.broker)) as DurableQueue;
 		const queue = this.queue as DurableQueue;

@@ -4,6 +4,7 @@
  * for reason; single-subscriber work (backfill, preview) uses it directly.
  */
 import {
+	type CategoryInterest,
 	type Constraint,
 	type InterestField,
 	interestFields,
@@ -12,14 +13,29 @@ import {
 	suits,
 } from "../../domain/interests.ts";
 import type { MatchReason } from "../../domain/notification.ts";
-import type { Category, Product } from "../../domain/product.ts";
+import type { Audience, Category, Product } from "../../domain/product.ts";
 import type { Interests, RiskProfile } from "../../domain/subscriber.ts";
+import { admits, isOpen, profileAt } from "./gates.ts";
 
-/** What the matcher knows of a subscriber: who, how much risk, what they want. */
+/**
+ * What the matcher knows of a subscriber: who, how much risk and until when, which
+ * investor category, what they want. The fields of SubscriptionRow (domain/contracts.ts).
+ */
 export interface Subscription {
 	subscriberId: string;
+	/** The profile they chose; in force only while their assessment holds (gates.ts). */
 	riskProfile: RiskProfile;
+	/** When the assessment behind riskProfile lapses (ISO); absent: no assessment, conservative. */
+	profileExpiresAt?: string;
+	/** Absent: general. */
+	investorCategory?: Audience;
 	interests: Interests;
+}
+
+/** A client as the gates see them at one instant: the profile in force and their category. */
+export interface InForce {
+	riskProfile: RiskProfile;
+	investorCategory?: Audience;
 }
 
 export interface MatchResult {
@@ -52,12 +68,36 @@ function read(product: Product, keys: string[]): unknown {
 }
 
 /**
- * The reasons `product` matches `sub` — one per satisfied constraint, in catalogue order —
- * or undefined when it does not match. `[]` is a match: interests `{}` in the category.
+ * The reasons `product` matches `sub` at `now` (ms) — one per satisfied constraint, in
+ * catalogue order — or undefined when it does not match. `[]` is a match: interests `{}` in
+ * the category. Before interests, the gates: the product is open to new investment, its
+ * audience admits the client's category, and its risk suits the profile in force at `now`.
  */
-export function matchOne(sub: Subscription, product: Product): MatchReason[] | undefined {
+export function matchOne(sub: Subscription, product: Product, now: number): MatchReason[] | undefined {
 	const interest = sub.interests[product.category];
-	if (interest === undefined || !suits(product, sub.riskProfile)) return undefined;
+	if (interest === undefined || !isOpen(product) || !admits(product, sub)) return undefined;
+	// Whether the profile still holds matters only to a product conservative does not suit.
+	if (!suits(product, "conservative") && !suits(product, profileAt(sub, now))) return undefined;
+	return reasonsFor(interest, product);
+}
+
+/**
+ * The same for interests and a client's standing already resolved at an instant (the
+ * preview, which takes the profile in force from the caller).
+ */
+export function matchInterests(
+	interests: Interests,
+	client: InForce,
+	product: Product,
+): MatchReason[] | undefined {
+	const interest = interests[product.category];
+	if (interest === undefined || !isOpen(product) || !admits(product, client)) return undefined;
+	if (!suits(product, client.riskProfile)) return undefined;
+	return reasonsFor(interest, product);
+}
+
+/** The reasons every constraint of `interest` holds for the product, or undefined. */
+function reasonsFor(interest: CategoryInterest, product: Product): MatchReason[] | undefined {
 	const reasons: MatchReason[] = [];
 	for (const { field, keys } of compiled[product.category]) {
 		const constraint = interest[field.name];

@@ -8,7 +8,14 @@ import {
 	interestFields,
 	suits,
 } from "../../domain/interests.ts";
-import { type Category, categories, type Product, valueAt } from "../../domain/product.ts";
+import {
+	type Audience,
+	audiences,
+	type Category,
+	categories,
+	type Product,
+	valueAt,
+} from "../../domain/product.ts";
 import { type RiskProfile, riskProfiles } from "../../domain/subscriber.ts";
 import { type IndexOptions, InterestIndex } from "../../services/matcher/index.ts";
 import {
@@ -20,8 +27,16 @@ import {
 } from "../../services/matcher/index-postings.ts";
 import { opMin, RuleStore } from "../../services/matcher/index-rules.ts";
 import { type MatchResult, matchOne, type Subscription } from "../../services/matcher/reference.ts";
+import { subscriptionOf, subscriptionOfRecord } from "../../services/matcher/subscription.ts";
 
 // ── hand-made products and subscriptions ──────────────────────────────────────────────
+
+/** The instant matches are made at, unless a test says otherwise; and a day. */
+const now = Date.parse("2026-12-01T10:00:00.000Z");
+const day = 86_400_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+/** A questionnaire that holds for a year from `now`. */
+const assessed = iso(now + 365 * day);
 
 const base = { source: "test", nativeId: "n", name: "N", collectedAt: "2026-11-26T10:00:00.000Z" };
 const metrics = (values: Record<string, number>) => ({
@@ -44,24 +59,30 @@ const reit = (fields: Record<string, unknown> = {}): Product =>
 	({ ...base, id: "r", category: "reit", ticker: "HGLG11", ...fields }) as Product;
 const product = (category: Category, fields: Record<string, unknown> = {}): Product =>
 	({ ...base, id: `${category}:1`, category, ...fields }) as Product;
+/** A subscription whose questionnaire holds for a year, general unless `standing` says otherwise. */
 const sub = (
 	interests: Subscription["interests"],
 	riskProfile: RiskProfile = "aggressive",
 	subscriberId = "s1",
-): Subscription => ({ subscriberId, riskProfile, interests });
+	standing: { profileExpiresAt?: string | undefined; investorCategory?: Audience } = {},
+): Subscription => {
+	const s: Subscription = { subscriberId, riskProfile, profileExpiresAt: assessed, interests, ...standing };
+	if (s.profileExpiresAt === undefined) delete s.profileExpiresAt;
+	return s;
+};
 
 /** Matches through the reference and through an index holding only `subscription`. */
-function both(subscription: Subscription, p: Product) {
+function both(subscription: Subscription, p: Product, at = now) {
 	const index = new InterestIndex();
 	index.upsert(subscription);
-	const results = index.match(p);
+	const results = index.match(p, at);
 	assert.ok(results.length <= 1);
-	return { reference: matchOne(subscription, p), index: results[0]?.reasons };
+	return { reference: matchOne(subscription, p, at), index: results[0]?.reasons };
 }
 
 /** Asserts the reference and the index agree, and returns the reasons (undefined: no match). */
-function reasonsOf(subscription: Subscription, p: Product) {
-	const { reference, index } = both(subscription, p);
+function reasonsOf(subscription: Subscription, p: Product, at = now) {
+	const { reference, index } = both(subscription, p, at);
 	assert.deepEqual(index, reference);
 	return reference;
 }
@@ -180,6 +201,177 @@ describe("Matching semantics (reference and index alike)", () => {
 	});
 });
 
+describe("Gates: open to investment, audience, a profile that lapses (reference and index alike)", () => {
+	const fund = (fields: Record<string, unknown> = {}) => product("fund", { riskLevel: 2, ...fields });
+	const qualified = { investorCategory: "qualified" as const };
+	const professional = { investorCategory: "professional" as const };
+
+	it("tells nobody about a product closed to new investment", () => {
+		const wantsFunds = sub({ fund: {} }, "aggressive", "s1", professional);
+		assert.equal(reasonsOf(wantsFunds, fund({ openToInvestment: false })), undefined);
+		assert.deepEqual(reasonsOf(wantsFunds, fund({ openToInvestment: true })), []);
+		assert.deepEqual(reasonsOf(wantsFunds, fund()), [], "absent: open");
+	});
+
+	it("sends a product for qualified investors to qualified and professional clients only", () => {
+		const p = fund({ audience: "qualified" });
+		assert.equal(reasonsOf(sub({ fund: {} }), p), undefined, "no category: general");
+		assert.equal(
+			reasonsOf(sub({ fund: {} }, "aggressive", "s1", { investorCategory: "general" }), p),
+			undefined,
+		);
+		assert.deepEqual(reasonsOf(sub({ fund: {} }, "aggressive", "s1", qualified), p), []);
+		assert.deepEqual(reasonsOf(sub({ fund: {} }, "aggressive", "s1", professional), p), []);
+	});
+
+	it("sends a product for professional investors to professional clients only", () => {
+		const p = fund({ audience: "professional" });
+		assert.equal(reasonsOf(sub({ fund: {} }), p), undefined);
+		assert.equal(reasonsOf(sub({ fund: {} }, "aggressive", "s1", qualified), p), undefined);
+		assert.deepEqual(reasonsOf(sub({ fund: {} }, "aggressive", "s1", professional), p), []);
+	});
+
+	it("sends a product for anyone to every category, and one of an unknown audience to nobody", () => {
+		for (const standing of [{}, qualified, professional]) {
+			assert.deepEqual(
+				reasonsOf(sub({ fund: {} }, "aggressive", "s1", standing), fund({ audience: "general" })),
+				[],
+			);
+			assert.equal(
+				reasonsOf(sub({ fund: {} }, "aggressive", "s1", standing), fund({ audience: "retail" })),
+				undefined,
+			);
+		}
+		const unknown = sub({ fund: {} }, "aggressive", "s1", { investorCategory: "accredited" as Audience });
+		assert.equal(
+			reasonsOf(unknown, fund({ audience: "qualified" })),
+			undefined,
+			"an unknown category is general",
+		);
+	});
+
+	it("counts a client whose questionnaire lapsed as conservative, from the instant it lapses", () => {
+		const lapses = now + day;
+		const s = sub({ stock: {}, fund: {} }, "aggressive", "s1", { profileExpiresAt: iso(lapses) });
+		const stock = product("stock", { sector: "Bancos" });
+		assert.deepEqual(reasonsOf(s, stock, lapses - 1), [], "risk 4 while aggressive holds");
+		assert.equal(reasonsOf(s, stock, lapses), undefined, "expired at the instant itself");
+		assert.equal(reasonsOf(s, stock, lapses + 400 * day), undefined);
+		assert.deepEqual(
+			reasonsOf(s, fund({ riskLevel: 2 }), lapses + 400 * day),
+			[],
+			"conservative products still",
+		);
+		assert.equal(reasonsOf(s, fund({ riskLevel: 3 }), lapses), undefined);
+	});
+
+	it("counts a client without a questionnaire, or with an unreadable expiry, as conservative", () => {
+		const stock = product("stock", { sector: "Bancos", riskLevel: 3 });
+		for (const profileExpiresAt of [undefined, "not a date"]) {
+			const s = sub({ stock: {}, pension: {} }, "aggressive", "s1", { profileExpiresAt });
+			assert.equal(reasonsOf(s, stock), undefined, String(profileExpiresAt));
+			assert.deepEqual(reasonsOf(s, product("pension")), [], "pension: risk 2");
+		}
+	});
+
+	it("stops sending riskier products when a profile lapses, with no upsert, and again after a renewal", () => {
+		const index = new InterestIndex();
+		const lapses = now + day;
+		index.load([
+			sub({ stock: {} }, "aggressive", "lapsing", { profileExpiresAt: iso(lapses) }),
+			sub({ stock: {} }, "aggressive", "renewed", { profileExpiresAt: iso(lapses + 700 * day) }),
+			sub({ stock: {} }, "conservative", "careful", { profileExpiresAt: iso(lapses) }),
+		]);
+		const stock = product("stock", { sector: "Bancos" });
+		const lowRisk = product("stock", { sector: "Bancos", riskLevel: 2 });
+		assert.deepEqual(ids(index.match(stock, lapses - 1)), ["lapsing", "renewed"]);
+		assert.deepEqual(ids(index.match(stock, lapses)), ["renewed"]);
+		assert.deepEqual(ids(index.match(lowRisk, lapses)), ["careful", "lapsing", "renewed"]);
+		index.upsert(sub({ stock: {} }, "aggressive", "lapsing", { profileExpiresAt: iso(lapses + 700 * day) }));
+		assert.deepEqual(ids(index.match(stock, lapses)), ["lapsing", "renewed"]);
+	});
+
+	it("files lapsed profiles under conservative on expire(), with the same answers", () => {
+		const index = new InterestIndex();
+		const lapses = now + day;
+		index.load([
+			sub({ stock: {}, fund: {} }, "aggressive", "a", { profileExpiresAt: iso(lapses), ...qualified }),
+			sub({ stock: {} }, "moderate", "b", { profileExpiresAt: iso(lapses + 700 * day) }),
+			sub({ stock: {} }, "conservative", "c", { profileExpiresAt: iso(lapses) }),
+			sub({ stock: {} }, "aggressive", "d", { profileExpiresAt: undefined }),
+		]);
+		assert.equal(index.stats().expiring, 2, "a and b: above conservative, with an expiry");
+		assert.equal(index.expire(lapses - 1), 0, "nothing lapsed yet");
+		assert.equal(index.expire(lapses), 1);
+		assert.equal(index.stats().expiring, 1);
+		assert.equal(index.stats().categories.stock.deadRules, 1, "a's stock rule re-filed");
+		const qualifiedFund = fund({ audience: "qualified" });
+		assert.deepEqual(ids(index.match(qualifiedFund, lapses)), ["a"], "still qualified once demoted");
+		assert.deepEqual(ids(index.match(fund({ audience: "qualified", riskLevel: 3 }), lapses)), []);
+		assert.deepEqual(ids(index.match(product("stock", { riskLevel: 3 }), lapses)), ["b"]);
+		assert.deepEqual(ids(index.match(product("stock", { riskLevel: 1 }), lapses)), ["a", "b", "c", "d"]);
+		index.remove("b");
+		assert.equal(index.stats().expiring, 0);
+	});
+
+	it("passes the new fields of a subscription row through, and reads a subscriber's record defensively", () => {
+		const interests = { fund: {} };
+		assert.deepEqual(
+			subscriptionOf({
+				subscriberId: "s1",
+				riskProfile: "moderate",
+				profileExpiresAt: assessed,
+				investorCategory: "qualified",
+				interests,
+				status: "verified",
+			} as Parameters<typeof subscriptionOf>[0]),
+			{
+				subscriberId: "s1",
+				riskProfile: "moderate",
+				profileExpiresAt: assessed,
+				investorCategory: "qualified",
+				interests,
+			},
+		);
+		assert.deepEqual(subscriptionOf({ subscriberId: "s2", riskProfile: "aggressive", interests }), {
+			subscriberId: "s2",
+			riskProfile: "aggressive",
+			interests,
+		});
+		const record = {
+			id: "s3",
+			riskProfile: "aggressive",
+			suitability: { profile: "moderate", expiresAt: assessed, expired: false },
+			investorCategory: { category: "professional", declaredAt: iso(now) },
+			interests,
+		};
+		assert.deepEqual(subscriptionOfRecord("s3", record), {
+			subscriberId: "s3",
+			riskProfile: "moderate",
+			profileExpiresAt: assessed,
+			investorCategory: "professional",
+			interests,
+		});
+		assert.deepEqual(
+			subscriptionOfRecord("s4", { riskProfile: "aggressive", investorCategory: "qualified" }),
+			{
+				subscriberId: "s4",
+				riskProfile: "aggressive",
+				investorCategory: "qualified",
+				interests: {},
+			},
+		);
+		assert.deepEqual(
+			subscriptionOfRecord("s5", { riskProfile: "reckless", investorCategory: { category: "vip" } }),
+			{
+				subscriberId: "s5",
+				riskProfile: "conservative",
+				interests: {},
+			},
+		);
+	});
+});
+
 describe("InterestIndex", () => {
 	const reitProduct = reit({ segment: "Logística", metrics: metrics({ dividendYield: 0.09 }) });
 
@@ -188,11 +380,11 @@ describe("InterestIndex", () => {
 		index.upsert(sub({ reit: { segment: { in: ["Logística"] } } }));
 		index.upsert(sub({ reit: {} }, "aggressive", "s2"));
 		assert.equal(index.size, 2);
-		assert.deepEqual(ids(index.match(reitProduct)), ["s1", "s2"]);
+		assert.deepEqual(ids(index.match(reitProduct, now)), ["s1", "s2"]);
 		index.upsert(sub({ reit: { segment: { in: ["Shoppings"] } } }));
-		assert.deepEqual(ids(index.match(reitProduct)), ["s2"]);
+		assert.deepEqual(ids(index.match(reitProduct, now)), ["s2"]);
 		index.upsert(sub({ reit: {} }, "conservative", "s2"));
-		assert.deepEqual(ids(index.match(reitProduct)), []);
+		assert.deepEqual(ids(index.match(reitProduct, now)), []);
 		index.remove("s2");
 		index.remove("unknown");
 		assert.equal(index.size, 1);
@@ -209,7 +401,7 @@ describe("InterestIndex", () => {
 		const { stock, coe } = index.stats().categories;
 		assert.equal(stock.openPostings, 1, "only the notIn rule is open");
 		assert.equal(coe.openPostings, 0);
-		assert.deepEqual(ids(index.match(product("stock", { sector: "Bancos" }))), ["a"], "no duplicates");
+		assert.deepEqual(ids(index.match(product("stock", { sector: "Bancos" }), now)), ["a"], "no duplicates");
 	});
 
 	it("keeps the last of a subscriber's subscriptions given twice to load", () => {
@@ -220,7 +412,7 @@ describe("InterestIndex", () => {
 			sub({ reit: { dividendYield: { min: 0.1 } } }, "aggressive", "a"),
 		]);
 		assert.equal(index.size, 2);
-		assert.deepEqual(ids(index.match(reitProduct)), ["b"]);
+		assert.deepEqual(ids(index.match(reitProduct, now)), ["b"]);
 		assert.equal(index.stats().categories.reit.rules, 2);
 	});
 
@@ -230,12 +422,12 @@ describe("InterestIndex", () => {
 			sub({ reit: { dividendYield: { min: (i % 100) / 1000 } } }, "aggressive", `s${i}`);
 		for (let i = 0; i < 1_000; i++) index.upsert(minimum(i));
 		assert.equal(index.stats().categories.reit.pendingRules, 1_000);
-		assert.equal(index.match(reitProduct).length, 910, "min ≤ 0.09: 91 of each 100");
+		assert.equal(index.match(reitProduct, now).length, 910, "min ≤ 0.09: 91 of each 100");
 		assert.equal(index.stats().categories.reit.pendingRules, 0);
 		assert.equal(index.stats().categories.reit.unsortedPostings, 0);
 		for (let i = 1_000; i < 2_000; i++) index.upsert(minimum(i));
 		assert.equal(index.stats().categories.reit.unsortedPostings, 1_000);
-		assert.equal(index.match(reitProduct).length, 1_820);
+		assert.equal(index.match(reitProduct, now).length, 1_820);
 		assert.equal(index.stats().categories.reit.unsortedPostings, 0, "merged by the match");
 		for (let i = 2_000; i < 2_100; i++) index.upsert(minimum(i));
 		index.flush();
@@ -249,7 +441,7 @@ describe("InterestIndex", () => {
 		assert.throws(() => index.upsert(sub(bad)), TypeError);
 		assert.throws(() => index.upsert(sub(bad, "aggressive", "new")), TypeError);
 		assert.equal(index.size, 1);
-		assert.deepEqual(ids(index.match(reitProduct)), ["s1"]);
+		assert.deepEqual(ids(index.match(reitProduct, now)), ["s1"]);
 	});
 
 	it("never matches a rule no product can satisfy (a NaN bound, a flag that is not a boolean)", () => {
@@ -266,7 +458,7 @@ describe("InterestIndex", () => {
 	it("shares reasons' lists frozen, so no caller can change the index through them", () => {
 		const index = new InterestIndex();
 		index.upsert(sub({ reit: { segment: { in: ["Logística"] } } }));
-		const bound = index.match(reitProduct)[0]?.reasons[0]?.bound as string[];
+		const bound = index.match(reitProduct, now)[0]?.reasons[0]?.bound as string[];
 		assert.throws(() => bound.push("Shoppings"), TypeError);
 	});
 });
@@ -420,12 +612,34 @@ const interestsArb = (use: FieldFilter): fc.Arbitrary<Subscription["interests"]>
 			Object.fromEntries(chosen.map((category, i) => [category, interests[i]])),
 		);
 
-const subscriptionArb = (id: fc.Arbitrary<string>, use = anyField) =>
-	fc.record({
-		subscriberId: id,
-		riskProfile: fc.constantFrom(...riskProfiles),
-		interests: interestsArb(use),
-	});
+/**
+ * Instants both expiries and matches are drawn from, so that a profile lapsing exactly at
+ * the match's instant comes up, and matches before and long after it.
+ */
+const instants = [now - day, now, now + 1, now + day, now + 800 * day];
+
+/** Mostly a questionnaire that lapses at one of the instants; sometimes none, or an unreadable one. */
+const expiryArb = fc.oneof(
+	{ weight: 8, arbitrary: fc.constantFrom(...instants).map(iso) },
+	{ weight: 1, arbitrary: fc.constant("not a date") },
+);
+/** Mostly general (or absent); an unknown category counts as general. */
+const investorArb = fc.oneof(
+	{ weight: 3, arbitrary: fc.constantFrom(...audiences) },
+	{ weight: 1, arbitrary: fc.constant("accredited" as Audience) },
+);
+
+const subscriptionArb = (id: fc.Arbitrary<string>, use = anyField): fc.Arbitrary<Subscription> =>
+	fc.record(
+		{
+			subscriberId: id,
+			riskProfile: fc.constantFrom(...riskProfiles),
+			profileExpiresAt: expiryArb,
+			investorCategory: investorArb,
+			interests: interestsArb(use),
+		},
+		{ requiredKeys: ["subscriberId", "riskProfile", "interests"] },
+	);
 
 /** Unique ids, as the subscribers service guarantees. */
 const subscriptionsArb = (use = anyField) =>
@@ -445,6 +659,19 @@ function valueArb(field: InterestField): fc.Arbitrary<unknown> {
 	return fc.oneof({ weight: 12, arbitrary: good }, { weight: 1, arbitrary: odd });
 }
 
+/** Mostly for anyone (stated or not); some for qualified or professional investors; an unknown one. */
+const audienceArb = fc.oneof(
+	{ weight: 6, arbitrary: fc.constant(undefined) },
+	{ weight: 6, arbitrary: fc.constantFrom(...audiences) },
+	{ weight: 1, arbitrary: fc.constant("retail") },
+);
+/** Mostly open (stated or not), sometimes closed to new investment. */
+const openArb = fc.oneof(
+	{ weight: 4, arbitrary: fc.constant(undefined) },
+	{ weight: 3, arbitrary: fc.constant(true) },
+	{ weight: 1, arbitrary: fc.constant(false) },
+);
+
 function productArb(category: Category): fc.Arbitrary<Product> {
 	const fields = interestFields[category];
 	return fc
@@ -452,9 +679,13 @@ function productArb(category: Category): fc.Arbitrary<Product> {
 			values: fc.tuple(...fields.map((field) => fc.option(valueArb(field), { freq: 4, nil: undefined }))),
 			riskLevel: fc.option(fc.integer({ min: 1, max: 5 }), { nil: undefined }),
 			dropMetrics: fc.boolean(),
+			audience: audienceArb,
+			openToInvestment: openArb,
 		})
-		.map(({ values, riskLevel, dropMetrics }) => {
+		.map(({ values, riskLevel, dropMetrics, audience, openToInvestment }) => {
 			const p: Record<string, unknown> = { ...base, id: `${category}:p`, category };
+			if (audience !== undefined) p.audience = audience;
+			if (openToInvestment !== undefined) p.openToInvestment = openToInvestment;
 			fields.forEach((field, i) => {
 				if (values[i] === undefined) return;
 				const keys = field.path.split(".");
@@ -480,17 +711,20 @@ const sorted = (results: MatchResult[]) =>
 		a.subscriberId < b.subscriberId ? -1 : a.subscriberId > b.subscriberId ? 1 : 0,
 	);
 
-function referenceMatch(subs: Iterable<Subscription>, p: Product): MatchResult[] {
+function referenceMatch(subs: Iterable<Subscription>, p: Product, at: number): MatchResult[] {
 	const results: MatchResult[] = [];
 	for (const s of subs) {
-		const reasons = matchOne(s, p);
+		const reasons = matchOne(s, p, at);
 		if (reasons !== undefined) results.push({ subscriberId: s.subscriberId, reasons });
 	}
 	return results;
 }
 
-function assertSame(index: InterestIndex, subs: Iterable<Subscription>, p: Product): void {
-	assert.deepEqual(sorted(index.match(p)), sorted(referenceMatch(subs, p)));
+/** The index and the reference agree on `p` at `at` (default: at every instant). */
+function assertSame(index: InterestIndex, subs: Iterable<Subscription>, p: Product, at?: number): void {
+	const all = [...subs];
+	for (const t of at === undefined ? instants : [at])
+		assert.deepEqual(sorted(index.match(p, t)), sorted(referenceMatch(all, p, t)), `at ${iso(t)}`);
 }
 
 /** Small thresholds, so deltas merge and categories rebuild within a short run. */
@@ -511,7 +745,13 @@ describe("InterestIndex against the reference (properties)", () => {
 							: field.kind === "number"
 								? typeof value === "number" && Number.isFinite(value)
 								: typeof value === "string" && value !== "";
-					assert.equal(matchOne(s, p) !== undefined, present && suits(p, "aggressive"), field.name);
+					// A general client with a valid questionnaire: open products for anyone.
+					const gates = p.openToInvestment !== false && (p.audience ?? "general") === "general";
+					assert.equal(
+						matchOne(s, p, now) !== undefined,
+						present && gates && suits(p, "aggressive"),
+						field.name,
+					);
 				}
 			}),
 			{ numRuns: 200 },
@@ -545,7 +785,7 @@ describe("InterestIndex against the reference (properties)", () => {
 					for (const p of seen) index.observe(p);
 					index.load(subs);
 					for (const p of products) assertSame(index, subs, p);
-					for (const p of seen) index.match(p);
+					for (const p of seen) index.match(p, now);
 					index.rebuild();
 					for (const p of products) assertSame(index, subs, p);
 				},
@@ -575,13 +815,18 @@ describe("InterestIndex against the reference (properties)", () => {
 			s.subscriberId = `s${i}`;
 		});
 		const products = fc.sample(fc.oneof(...categories.map(productArb)), { numRuns: 300, seed: 8 });
+		/** One instant per product, in turn: every instant, without multiplying the work by five. */
+		const checkAll = (index: InterestIndex, current: Map<string, Subscription>, from = 0) =>
+			products.forEach((p, i) => {
+				assertSame(index, current.values(), p, instants[from + (i % (instants.length - from))]);
+			});
 		for (const options of [{}, eager, { mergeLimit: 8, compactMin: 100 }]) {
 			const index = new InterestIndex(options);
 			for (let round = 0; round < 10; round++) for (const p of products) index.observe(p);
 			index.load(subs.slice(0, 1_000));
 			for (const s of subs.slice(1_000)) index.upsert(s);
 			const current = new Map(subs.map((s) => [s.subscriberId, s]));
-			for (const p of products) assertSame(index, current.values(), p);
+			checkAll(index, current);
 			for (const s of subs.slice(0, 1_500)) {
 				if (Number(s.subscriberId.slice(1)) % 3 === 0) {
 					index.remove(s.subscriberId);
@@ -593,17 +838,25 @@ describe("InterestIndex against the reference (properties)", () => {
 				}
 			}
 			assert.equal(index.size, current.size);
-			for (const p of products) assertSame(index, current.values(), p);
+			checkAll(index, current);
+			// Profiles that lapsed by now filed under conservative: the same answers from then on
+			// (at now itself too, where a profile lapsing 1 ms later still holds).
+			const expiring = index.stats().expiring;
+			assert.ok(index.expire(now) > 0);
+			assert.ok(index.stats().expiring < expiring);
+			checkAll(index, current, instants.indexOf(now));
 		}
 	});
 
-	it("stays equal to the reference over the current subscriptions after any upserts and removes", () => {
+	it("stays equal to the reference over the current subscriptions after any upserts, removes, expiries and time passing", () => {
 		const idArb = fc.constantFrom(...Array.from({ length: 12 }, (_, i) => `s${i}`));
 		const operation = fc.oneof(
 			{ weight: 6, arbitrary: subscriptionArb(idArb).map((s) => ({ upsert: s })) },
 			{ weight: 3, arbitrary: idArb.map((id) => ({ remove: id })) },
-			{ weight: 1, arbitrary: fc.oneof(...categories.map(productArb)).map((p) => ({ check: p })) },
+			{ weight: 2, arbitrary: fc.oneof(...categories.map(productArb)).map((p) => ({ check: p })) },
 			{ weight: 1, arbitrary: fc.constant({ rebuild: true }) },
+			{ weight: 1, arbitrary: fc.constant({ expire: true }) },
+			{ weight: 2, arbitrary: fc.constantFrom(0, 1, day, 400 * day).map((ms) => ({ advance: ms })) },
 		);
 		fc.assert(
 			fc.property(
@@ -613,6 +866,8 @@ describe("InterestIndex against the reference (properties)", () => {
 				(operations, products, small) => {
 					const index = new InterestIndex(small ? eager : {});
 					const model = new Map<string, Subscription>();
+					// Time only runs forward, as expire() requires.
+					let clock = now - day;
 					for (const op of operations) {
 						if ("upsert" in op) {
 							index.upsert(op.upsert);
@@ -620,11 +875,13 @@ describe("InterestIndex against the reference (properties)", () => {
 						} else if ("remove" in op) {
 							index.remove(op.remove);
 							model.delete(op.remove);
-						} else if ("check" in op) assertSame(index, model.values(), op.check);
+						} else if ("check" in op) assertSame(index, model.values(), op.check, clock);
+						else if ("expire" in op) index.expire(clock);
+						else if ("advance" in op) clock += op.advance;
 						else index.rebuild();
 						assert.equal(index.size, model.size);
 					}
-					for (const p of products) assertSame(index, model.values(), p);
+					for (const p of products) assertSame(index, model.values(), p, clock);
 				},
 			),
 			{ numRuns: 300 },
