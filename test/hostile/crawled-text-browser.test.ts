@@ -26,7 +26,7 @@ import {
 	startBrokerFixture,
 } from "../fixtures/brokers.ts";
 import { launchBrowser } from "../fixtures/browser.ts";
-import { mailedLink } from "../fixtures/clients.ts";
+import { mailedLink, suitabilityFor } from "../fixtures/clients.ts";
 import { freePort, getJson, type RunningSystem, startSystem, tempDir, waitFor } from "../harness.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -264,7 +264,7 @@ describe("hostile crawled text in the SPA (Chromium)", () => {
 				email,
 				name: "Beatriz",
 				consent: true,
-				riskProfile: "aggressive",
+				suitability: suitabilityFor("aggressive"),
 				interests: { fund: {}, fixed_income: {} },
 				preferences: { digest: "immediate" },
 			}),

@@ -16,6 +16,7 @@ import { fileURLToPath } from "node:url";
 import { connect } from "nats";
 import { io as connectSocket, type Socket } from "socket.io-client";
 import { topology } from "../../scripts/topology.ts";
+import { suitabilityFor } from "../fixtures/clients.ts";
 import { type SmtpFixture, startSmtpFixture } from "../fixtures/smtp.ts";
 import { freePort, getJson, natsUrl, tempDir, uniqueNamespace, waitFor } from "../harness.ts";
 
@@ -212,7 +213,7 @@ describe("the local cluster, end to end, with nodes killed mid-way", () => {
 				email,
 				name: "Cluster",
 				consent: true,
-				riskProfile: "aggressive",
+				suitability: suitabilityFor("aggressive"),
 				interests: { fund: {} },
 				preferences: { digest: "immediate" },
 			}),

@@ -15,6 +15,7 @@ import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { Errors } from "moleculer";
 import { io as connectSocket, type Socket } from "socket.io-client";
+import { suitabilityFor } from "../fixtures/clients.ts";
 import { type SmtpFixture, startSmtpFixture } from "../fixtures/smtp.ts";
 import { freePort, getJson, type RunningSystem, startSystem, waitFor } from "../harness.ts";
 
@@ -343,7 +344,7 @@ describe("every metric the dashboard and the alerts query, on a running node", (
 				email,
 				name: "Mona",
 				consent: true,
-				riskProfile: "aggressive",
+				suitability: suitabilityFor("aggressive"),
 				interests: { fund: {} },
 			}),
 		});
