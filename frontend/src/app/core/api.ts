@@ -11,7 +11,9 @@ import { firstValueFrom, type Observable } from "rxjs";
 import type {
 	AnalyticsSummary,
 	ApiError,
+	Audience,
 	Category,
+	CategoryGround,
 	CollectionStatus,
 	CollectorRun,
 	DeadLetter,
@@ -19,6 +21,7 @@ import type {
 	Frequency,
 	Interests,
 	InterestsSchema,
+	InvestorStatements,
 	Locale,
 	Notification,
 	NotificationPage,
@@ -26,6 +29,7 @@ import type {
 	Preferences,
 	Preview,
 	PublicationReach,
+	Questionnaire,
 	RiskProfile,
 	SourceInfo,
 	Subscriber,
@@ -46,13 +50,7 @@ export class Api {
 	private readonly session = inject(Session);
 
 	// Public
-	register(body: {
-		email: string;
-		name: string;
-		consent: true;
-		locale: Locale;
-		riskProfile?: RiskProfile;
-	}): Promise<unknown> {
+	register(body: { email: string; name: string; consent: true; locale: Locale }): Promise<unknown> {
 		return this.send(this.http.post("/api/subscribers", body));
 	}
 	requestSignInLink(email: string): Promise<unknown> {
@@ -64,6 +62,14 @@ export class Api {
 	}
 	interestsSchema(): Promise<InterestsSchema> {
 		return this.send(this.http.get<InterestsSchema>("/api/interests/schema"));
+	}
+	/** The suitability questionnaire (CVM Resolution 30), current version. */
+	questionnaire(): Promise<Questionnaire> {
+		return this.get<Questionnaire>("/api/suitability/questionnaire");
+	}
+	/** The statements a qualified or professional investor attests. */
+	investorStatements(): Promise<InvestorStatements> {
+		return this.get<InvestorStatements>("/api/investor-category/statements");
 	}
 	frequency(query: { from?: string; to?: string; groupBy?: "category" | "source" }): Promise<Frequency> {
 		return this.get<Frequency>("/api/analytics/frequency", query);
@@ -84,6 +90,23 @@ export class Api {
 	}
 	updateMe(body: { name?: string; locale?: Locale; riskProfile?: RiskProfile }): Promise<Subscriber> {
 		return this.send(this.http.put<Subscriber>("/api/me", body, { headers: this.headers("session") }));
+	}
+	/** The questionnaire's answers (never a profile): the server scores them. */
+	setSuitability(body: { version: string; answers: Record<string, string> }): Promise<Subscriber> {
+		return this.send(
+			this.http.put<Subscriber>("/api/me/suitability", body, { headers: this.headers("session") }),
+		);
+	}
+	setInvestorCategory(body: {
+		category: Audience;
+		ground?: CategoryGround;
+		attestation?: boolean;
+		statementVersion?: string;
+		locale?: Locale;
+	}): Promise<Subscriber> {
+		return this.send(
+			this.http.put<Subscriber>("/api/me/investor-category", body, { headers: this.headers("session") }),
+		);
 	}
 	setInterests(interests: Interests): Promise<unknown> {
 		return this.send(this.http.put("/api/me/interests", interests, { headers: this.headers("session") }));

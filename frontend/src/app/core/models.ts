@@ -21,17 +21,68 @@ export type Range = { min?: number; max?: number };
 export type SetConstraint = { in?: string[]; notIn?: string[] };
 export type Interests = Partial<Record<Category, Record<string, Range | SetConstraint | boolean>>>;
 
+export type Audience = "general" | "qualified" | "professional";
+export type CategoryGround = "investments" | "certification" | "registration";
+export type LocalText = Record<Locale, string>;
+
+/** The client's suitability questionnaire as stored, with when it stops holding. */
+export interface SuitabilityAssessment {
+	version: string;
+	answers: Record<string, string>;
+	score: number;
+	/** The profile the score gives: the most the client may choose. */
+	profile: RiskProfile;
+	assessedAt: string;
+	expiresAt: string;
+	/** Past expiresAt: the client counts as conservative until they answer again. */
+	expired: boolean;
+}
+
+export interface InvestorCategory {
+	category: Audience;
+	ground?: CategoryGround;
+	statementVersion?: string;
+	declaredAt?: string;
+}
+
 export interface Subscriber {
 	id: string;
 	email: string;
 	name: string;
 	locale: Locale;
 	status: "pending" | "verified" | "unsubscribed" | "bouncing";
+	/** The profile the client chose: at most their questionnaire's (conservative without one). */
 	riskProfile: RiskProfile;
+	/** Absent until the client answers the questionnaire. */
+	suitability?: SuitabilityAssessment;
+	/** What products are chosen by now: conservative without a valid questionnaire. */
+	effectiveProfile?: RiskProfile;
+	investorCategory?: InvestorCategory;
 	interests: Interests;
 	preferences: Preferences;
 	createdAt: string;
 	verifiedAt?: string;
+}
+
+/** GET /api/suitability/questionnaire: the current version, in both languages. */
+export interface Questionnaire {
+	version: string;
+	validMonths: number;
+	thresholds: { moderate: number; aggressive: number };
+	questions: {
+		id: string;
+		text: LocalText;
+		options: { id: string; text: LocalText; points: number; cap?: RiskProfile }[];
+	}[];
+}
+
+/** GET /api/investor-category/statements: what a qualified or professional investor signs, per ground. */
+export interface InvestorStatements {
+	version: string;
+	statements: {
+		qualified: Record<"investments" | "certification", LocalText>;
+		professional: Record<"investments" | "registration", LocalText>;
+	};
 }
 
 export interface InterestField {
@@ -71,7 +122,7 @@ export interface Product {
 	minimumInvestment?: number;
 	return12m?: number;
 	/** Who may buy it; the collector sets it ("general" when the source says nothing). */
-	audience?: "general" | "qualified" | "professional";
+	audience?: Audience;
 	/** False when closed to new money. */
 	openToInvestment?: boolean;
 	unitPrice?: number;

@@ -3,8 +3,9 @@ import { type ComponentFixture, TestBed } from "@angular/core/testing";
 import { Router } from "@angular/router";
 import { testProviders } from "../../../testing/setup";
 import { Language } from "../../core/i18n";
-import type { Subscriber } from "../../core/models";
+import type { InvestorStatements, Subscriber } from "../../core/models";
 import { Session } from "../../core/session";
+import { assessed as assessedClient, expired as expiredClient } from "../interests/fixtures";
 import { Account } from "./account";
 
 const ana: Subscriber = {
@@ -17,6 +18,33 @@ const ana: Subscriber = {
 	interests: {},
 	preferences: { email: true, live: true, digest: "daily", digestHour: 8, timeZone: "America/Sao_Paulo" },
 	createdAt: "2026-11-01T12:00:00.000Z",
+};
+
+/** Ana with a questionnaire that holds until 2028, and the same 24 months later. */
+const assessed: Subscriber = { ...assessedClient, email: ana.email, name: ana.name };
+const expired: Subscriber = { ...expiredClient, email: ana.email, name: ana.name };
+
+const statements: InvestorStatements = {
+	version: "2026-12",
+	statements: {
+		qualified: {
+			investments: {
+				"pt-BR": "Afirmo minha condição de investidor qualificado (investimentos).",
+				en: "I am qualified (investments).",
+			},
+			certification: {
+				"pt-BR": "Afirmo minha condição de investidor qualificado (certificação).",
+				en: "I am qualified (certification).",
+			},
+		},
+		professional: {
+			investments: {
+				"pt-BR": "Afirmo minha condição de investidor profissional.",
+				en: "I affirm that I am a professional investor.",
+			},
+			registration: { "pt-BR": "Sou profissional autorizado pela CVM.", en: "I am authorised by the CVM." },
+		},
+	},
 };
 
 /** The answer travels through a few promises before the page shows it. */
@@ -37,15 +65,17 @@ describe("Account", () => {
 	afterEach(() => {
 		http.verify();
 		vi.restoreAllMocks();
+		// A test that switched to English must not leave it to the next file's tests.
+		localStorage.clear();
 	});
 
-	async function render() {
+	async function render(me: Subscriber = ana) {
 		const fixture = TestBed.createComponent(Account);
-		const me = http.expectOne("/api/me");
+		const request = http.expectOne("/api/me");
 		// The session is the browser's HttpOnly cookie: the page sends no token of its own.
-		expect(me.request.headers.get("authorization")).toBeNull();
-		expect(me.request.headers.get("x-requested-with")).toBe("insights");
-		me.flush(ana);
+		expect(request.request.headers.get("authorization")).toBeNull();
+		expect(request.request.headers.get("x-requested-with")).toBe("insights");
+		request.flush(me);
 		await settle(fixture);
 		const el = fixture.nativeElement as HTMLElement;
 		return { fixture, el, find: <T extends Element>(selector: string) => el.querySelector(selector) as T };
@@ -213,5 +243,135 @@ describe("Account", () => {
 		await settle(fixture);
 		expect(TestBed.inject(Session).signedIn()).toBe(true);
 		expect(find('[role="alert"]').textContent).toContain("Mailer unavailable");
+	});
+
+	const text = (el: HTMLElement, selector: string) =>
+		el.querySelector(selector)?.textContent?.replace(/\s+/g, " ").trim();
+
+	it("shows the investor profile: conservative without a questionnaire, until when it holds, and when it expired", async () => {
+		const none = await render();
+		expect(text(none.el, '[data-testid="account-suitability-none"]')).toBe(
+			"Você ainda não respondeu ao questionário de perfil: até responder, seu perfil é conservador.",
+		);
+		expect(text(none.el, '[data-testid="effective-profile"]')).toBe(
+			"Produtos indicados hoje para o perfil: Conservador.",
+		);
+		expect(none.find<HTMLAnchorElement>('[data-testid="answer-questionnaire"]').getAttribute("href")).toBe(
+			"/interesses",
+		);
+		none.fixture.destroy();
+
+		const valid = await render(assessed);
+		expect(text(valid.el, '[data-testid="account-suitability-valid"]')).toBe(
+			"Questionário de perfil respondido em 1 de dez. de 2026 (13 pontos), válido até 1 de dez. de 2028.",
+		);
+		expect(text(valid.el, '[data-testid="effective-profile"]')).toBe(
+			"Produtos indicados hoje para o perfil: Moderado.",
+		);
+		valid.fixture.destroy();
+
+		const late = await render(expired);
+		const notice = late.find('[data-testid="account-suitability-expired"]');
+		expect(notice.getAttribute("role")).toBe("alert");
+		expect(text(late.el, '[data-testid="account-suitability-expired"]')).toBe(
+			"Seu questionário de perfil venceu em 1 de dez. de 2028. Até você responder de novo, seu perfil conta como conservador.",
+		);
+		expect(text(late.el, '[data-testid="effective-profile"]')).toBe(
+			"Produtos indicados hoje para o perfil: Conservador.",
+		);
+		TestBed.inject(Language).use("en");
+		await settle(late.fixture);
+		expect(text(late.el, '[data-testid="account-suitability-expired"]')).toBe(
+			"Your profile questionnaire expired on Dec 1, 2028. Until you answer it again, your profile counts as conservative.",
+		);
+	});
+
+	it("declares an investor category only with the statement shown and confirmed, and shows it dated", async () => {
+		const { fixture, el, find } = await render();
+		expect(text(el, '[data-testid="current-category"]')).toBe("Sua categoria: investidor em geral.");
+		find<HTMLInputElement>('[data-testid="category-qualified"]').click();
+		await settle(fixture);
+		const loaded = http.expectOne("/api/investor-category/statements");
+		expect(loaded.request.method).toBe("GET");
+		loaded.flush(statements);
+		await settle(fixture);
+		expect(text(el, '[data-testid="category-statement"]')).toBe(
+			statements.statements.qualified.investments["pt-BR"],
+		);
+		expect(el.textContent).toContain("Declaração (versão 2026-12)");
+
+		// Without the confirmation nothing is sent, and the box says why.
+		find<HTMLButtonElement>('[data-testid="category-save"]').click();
+		await settle(fixture);
+		http.expectNone({ method: "PUT", url: "/api/me/investor-category" });
+		expect(text(el, "#category-confirm-error")).toBe("Para declarar esta categoria, confirme a declaração.");
+		expect(find('[data-testid="category-confirm"]').getAttribute("aria-invalid")).toBe("true");
+
+		find<HTMLInputElement>('[data-testid="ground-certification"]').click();
+		await settle(fixture);
+		expect(text(el, '[data-testid="category-statement"]')).toBe(
+			statements.statements.qualified.certification["pt-BR"],
+		);
+		find<HTMLInputElement>('[data-testid="category-confirm"]').click();
+		await settle(fixture);
+		find<HTMLButtonElement>('[data-testid="category-save"]').click();
+		const request = http.expectOne({ method: "PUT", url: "/api/me/investor-category" });
+		expect(request.request.body).toEqual({
+			category: "qualified",
+			ground: "certification",
+			attestation: true,
+			statementVersion: "2026-12",
+			locale: "pt-BR",
+		});
+		request.flush({
+			...ana,
+			investorCategory: {
+				category: "qualified",
+				ground: "certification",
+				statementVersion: "2026-12",
+				declaredAt: "2026-12-02T13:00:00.000Z",
+			},
+		});
+		await settle(fixture);
+		expect(text(el, '[data-testid="current-category"]')).toBe(
+			"Sua categoria: Investidor qualificado, declarada em 2 de dez. de 2026 (termo versão 2026-12).",
+		);
+		expect(el.textContent).toContain("Categoria salva.");
+	});
+
+	it("shows the statement in English, and goes back to general without one", async () => {
+		TestBed.inject(Language).use("en");
+		const { fixture, el, find } = await render({
+			...ana,
+			investorCategory: {
+				category: "professional",
+				ground: "investments",
+				statementVersion: "2026-12",
+				declaredAt: "2026-12-02T13:00:00.000Z",
+			},
+		});
+		expect(find<HTMLInputElement>('[data-testid="category-professional"]').checked).toBe(true);
+		expect(text(el, '[data-testid="current-category"]')).toBe(
+			"Your category: Professional investor, declared on Dec 2, 2026 (statement version 2026-12).",
+		);
+		// A declared category shows the statement it stands on.
+		http.expectOne("/api/investor-category/statements").flush(statements);
+		await settle(fixture);
+		expect(text(el, '[data-testid="category-statement"]')).toBe(
+			statements.statements.professional.investments.en,
+		);
+
+		find<HTMLInputElement>('[data-testid="category-general"]').click();
+		await settle(fixture);
+		expect(el.querySelector('[data-testid="category-statement"]')).toBeNull();
+		find<HTMLButtonElement>('[data-testid="category-save"]').click();
+		const request = http.expectOne({ method: "PUT", url: "/api/me/investor-category" });
+		expect(request.request.body).toEqual({ category: "general" });
+		request.flush({
+			...ana,
+			investorCategory: { category: "general", declaredAt: "2026-12-03T10:00:00.000Z" },
+		});
+		await settle(fixture);
+		expect(text(el, '[data-testid="current-category"]')).toBe("Your category: general investor.");
 	});
 });

@@ -1,6 +1,7 @@
 /**
- * Conta: the signed-in client's own profile, e-mail switch, data export and erasure, each
- * a small component that talks to the API by itself; this page loads the client once.
+ * Conta: the signed-in client's own profile, investor profile and category, e-mail switch,
+ * data export and erasure, each a small component that talks to the API by itself; this
+ * page loads the client once.
  */
 import { ChangeDetectionStrategy, Component, inject, signal } from "@angular/core";
 import { Router } from "@angular/router";
@@ -12,11 +13,22 @@ import { Status } from "../../shared/status";
 import { DataExport } from "./data-export";
 import { EmailPreference } from "./email-preference";
 import { EraseAccount } from "./erase-account";
+import { InvestorCategoryForm } from "./investor-category";
+import { InvestorProfile } from "./investor-profile";
 import { ProfileForm } from "./profile-form";
 
 @Component({
 	selector: "app-account",
-	imports: [DataExport, EmailPreference, EraseAccount, ProfileForm, Status, TranslatePipe],
+	imports: [
+		DataExport,
+		EmailPreference,
+		EraseAccount,
+		InvestorCategoryForm,
+		InvestorProfile,
+		ProfileForm,
+		Status,
+		TranslatePipe,
+	],
 	templateUrl: "./account.html",
 	styleUrl: "./account.css",
 	changeDetection: ChangeDetectionStrategy.OnPush,

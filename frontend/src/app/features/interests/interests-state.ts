@@ -1,13 +1,23 @@
 /**
  * The interests page's state, provided by the page (one per visit): the schema, the draft,
- * the risk profile, the debounced live preview and the save. Every edit goes through
- * `editCategory` or `chooseProfile`, so the preview is rescheduled in exactly one place.
+ * the risk profile and the suitability questionnaire, the debounced live preview and the
+ * save. Every edit goes through `editCategory`, `chooseProfile` or `submitAnswers`, so the
+ * preview is rescheduled in exactly one place.
  */
 import { computed, DestroyRef, Injectable, inject, signal } from "@angular/core";
 import { Api, isApiError } from "../../core/api";
 import { Language } from "../../core/i18n";
-import type { Category, InterestsSchema, Preferences, Preview, RiskProfile } from "../../core/models";
+import type {
+	Category,
+	InterestsSchema,
+	Preferences,
+	Preview,
+	Questionnaire,
+	RiskProfile,
+	SuitabilityAssessment,
+} from "../../core/models";
 import { type CategoryDraft, type Draft, draftProblems, toDraft, toInterests } from "./interests-draft";
+import type { SuitabilityAnswers, SuitabilitySubmit } from "./suitability";
 
 /** Long enough that typing "12" sends one request, short enough to feel live. */
 export const previewDelayMs = 400;
@@ -48,6 +58,10 @@ export class InterestsState {
 	readonly schema = signal<InterestsSchema | null>(null);
 	readonly draft = signal<Draft>({});
 	readonly riskProfile = signal<RiskProfile>("conservative");
+	readonly assessment = signal<SuitabilityAssessment | undefined>(undefined);
+	/** Null when it could not be loaded: the rest of the page works without it. */
+	readonly questionnaire = signal<Questionnaire | null>(null);
+	readonly suitabilityState = signal<SuitabilitySubmit>({ status: "idle" });
 	readonly preferences = signal<Preferences | null>(null);
 	readonly preview = signal<Preview | null>(null);
 	readonly previewStatus = signal<PreviewStatus>("idle");
@@ -69,8 +83,13 @@ export class InterestsState {
 		const schema = this.schema();
 		return schema ? toInterests(schema, this.draft(), this.language.current()) : {};
 	});
+	/** What products are chosen by now: conservative without a valid questionnaire (as the server does). */
+	readonly effectiveProfile = computed<RiskProfile>(() =>
+		this.assessment() && !this.assessment()?.expired ? this.riskProfile() : "conservative",
+	);
 	readonly maxRiskLevel = computed(
-		() => this.schema()?.riskProfiles.find((entry) => entry.profile === this.riskProfile())?.maxRiskLevel,
+		() =>
+			this.schema()?.riskProfiles.find((entry) => entry.profile === this.effectiveProfile())?.maxRiskLevel,
 	);
 
 	constructor() {
@@ -81,11 +100,17 @@ export class InterestsState {
 		this.loading.set(true);
 		this.loadError.set(null);
 		try {
-			const [schema, me] = await Promise.all([this.api.interestsSchema(), this.api.me()]);
+			const [schema, me, questionnaire] = await Promise.all([
+				this.api.interestsSchema(),
+				this.api.me(),
+				this.api.questionnaire().catch(() => null),
+			]);
 			this.schema.set(schema);
 			this.draft.set(toDraft(schema, me.interests ?? {}, this.language.current()));
 			this.riskProfile.set(me.riskProfile);
 			this.savedProfile = me.riskProfile;
+			this.assessment.set(me.suitability);
+			this.questionnaire.set(questionnaire);
 			this.preferences.set(me.preferences);
 			this.refreshPreview();
 		} catch (err) {
@@ -103,6 +128,22 @@ export class InterestsState {
 	chooseProfile(profile: RiskProfile) {
 		this.riskProfile.set(profile);
 		this.edited();
+	}
+
+	/** The answers as given: the server scores them and answers with the profile they allow. */
+	async submitAnswers(answers: SuitabilityAnswers) {
+		if (this.suitabilityState().status === "saving") return;
+		this.suitabilityState.set({ status: "saving" });
+		try {
+			const me = await this.api.setSuitability(answers);
+			this.assessment.set(me.suitability);
+			this.riskProfile.set(me.riskProfile);
+			this.savedProfile = me.riskProfile;
+			this.suitabilityState.set({ status: "saved", profile: me.suitability?.profile ?? me.riskProfile });
+			this.edited();
+		} catch (err) {
+			this.suitabilityState.set({ status: "failed", message: messageOf(err) });
+		}
 	}
 
 	async save() {
@@ -145,7 +186,7 @@ export class InterestsState {
 		const request = ++this.previewRequest;
 		this.previewStatus.set("loading");
 		try {
-			const preview = await this.api.preview(this.interests(), this.riskProfile(), previewDays);
+			const preview = await this.api.preview(this.interests(), this.effectiveProfile(), previewDays);
 			if (request !== this.previewRequest) return;
 			this.preview.set(preview);
 			this.previewStatus.set("ready");

@@ -4,7 +4,7 @@ import { TestBed } from "@angular/core/testing";
 import { testProviders } from "../../../testing/setup";
 import { Language } from "../../core/i18n";
 import type { Preview, Subscriber } from "../../core/models";
-import { schema, subscriber } from "./fixtures";
+import { assessed, expired, questionnaire, schema, subscriber } from "./fixtures";
 import { InterestsPage } from "./interests";
 import { previewDelayMs } from "./interests-state";
 
@@ -43,6 +43,7 @@ describe("InterestsPage", () => {
 		el = fixture.nativeElement as HTMLElement;
 		http.expectOne("/api/interests/schema").flush(schema);
 		http.expectOne("/api/me").flush(me);
+		http.expectOne("/api/suitability/questionnaire").flush(questionnaire);
 		await settle();
 		http.expectOne(previewUrl).flush(preview(firstCount));
 		await settle();
@@ -225,26 +226,64 @@ describe("InterestsPage", () => {
 		expect(el.querySelector('.preview [role="alert"]')).toBeNull();
 	});
 
-	it("sets the profile from the questionnaire, previews with it and saves it", async () => {
+	it("sends the questionnaire's answers, takes the profile the server scores, and previews with it", async () => {
 		await open();
-		for (const answer of ["horizon-long", "fall-buy", "experience-much", "share-little"])
+		for (const answer of ["horizon-over5y", "lossTolerance-buyMore", "experience-variable"])
 			await click(`[data-testid="suitability-${answer}"]`);
-		expect(text('[data-testid="suitability-suggestion"]')).toBe("Sugestão: perfil Arrojado.");
-		await click('[data-testid="suitability-accept"]');
+		await click('[data-testid="suitability-submit"]');
+		const answered = http.expectOne({ method: "PUT", url: "/api/me/suitability" });
+		expect(answered.request.body).toEqual({
+			version: "2026-12",
+			answers: { horizon: "over5y", lossTolerance: "buyMore", experience: "variable" },
+		});
+		expect(answered.request.body.riskProfile).toBeUndefined();
+		answered.flush({
+			...assessed,
+			riskProfile: "aggressive",
+			effectiveProfile: "aggressive",
+			suitability: { ...assessed.suitability, profile: "aggressive", score: 24 },
+		});
+		await settle();
+		expect(text('[data-testid="suitability-saved"]')).toBe(
+			"Respostas salvas: pelo questionário, seu perfil é Arrojado.",
+		);
 		expect(input('[data-testid="profile-aggressive"]').checked).toBe(true);
+		expect(input('[data-testid="profile-aggressive"]').disabled).toBe(false);
 		// The risk sliders say what the new profile allows.
 		expect(el.textContent).toContain("Seu perfil permite até risco 5.");
 
 		await sleep(previewDelayMs + 50);
 		expect(http.expectOne(previewUrl).request.body.riskProfile).toBe("aggressive");
 
+		// The server set the profile with the answers: saving the interests does not send it again.
+		(await save()).flush({});
+		await settle();
+		http.expectNone({ method: "PUT", url: "/api/me" });
+		expect(text('[role="status"].saved')).toBe("Interesses e perfil salvos.");
+	});
+
+	it("saves a profile chosen below the score", async () => {
+		await open(assessed);
+		await click('[data-testid="profile-conservative"]');
 		(await save()).flush({});
 		await settle();
 		const profile = http.expectOne({ method: "PUT", url: "/api/me" });
-		expect(profile.request.body).toEqual({ riskProfile: "aggressive" });
-		profile.flush({ ...subscriber, riskProfile: "aggressive" });
+		expect(profile.request.body).toEqual({ riskProfile: "conservative" });
+		profile.flush({ ...assessed, riskProfile: "conservative" });
 		await settle();
 		expect(text('[role="status"].saved')).toBe("Interesses e perfil salvos.");
+	});
+
+	it("previews an expired profile as conservative and says so", async () => {
+		fixture = TestBed.createComponent(InterestsPage);
+		el = fixture.nativeElement as HTMLElement;
+		http.expectOne("/api/interests/schema").flush(schema);
+		http.expectOne("/api/me").flush(expired);
+		http.expectOne("/api/suitability/questionnaire").flush(questionnaire);
+		await settle();
+		expect(http.expectOne(previewUrl).request.body.riskProfile).toBe("conservative");
+		expect(text('[data-testid="suitability-expired"]')).toContain("venceu em");
+		expect(el.textContent).toContain("Seu perfil permite até risco 2.");
 	});
 
 	it("shows the server's 422 message and each refused field next to the form", async () => {
@@ -284,6 +323,7 @@ describe("InterestsPage", () => {
 			.expectOne("/api/interests/schema")
 			.flush({ error: { message: "down" } }, { status: 500, statusText: "" });
 		http.expectOne("/api/me").flush(subscriber);
+		http.expectOne("/api/suitability/questionnaire").flush(questionnaire);
 		await settle();
 		expect(text('app-status [role="alert"]')).toContain("Algo deu errado: down");
 		expect(el.querySelector('[data-testid="save-interests"]')).toBeNull();
@@ -291,6 +331,7 @@ describe("InterestsPage", () => {
 		(el.querySelector("app-status button") as HTMLButtonElement).click();
 		http.expectOne("/api/interests/schema").flush(schema);
 		http.expectOne("/api/me").flush(subscriber);
+		http.expectOne("/api/suitability/questionnaire").flush(questionnaire);
 		await settle();
 		expect(el.querySelector('[data-testid="category-fund"]')).not.toBeNull();
 	});
