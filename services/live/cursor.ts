@@ -15,3 +15,7 @@ export function parseCursor(text: string): Cursor | undefined {
 export function compareCursors(a: Cursor, b: Cursor): number {
 	return a.order !== b.order ? a.order - b.order : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
+
+export function formatCursor(cursor: Cursor): string {
+	return `${cursor.order}~${cursor.id}`;
+}

@@ -14,7 +14,7 @@ import { sessionFromCookie } from "../../mixins/auth.ts";
 import { domainMetrics, metric } from "../../mixins/domain-metrics.ts";
 import { portProblem } from "../../ports.ts";
 import { clientIp } from "../api/client-ip.ts";
-import { type Cursor, compareCursors, parseCursor } from "./cursor.ts";
+import { type Cursor, compareCursors, formatCursor, parseCursor } from "./cursor.ts";
 import { checkEvent, socketLimiter } from "./events.ts";
 import { SocketCounts } from "./socket-counts.ts";
 
@@ -28,12 +28,27 @@ interface SocketState {
 	live: boolean;
 	/** The newest notification this socket has been given. */
 	cursor?: Cursor;
+	/** What the client had before this connection (its `since`, or the newest then): never sent again. */
+	floor?: Cursor;
+	/**
+	 * What this connection has been given, by id: two stores finishing at once may broadcast
+	 * out of order, so "newer than the newest given" would drop the older one for good.
+	 */
+	given: Map<string, Cursor>;
 	/** While replaying: live notifications wait here, so the order holds. */
 	pending?: Row[];
 }
 
 /** Most notifications replayed on connect; older ones are in the history. */
 const maxReplay = 1_000;
+/** Ids remembered per socket; past that the oldest is forgotten and becomes the floor. */
+const maxGiven = 2_000;
+/**
+ * After a notifications node comes (back) into view, when each socket asks for what it may
+ * have missed: a broadcast made before that node knew this one again never came here, and
+ * it learns of us within a heartbeat or two (Moleculer's default is every 5 s).
+ */
+const catchUpDelaysMs = [2_000, 12_000, 30_000];
 
 export interface LiveSettings {
 	maxSocketsPerIp: number;
@@ -70,6 +85,12 @@ const live: ServiceSchema = {
 			for (const socket of sockets) (socket.data as SocketState).live = subscriber.preferences.live !== false;
 		},
 
+		/** A notifications node joined or came back: sockets here may have missed its broadcasts. */
+		"$node.connected"(ctx: Context<{ node: { services?: { name: string }[] } }>) {
+			if (ctx.params.node.services?.some((service) => service.name === "notifications"))
+				this.scheduleCatchUp();
+		},
+
 		/**
 		 * Broadcast to every live node: each delivers to the sockets it holds. A publication
 		 * brings thousands at once; the broker's default bulkhead (50 running, 1,000 queued)
@@ -103,7 +124,7 @@ const live: ServiceSchema = {
 			else this.emitNewer(socket, rows);
 		},
 
-		/** Emits, oldest first, the rows newer than the newest the socket has been given. */
+		/** Emits, oldest first, the rows this connection has not given and the client did not have. */
 		emitNewer(socket: Socket, rows: Row[]) {
 			const state = socket.data as SocketState;
 			const sorted = rows
@@ -111,11 +132,69 @@ const live: ServiceSchema = {
 				.filter((entry): entry is { row: Row; cursor: Cursor } => entry.cursor !== undefined)
 				.sort((a, b) => compareCursors(a.cursor, b.cursor));
 			for (const { row, cursor } of sorted) {
-				if (state.cursor && compareCursors(cursor, state.cursor) <= 0) continue;
-				state.cursor = cursor;
+				if (state.floor && compareCursors(cursor, state.floor) <= 0) continue;
+				if (state.given.has(row.id)) continue;
+				state.given.set(row.id, cursor);
+				if (state.given.size > maxGiven) {
+					const [oldest, at] = state.given.entries().next().value as [string, Cursor];
+					state.given.delete(oldest);
+					if (!state.floor || compareCursors(at, state.floor) > 0) state.floor = at;
+				}
+				if (!state.cursor || compareCursors(cursor, state.cursor) > 0) state.cursor = cursor;
 				socket.emit("notification", row);
 				this.sentTotal.increment();
 			}
+		},
+
+		/**
+		 * A notifications node came (back) into view: every socket here asks, a few times over
+		 * the next seconds, for what arrived after the newest it had been given then.
+		 */
+		scheduleCatchUp() {
+			const marks = new Map<string, Cursor | undefined>();
+			for (const socket of this.namespace?.sockets.values() ?? [])
+				marks.set(socket.id, (socket.data as SocketState).cursor);
+			for (const delay of catchUpDelaysMs) {
+				const timer = setTimeout(() => {
+					this.catchUpTimers.delete(timer);
+					this.catchUp(marks).catch((err: Error) =>
+						this.logger.warn("Live catch-up failed", { error: err.message }),
+					);
+				}, delay);
+				timer.unref();
+				this.catchUpTimers.add(timer);
+			}
+		},
+
+		/** The socket's inbox after `since`, oldest first, a page at a time, at most maxReplay rows. */
+		async replay(socket: Socket, since: string, each: (rows: Row[]) => void) {
+			const meta = { subscriberId: (socket.data as SocketState).subscriberId };
+			for (let sent = 0; sent < maxReplay; ) {
+				const page = await call(this.broker, "notifications.list", { since, limit: 100 }, { meta });
+				const rows = page.rows as Row[];
+				each(rows);
+				sent += rows.length;
+				if (!page.hasMore || rows.length === 0) return;
+				since = rows.at(-1)?.cursor ?? since;
+			}
+		},
+
+		/** Sockets still open ask the inbox for what came after their mark, a few at a time. */
+		async catchUp(marks: Map<string, Cursor | undefined>) {
+			const sockets = [...marks.keys()]
+				.map((id) => this.namespace?.sockets.get(id) as Socket | undefined)
+				.filter((socket): socket is Socket => socket !== undefined && (socket.data as SocketState).live);
+			const next = async (): Promise<void> => {
+				const socket = sockets.pop();
+				if (!socket) return;
+				const mark = marks.get(socket.id);
+				// Without a mark the socket had been given nothing: its floor is where to start.
+				const since = mark ?? (socket.data as SocketState).floor;
+				if (since)
+					await this.replay(socket, formatCursor(since), (rows: Row[]) => this.deliver(socket, rows));
+				return next();
+			};
+			await Promise.all(Array.from({ length: 20 }, next));
 		},
 
 		async sendUnread(subscriberId: string, to: string) {
@@ -131,20 +210,14 @@ const live: ServiceSchema = {
 			try {
 				if (state.cursor && state.live) {
 					// Catch up from the last one the client saw, oldest first.
-					let since = socket.handshake.auth.since as string;
-					for (let sent = 0; sent < maxReplay; ) {
-						const page = await call(this.broker, "notifications.list", { since, limit: 100 }, { meta });
-						const rows = page.rows as Row[];
-						this.emitNewer(socket, rows);
-						sent += rows.length;
-						if (!page.hasMore || rows.length === 0) break;
-						since = rows.at(-1)?.cursor ?? since;
-					}
+					await this.replay(socket, socket.handshake.auth.since as string, (rows: Row[]) =>
+						this.emitNewer(socket, rows),
+					);
 				} else {
 					// A first connection starts at the newest: the inbox holds the past.
 					const newest = await call(this.broker, "notifications.list", { limit: 1 }, { meta });
 					const top = newest.rows[0] as Row | undefined;
-					if (top) state.cursor = parseCursor(top.cursor);
+					if (top) state.cursor = state.floor = parseCursor(top.cursor);
 				}
 			} finally {
 				const buffered = state.pending ?? [];
@@ -196,6 +269,7 @@ const live: ServiceSchema = {
 	},
 
 	created() {
+		this.catchUpTimers = new Set<NodeJS.Timeout>();
 		this.sockets = metric(this.broker, domainMetrics.liveSockets);
 		this.sockets.zero();
 		this.sentTotal = metric(this.broker, domainMetrics.liveNotificationsSent);
@@ -248,6 +322,8 @@ const live: ServiceSchema = {
 					ip,
 					live,
 					cursor: since ? parseCursor(since as string) : undefined,
+					floor: since ? parseCursor(since as string) : undefined,
+					given: new Map(),
 				} satisfies SocketState;
 				next();
 			} catch (err) {
@@ -276,6 +352,7 @@ const live: ServiceSchema = {
 	},
 
 	async stopped() {
+		for (const timer of this.catchUpTimers as Set<NodeJS.Timeout>) clearTimeout(timer);
 		// Clients reconnect by themselves when the transport closes: to another node behind
 		// the load balancer. They resume from their last cursor, so nothing is lost.
 		this.namespace?.emit("bye", { reason: "This server is stopping; reconnecting elsewhere." });

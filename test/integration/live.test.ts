@@ -291,4 +291,30 @@ describe("live nodes over NATS", () => {
 			what: "Bia's notification among 4,001",
 		});
 	});
+
+	it("gives a socket every notification of stores that finish at the same time, each once", async () => {
+		const [core, gateway] = nodes as [RunningSystem, RunningSystem];
+		const dora = await verifiedClient(gateway.url, data.path, "dora@example.com", { fund: {} });
+		const d = await listen(gateway.url, { token: dora.token });
+		await waitFor(() => d.unread.length > 0, { what: "the unread count" });
+		const store = (n: number) =>
+			core.broker.call("notifications.store", {
+				publicationId: `concurrent-${n}`,
+				matches: [{ subscriberId: dora.id, productId: `house:fund:c-${n}`, category: "fund", reasons: [] }],
+			});
+		// Pairs stored at once: their broadcasts, and the rows the live node loads for each, may
+		// arrive in either order.
+		for (let i = 0; i < 40; i++) await Promise.all([store(2 * i), store(2 * i + 1)]);
+		await waitFor(() => d.received.length >= 80, {
+			timeoutMs: 20_000,
+			what: "all 80 on the socket",
+		}).catch((err: Error) => {
+			throw new Error(`${err.message}: got ${d.received.length}`);
+		});
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		const ids = d.received.map((n) => n.id);
+		assert.equal(ids.length, 80, "each once");
+		assert.equal(new Set(ids).size, 80);
+		d.socket.close();
+	});
 });
