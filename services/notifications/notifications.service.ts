@@ -271,9 +271,11 @@ const notifications: ServiceSchema = {
 			if (erased.size === 0) return matches;
 			const gone = new Map<string, boolean>();
 			const isGone = (id: string) => {
-				let known = gone.get(id);
-				if (known === undefined) gone.set(id, (known = erased.has(erasureMarkId(id))));
-				return known;
+				const known = gone.get(id);
+				if (known !== undefined) return known;
+				const found = erased.has(erasureMarkId(id));
+				gone.set(id, found);
+				return found;
 			};
 			return matches.filter((match) => !isGone(match.subscriberId));
 		},
