@@ -148,6 +148,10 @@ export interface Match {
 	productId: string;
 	category: Category;
 	reasons: Notification["reasons"];
+	/** The product changed since it was published before: what (domain/changes.ts). */
+	changes?: Notification["changes"];
+	/** Not a tip: the product stopped reaching a client who was told about it. */
+	notice?: Notification["notice"];
 }
 
 /** Durable queue subject "distributions": notifications as stored, for analytics. */

@@ -2,6 +2,7 @@
  * One matched product in one subscriber's inbox. Keyed by (subscriber, publication,
  * product) so a redelivered publication can never create a second one.
  */
+import type { FieldChange, Notice } from "./changes.ts";
 
 /** Why a product matched: one per satisfied constraint, e.g. dividendYield 0.091 ≥ 0.08. */
 export interface MatchReason {
@@ -25,6 +26,10 @@ export interface Notification {
 	readAt?: string;
 	/** When it went out in an e-mail (immediate or digest). */
 	mailedAt?: string;
+	/** A product told about before that changed: what changed since the version before. */
+	changes?: FieldChange[];
+	/** "No longer available / no longer fits your profile" rather than a tip. */
+	notice?: Notice;
 }
 
 export function notificationKey(subscriberId: string, publicationId: string, productId: string): string {
@@ -56,5 +61,7 @@ export const notificationSchema = {
 		createdAt: { type: "string", pattern: /^\d{4}-\d{2}-\d{2}T/ },
 		seenAt: { type: "string", optional: true },
 		readAt: { type: "string", optional: true },
+		changes: { type: "array", items: "object", optional: true },
+		notice: { type: "enum", values: ["no-longer-available", "no-longer-fits"], optional: true },
 	},
 } as const;

@@ -2,6 +2,7 @@
  * A publication is one collector run's new or changed products. It is persisted before
  * `products.published` is emitted, so every consumer can load it, and load it again.
  */
+import type { FieldChange } from "./changes.ts";
 import type { Category } from "./product.ts";
 
 export interface Publication {
@@ -14,6 +15,12 @@ export interface Publication {
 	counts: Partial<Record<Category, number>>;
 	/** Verified subscribers when it was published (the match rate's denominator). */
 	audience?: number;
+	/**
+	 * Per product that was in the catalogue before, what changed since the version published
+	 * before it (domain/changes.ts); a product absent here is new. Publications stored before
+	 * this existed have none: their products count as new.
+	 */
+	changes?: Record<string, FieldChange[]>;
 }
 
 export const publicationSchema = {
@@ -27,5 +34,6 @@ export const publicationSchema = {
 		productIds: { type: "array", items: "string|min:1|max:200" },
 		counts: { type: "record", key: "string", value: "number|integer|min:0" },
 		audience: "number|integer|min:0|optional",
+		changes: { type: "record", key: "string", value: { type: "array", items: "object" }, optional: true },
 	},
 } as const;

@@ -13,6 +13,7 @@ import {
 } from "moleculer";
 import { clockOf } from "../../config.ts";
 import { isoNow } from "../../domain/clock.ts";
+import type { FieldChange } from "../../domain/changes.ts";
 import { type Actions, broadcast, call } from "../../domain/contracts.ts";
 import { interestFields } from "../../domain/interests.ts";
 import { audiences, type Category, categories, type Product, valueAt } from "../../domain/product.ts";
@@ -235,6 +236,10 @@ const products: ServiceSchema = {
 					productIds: staged.map((product) => product.id),
 					counts: countByCategory(staged),
 					audience: await this.audience(ctx),
+					changes: await ctx.call<Record<string, FieldChange[]>, { publicationId: string }>(
+						"staging.changes",
+						{ publicationId: id },
+					),
 				});
 				await this.broker.cacher?.clean("products.facets**");
 				await this.announce(ctx, publication.id).catch((err: Error) => {

@@ -28,8 +28,12 @@ const publications: ServiceSchema = {
 					this.adapter.find({ sort: ["-publishedAt"], offset: (page - 1) * pageSize, limit: pageSize }),
 					this.adapter.count({}),
 				]);
+				// The list says what was published, not how each product changed (that can be long).
 				return pageOf(
-					rows.map((row: object) => this.view(row)),
+					rows.map((row: object) => {
+						const { changes: _, ...publication } = this.view(row);
+						return publication;
+					}),
 					total,
 					page,
 					pageSize,

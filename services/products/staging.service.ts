@@ -5,12 +5,20 @@
  * and the next run finds the same changes again. Internal to the products folder.
  */
 import type { Context, ServiceSchema } from "moleculer";
+import { diffProducts, type FieldChange } from "../../domain/changes.ts";
 import type { Product } from "../../domain/product.ts";
 import { DbMixin } from "../../mixins/db.mixin.ts";
 
 interface Staged {
+	_id: string;
 	publicationId: string;
 	product: Product;
+	/**
+	 * What changed since the catalogue's version when it was first staged (before the
+	 * publication replaces it); absent for a product new to the catalogue. Staging the same
+	 * product again keeps the first diff, so a retry never compares with itself.
+	 */
+	changes?: FieldChange[];
 }
 
 const staging: ServiceSchema = {
@@ -18,15 +26,42 @@ const staging: ServiceSchema = {
 	mixins: [DbMixin({ collection: "staged_products", indexed: ["publicationId"] })],
 
 	actions: {
-		/** Idempotent: a chunk sent twice stages each product once. */
+		/** Idempotent: a chunk sent twice stages each product once, with its first diff. */
 		add: {
 			visibility: "public",
 			params: { publicationId: "string|min:1|max:100", products: { type: "array", items: "object" } },
 			async handler(ctx: Context<{ publicationId: string; products: Product[] }>): Promise<number> {
 				const { publicationId, products } = ctx.params;
-				for (const product of products)
-					await this.upsert(`${publicationId}/${product.id}`, { publicationId, product });
+				const keyOf = (product: Product) => `${publicationId}/${product.id}`;
+				const staged: Staged[] = await this.adapter.findByIds(products.map(keyOf));
+				const known = new Map(staged.map((doc) => [doc._id, doc]));
+				const current = await ctx.call<Product[], { ids: string[] }>("products.getMany", {
+					ids: products.filter((product) => !known.has(keyOf(product))).map((product) => product.id),
+				});
+				const published = new Map(current.map((product) => [product.id, product]));
+				for (const product of products) {
+					const key = keyOf(product);
+					const previous = published.get(product.id);
+					const changes = known.has(key)
+						? known.get(key)?.changes
+						: previous && diffProducts(previous, product);
+					await this.upsert(key, { publicationId, product, ...(changes ? { changes } : {}) });
+				}
 				return products.length;
+			},
+		},
+
+		/** What changed per product of the publication, for the products that were in the catalogue. */
+		changes: {
+			visibility: "public",
+			params: { publicationId: "string|min:1|max:100" },
+			async handler(ctx: Context<{ publicationId: string }>): Promise<Record<string, FieldChange[]>> {
+				const docs: Staged[] = await this.adapter.find({
+					query: { publicationId: ctx.params.publicationId },
+				});
+				return Object.fromEntries(
+					docs.flatMap((doc) => (doc.changes ? [[doc.product.id, doc.changes]] : [])),
+				);
 			},
 		},
 

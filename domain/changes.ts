@@ -1,0 +1,92 @@
+/**
+ * What changed in a product between two publications, field by field, and what a change
+ * means to one client (docs/changes.md). A changed product carries its changes on its
+ * publication: every leaf that differs from the version published before it, so the
+ * matcher can rebuild that version (`previousVersion`) and tell, client by client, whether
+ * the product newly fits them or moved on a field they constrain. Ground floor: no imports
+ * from services.
+ */
+import type { Product } from "./product.ts";
+
+export type ChangeValue = string | number | boolean | null | ChangeValue[] | { [key: string]: ChangeValue };
+
+/** One leaf of a product that changed: `adminFee` 0.005 → 0.004. Absent before or after: undefined. */
+export interface FieldChange {
+	/** The product's path: "adminFee", "metrics.dividendYield", "rate.spread". */
+	field: string;
+	before?: ChangeValue;
+	after?: ChangeValue;
+}
+
+/** A notice rather than a tip: a product the client was told about went away from them. */
+export const notices = ["no-longer-available", "no-longer-fits"] as const;
+export type Notice = (typeof notices)[number];
+
+/** How long after a tip the client still gets the one "no longer…" notice. */
+export const noticeWindowDays = 30;
+
+/** Bookkeeping, not the product: when it was read says nothing about the product. */
+const ignored = new Set(["collectedAt"]);
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+	return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** Equal values; numbers within a relative 1e-9 (a value re-parsed is the same value). */
+export function sameValue(a: unknown, b: unknown): boolean {
+	if (typeof a === "number" && typeof b === "number")
+		return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a));
+	if (Array.isArray(a) && Array.isArray(b))
+		return a.length === b.length && a.every((item, i) => sameValue(item, b[i]));
+	if (isPlainObject(a) && isPlainObject(b)) {
+		const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+		return [...keys].every((key) => sameValue(a[key], b[key]));
+	}
+	return a === b;
+}
+
+function walk(before: unknown, after: unknown, path: string, out: FieldChange[]): void {
+	if (isPlainObject(before) && isPlainObject(after)) {
+		const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+		for (const key of keys) {
+			const field = path ? `${path}.${key}` : key;
+			if (!path && ignored.has(key)) continue;
+			walk(before[key], after[key], field, out);
+		}
+		return;
+	}
+	if (sameValue(before, after)) return;
+	out.push({
+		field: path,
+		...(before === undefined ? {} : { before: before as ChangeValue }),
+		...(after === undefined ? {} : { after: after as ChangeValue }),
+	});
+}
+
+/**
+ * Every leaf that differs between the product as last published and as published now,
+ * in path order; `[]` when nothing but bookkeeping moved. Objects are walked (metrics,
+ * rate), arrays and scalars compared whole.
+ */
+export function diffProducts(previous: Product, next: Product): FieldChange[] {
+	const out: FieldChange[] = [];
+	walk(previous, next, "", out);
+	return out;
+}
+
+/** The product as it was before `changes` (the inverse of diffProducts on `next`). */
+export function previousVersion(next: Product, changes: readonly FieldChange[]): Product {
+	const copy = structuredClone(next) as unknown as Record<string, unknown>;
+	for (const change of changes) {
+		const keys = change.field.split(".");
+		let target = copy;
+		for (const key of keys.slice(0, -1)) {
+			if (!isPlainObject(target[key])) target[key] = {};
+			target = target[key] as Record<string, unknown>;
+		}
+		const last = keys.at(-1) as string;
+		if (change.before === undefined) delete target[last];
+		else target[last] = structuredClone(change.before);
+	}
+	return copy as unknown as Product;
+}
