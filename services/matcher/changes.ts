@@ -94,3 +94,28 @@ export function decide(
 	if (before) return { reasons: [], changes: [...changes], notice: noticeFor(product) };
 	return undefined;
 }
+
+/** A match task (durable queue subject "match-tasks"): products of a publication and their changes. */
+export interface MatchTask {
+	publicationId: string;
+	productIds: string[];
+	/** Absent in tasks queued before changes existed: every product counts as new. */
+	changes?: Record<string, FieldChange[]>;
+}
+
+/** The changes of these products, from their publication (an empty record for none). */
+export function changesOf(
+	publication: { changes?: Record<string, FieldChange[]> },
+	productIds: readonly string[],
+): Record<string, FieldChange[]> {
+	const all = publication.changes ?? {};
+	return Object.fromEntries(productIds.flatMap((id) => (all[id] ? [[id, all[id]]] : [])));
+}
+
+/** The part of a result a match carries beyond its reasons: changes and notice, when present. */
+export function toldOf(result: ChangeAwareResult): Pick<ChangeAwareResult, "changes" | "notice"> {
+	return {
+		...(result.changes ? { changes: result.changes } : {}),
+		...(result.notice ? { notice: result.notice } : {}),
+	};
+}

@@ -13,6 +13,7 @@ import { type Audience, audiences } from "../../domain/product.ts";
 import { type RiskProfile, riskProfiles } from "../../domain/subscriber.ts";
 import { domainMetrics, metric } from "../../mixins/domain-metrics.ts";
 import { acquireQueue, type DurableQueue, releaseQueue } from "../../mixins/durable-queue.ts";
+import { changeAware, changesOf, type MatchTask, toldOf } from "./changes.ts";
 import { profileAt } from "./gates.ts";
 import { InterestIndex } from "./index.ts";
 import { RecentProducts } from "./recent.ts";
@@ -221,23 +222,26 @@ const matcher: ServiceSchema = {
 			for (const [i, productIds] of parts.entries())
 				await (this.queue as DurableQueue).publish(
 					"match-tasks",
-					{ publicationId: publication.id, productIds },
+					{ publicationId: publication.id, productIds, changes: changesOf(publication, productIds) },
 					`${publication.id}:${i}`,
 				);
 		},
 
-		async matchTask(payload: { publicationId: string; productIds: string[] }) {
+		/** `changes`: per product that was published before, what changed (services/matcher/changes.ts). */
+		async matchTask(payload: MatchTask) {
 			const products = await call(this.broker, "products.getMany", { ids: payload.productIds });
 			// Profiles that lapsed by now count as conservative (the index checks each expiry).
 			const now = this.now();
 			const matches: Match[] = [];
 			for (const product of products) {
-				for (const result of this.index.match(product, now))
+				const changed = payload.changes?.[product.id];
+				for (const result of changeAware(product, changed, (version) => this.index.match(version, now)))
 					matches.push({
 						subscriberId: result.subscriberId,
 						productId: product.id,
 						category: product.category,
 						reasons: result.reasons,
+						...toldOf(result),
 					});
 			}
 			for (const batch of chunks(matches, storeBatch))
