@@ -2,6 +2,7 @@
  * The names and payloads of every action and event between services: the only things a
  * service may know about another. Import these instead of writing "products.get" by hand.
  */
+import type { MatchAudit } from "./audit.ts";
 import type { Notification } from "./notification.ts";
 import type { Audience, Category, Metrics, Product } from "./product.ts";
 import type { Publication } from "./publication.ts";
@@ -152,6 +153,8 @@ export interface Match {
 	changes?: Notification["changes"];
 	/** Not a tip: the product stopped reaching a client who was told about it. */
 	notice?: Notification["notice"];
+	/** Which product version met which standing of the client, at the match (domain/audit.ts). */
+	audit?: MatchAudit;
 }
 
 /** Durable queue subject "distributions": notifications as stored, for analytics. */
@@ -172,6 +175,8 @@ export interface SubscriptionRow {
 	/** When the suitability assessment behind riskProfile expires; absent: no assessment (conservative). */
 	profileExpiresAt?: string;
 	investorCategory?: Audience;
+	/** The suitability questionnaire version answered; absent: none (for the audit trail). */
+	questionnaireVersion?: string;
 	interests: Interests;
 }
 

@@ -2,6 +2,7 @@
  * One matched product in one subscriber's inbox. Keyed by (subscriber, publication,
  * product) so a redelivered publication can never create a second one.
  */
+import type { MatchAudit } from "./audit.ts";
 import type { FieldChange, Notice } from "./changes.ts";
 
 /** Why a product matched: one per satisfied constraint, e.g. dividendYield 0.091 ≥ 0.08. */
@@ -30,6 +31,8 @@ export interface Notification {
 	changes?: FieldChange[];
 	/** "No longer available / no longer fits your profile" rather than a tip. */
 	notice?: Notice;
+	/** What the match was made of (domain/audit.ts): for operators, never sent to the client. */
+	audit?: MatchAudit;
 }
 
 export function notificationKey(subscriberId: string, publicationId: string, productId: string): string {
