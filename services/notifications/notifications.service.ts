@@ -22,6 +22,7 @@ import { categories, type Product } from "../../domain/product.ts";
 import { DbMixin } from "../../mixins/db.mixin.ts";
 import { domainMetrics, metric } from "../../mixins/domain-metrics.ts";
 import { acquireQueue, type DurableQueue, queueKeepMs, releaseQueue } from "../../mixins/durable-queue.ts";
+import { withDueNotices } from "./notices.ts";
 import { cursorOf, pageQuery } from "./paging.ts";
 
 type Meta = { subscriberId?: string };
@@ -73,7 +74,13 @@ const notifications: ServiceSchema = {
 			async handler(ctx: Context<Actions["notifications.store"]["params"]>) {
 				const { publicationId } = ctx.params;
 				const now = clockOf(this.broker).now();
-				const matches: Match[] = this.withoutErased(ctx.params.matches);
+				// A notice only where it is due (notices.ts): a recent tip, no notice since.
+				const matches: Match[] = await withDueNotices(
+					this.withoutErased(ctx.params.matches),
+					publicationId,
+					now,
+					(subscriberId, productId) => this.latestOf(subscriberId, productId),
+				);
 				const docs: StoredNotification[] = matches.map((match: Match, i: number) => ({
 					_id: notificationKey(match.subscriberId, publicationId, match.productId),
 					subscriberId: match.subscriberId,
@@ -81,6 +88,8 @@ const notifications: ServiceSchema = {
 					publicationId,
 					category: match.category,
 					reasons: match.reasons,
+					...(match.changes ? { changes: match.changes } : {}),
+					...(match.notice ? { notice: match.notice } : {}),
 					// Distinct times keep the inbox's order stable within one batch.
 					createdAt: new Date(now).toISOString(),
 					order: now * 10_000 + (i % 10_000),
@@ -264,6 +273,12 @@ const notifications: ServiceSchema = {
 			(this.erased as Set<string>).add(id);
 			const until = new Date(clockOf(this.broker).now() + queueKeepMs).toISOString();
 			await this.upsert(id, { kind: "erasure", until } satisfies Omit<ErasureMark, "_id">);
+		},
+
+		/** A client's newest notification of a product (for the one notice). */
+		async latestOf(subscriberId: string, productId: string): Promise<StoredNotification | undefined> {
+			const [doc] = await this.adapter.find({ query: { subscriberId, productId }, sort: ["-order"], limit: 1 });
+			return doc;
 		},
 
 		withoutErased(matches: Match[]): Match[] {
