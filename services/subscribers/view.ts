@@ -77,6 +77,7 @@ export function subscriptionRow(
 		riskProfile: standing.chosen,
 		...(standing.expiresAt ? { profileExpiresAt: standing.expiresAt } : {}),
 		investorCategory: stored.investorCategory?.category ?? "general",
+		...(stored.suitability ? { questionnaireVersion: stored.suitability.version } : {}),
 		interests: stored.interests,
 	};
 }
