@@ -29,6 +29,8 @@ export interface Subscription {
 	profileExpiresAt?: string;
 	/** Absent: general. */
 	investorCategory?: Audience;
+	/** The questionnaire version answered, for the audit trail only; absent: none. */
+	questionnaireVersion?: string;
 	interests: Interests;
 }
 

@@ -15,22 +15,23 @@ export function subscriptionOf(row: SubscriptionRow): Subscription {
 		riskProfile: row.riskProfile,
 		...(row.profileExpiresAt !== undefined ? { profileExpiresAt: row.profileExpiresAt } : {}),
 		...(row.investorCategory !== undefined ? { investorCategory: row.investorCategory } : {}),
+		...(row.questionnaireVersion !== undefined ? { questionnaireVersion: row.questionnaireVersion } : {}),
 		interests: row.interests,
 	};
 }
 
 /**
  * The record subscribers.get gives, read for what matching needs: the profile chosen, the
- * expiry of the questionnaire behind it (`suitability.expiresAt`), the investor category
- * (`investorCategory.category`, or a plain category). Read field by field, tolerating what
- * is missing: without a readable expiry the client counts as conservative, without a
- * readable category as general — the stricter reading, until the next reconcile pass
- * brings the row.
+ * expiry of the questionnaire behind it (`suitability.expiresAt`) and its version (for the
+ * audit), the investor category (`investorCategory.category`, or a plain category). Read
+ * field by field, tolerating what is missing: without a readable expiry the client counts
+ * as conservative, without a readable category as general — the stricter reading, until
+ * the next reconcile pass brings the row.
  */
 export function subscriptionOfRecord(subscriberId: string, record: unknown): Subscription {
 	const view = (typeof record === "object" && record !== null ? record : {}) as {
 		riskProfile?: unknown;
-		suitability?: { expiresAt?: unknown; profile?: unknown };
+		suitability?: { expiresAt?: unknown; profile?: unknown; version?: unknown };
 		investorCategory?: unknown;
 		interests?: unknown;
 	};
@@ -45,6 +46,7 @@ export function subscriptionOfRecord(subscriberId: string, record: unknown): Sub
 	)
 		riskProfile = ceiling as RiskProfile;
 	const expiresAt = view.suitability?.expiresAt;
+	const questionnaireVersion = view.suitability?.version;
 	const declared = view.investorCategory;
 	const category =
 		typeof declared === "object" && declared !== null
@@ -55,6 +57,7 @@ export function subscriptionOfRecord(subscriberId: string, record: unknown): Sub
 		riskProfile,
 		...(typeof expiresAt === "string" ? { profileExpiresAt: expiresAt } : {}),
 		...(audiences.includes(category as Audience) ? { investorCategory: category as Audience } : {}),
+		...(typeof questionnaireVersion === "string" ? { questionnaireVersion } : {}),
 		interests: (typeof view.interests === "object" && view.interests !== null
 			? view.interests
 			: {}) as Subscription["interests"],
