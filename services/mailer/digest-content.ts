@@ -4,9 +4,11 @@
  * Crawled text is neither escaped nor stripped here: the HTML template escapes it and the
  * text part is plain text.
  */
+import type { FieldChange, Notice } from "../../domain/changes.ts";
 import { type FieldUnit, type InterestField, interestFields } from "../../domain/interests.ts";
 import type { MatchReason } from "../../domain/notification.ts";
 import { type Category, type Product, type Rate, valueAt } from "../../domain/product.ts";
+import { changeTexts, noticeTexts } from "./change-text.ts";
 import { httpUrl, resolveLocale } from "./templates.ts";
 
 /** Products shown in one e-mail; the rest are counted in `more` ("and N more in the app"). */
@@ -21,7 +23,15 @@ export interface DigestInput {
 	frequency: DigestFrequency;
 	/** The app's base URL (PUBLIC_URL); the e-mail links to its feed, `${appUrl}/dicas`. */
 	appUrl: string;
-	items: { product: Product; reasons: MatchReason[] }[];
+	items: DigestItem[];
+}
+
+/** A notification as the e-mail needs it: the product, why, and what changed or why it is a notice. */
+export interface DigestItem {
+	product: Product;
+	reasons: MatchReason[];
+	changes?: FieldChange[];
+	notice?: Notice;
 }
 
 export interface DigestField {
@@ -37,6 +47,10 @@ export interface DigestProduct {
 	url?: string;
 	fields: DigestField[];
 	reasons: string[];
+	/** "Taxa de administração 0,50% → 0,49%": what changed since it was published before. */
+	changes: string[];
+	/** "No longer available…" rather than a tip. */
+	notice?: string;
 }
 
 export const categoryLabels: Record<DigestLocale, Record<Category, string>> = {
@@ -237,10 +251,7 @@ export function reasonText(locale: DigestLocale, category: Category, reason: Mat
 	return `${label} ${one(reason.value)} ${reason.operator} ${one(reason.bound)}`;
 }
 
-export function digestProduct(
-	locale: DigestLocale,
-	item: { product: Product; reasons: MatchReason[] },
-): DigestProduct {
+export function digestProduct(locale: DigestLocale, item: DigestItem): DigestProduct {
 	const { product } = item;
 	const url = httpUrl(product.url);
 	return {
@@ -250,6 +261,13 @@ export function digestProduct(
 		...(url ? { url } : {}),
 		fields: productFields(locale, product),
 		reasons: item.reasons.map((reason) => reasonText(locale, product.category, reason)),
+		changes: changeTexts(
+			locale,
+			product.category,
+			item.changes ?? [],
+			valueAt(product, "rate") as Rate | undefined,
+		),
+		...(item.notice ? { notice: noticeTexts[locale][item.notice] } : {}),
 	};
 }
 

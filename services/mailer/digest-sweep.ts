@@ -52,7 +52,9 @@ async function mail(
 		name: subscriber.name,
 		frequency: subscriber.preferences.digest,
 		appUrl: options.appUrl,
-		items: items.flatMap((n) => (n.product ? [{ product: n.product, reasons: n.reasons }] : [])),
+		items: items.flatMap((n) =>
+			n.product ? [{ product: n.product, reasons: n.reasons, changes: n.changes, notice: n.notice }] : [],
+		),
 	});
 	await options.send({
 		to: subscriber.email,
