@@ -7,15 +7,16 @@
  */
 import { type Context, Errors, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
 import { configOf } from "../../config.ts";
+import { productVersion } from "../../domain/audit.ts";
 import { type Actions, call, type Match } from "../../domain/contracts.ts";
 import { checkInterests } from "../../domain/interests.ts";
 import { type Audience, audiences } from "../../domain/product.ts";
 import { type RiskProfile, riskProfiles } from "../../domain/subscriber.ts";
 import { domainMetrics, metric } from "../../mixins/domain-metrics.ts";
 import { acquireQueue, type DurableQueue, releaseQueue } from "../../mixins/durable-queue.ts";
+import { AuditedIndex, auditOf, standingOf } from "./audit.ts";
 import { changeAware, changesOf, type MatchTask, toldOf } from "./changes.ts";
 import { profileAt } from "./gates.ts";
-import { InterestIndex } from "./index.ts";
 import { RecentProducts } from "./recent.ts";
 import { type InForce, matchInterests, matchOne, type Subscription } from "./reference.ts";
 import { subscriptionOf, subscriptionOfRecord } from "./subscription.ts";
@@ -27,8 +28,8 @@ interface MatcherSettings {
 
 /** Products per match task: small enough to redo cheaply, large enough to batch stores. */
 const chunkSize = 100;
-/** Matches per notifications.store call (a NATS message holds about 1 MB). */
-const storeBatch = 2_000;
+/** Matches per notifications.store call: a NATS message holds about 1 MB, a match with its audit ~700 bytes. */
+const storeBatch = 1_000;
 const sessionOnly = { auth: "subscriber" } as unknown as Record<string, never>;
 /**
  * `subscribers.changed` kinds that cannot widen what reaches a client: every other (a
@@ -195,6 +196,7 @@ const matcher: ServiceSchema = {
 			const now = this.now();
 			const since = now - configOf(this.broker).backfillHours * 3_600_000;
 			const byPublication = new Map<string, Match[]>();
+			const standing = standingOf(subscription);
 			for (const entry of this.recent.since(since)) {
 				const reasons = matchOne(subscription, entry.product, now);
 				if (!reasons) continue;
@@ -203,6 +205,7 @@ const matcher: ServiceSchema = {
 					productId: entry.product.id,
 					category: entry.product.category,
 					reasons,
+					audit: auditOf(standing, productVersion(entry.product), now),
 				};
 				byPublication.set(entry.publicationId, [...(byPublication.get(entry.publicationId) ?? []), match]);
 			}
@@ -235,6 +238,7 @@ const matcher: ServiceSchema = {
 			const matches: Match[] = [];
 			for (const product of products) {
 				const changed = payload.changes?.[product.id];
+				const asMatched = productVersion(product);
 				for (const result of changeAware(product, changed, (version) => this.index.match(version, now)))
 					matches.push({
 						subscriberId: result.subscriberId,
@@ -242,6 +246,7 @@ const matcher: ServiceSchema = {
 						category: product.category,
 						reasons: result.reasons,
 						...toldOf(result),
+						audit: this.index.auditOf(result.subscriberId, asMatched, now),
 					});
 			}
 			for (const batch of chunks(matches, storeBatch))
@@ -335,7 +340,8 @@ const matcher: ServiceSchema = {
 	},
 
 	created() {
-		this.index = new InterestIndex();
+		// The index with each client's standing beside it, for the audit of every match (audit.ts).
+		this.index = new AuditedIndex();
 		this.recent = new RecentProducts(this.broker, 90);
 		this.matches = metric(this.broker, domainMetrics.matcherMatches);
 		this.matches.zero();
