@@ -73,6 +73,8 @@ export interface Config {
 	digestSweepSeconds: number;
 	/** How long immediate e-mails wait after a publication's first match, to gather its other matches. */
 	immediateSettleSeconds: number;
+	/** Immediate e-mails per client per local day; past it, matches wait for the next daily digest. */
+	immediateDailyCap: number;
 	/** Port of the live socket server on nodes without the api (with it, the api's port). */
 	livePort: number;
 	/** Origins allowed to call the API and open sockets from a browser; empty = same origin only. */
@@ -258,6 +260,7 @@ export function loadConfig(env: Env = process.env): Config {
 		backfillHours: integer(env, "MATCH_BACKFILL_HOURS", 24, 0, 24 * 30),
 		digestSweepSeconds: integer(env, "DIGEST_SWEEP_SECONDS", 60, 1, 3_600),
 		immediateSettleSeconds: integer(env, "IMMEDIATE_SETTLE_SECONDS", 30, 0, 3_600),
+		immediateDailyCap: integer(env, "IMMEDIATE_DAILY_CAP", 10, 1, 1_000),
 		livePort: port(env, "LIVE_PORT", 3001),
 		corsOrigins: origins(env, "CORS_ORIGINS"),
 		rateLimit: integer(env, "RATE_LIMIT", 600, 1, 1_000_000),

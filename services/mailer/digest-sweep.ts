@@ -9,6 +9,7 @@ import type { ServiceBroker } from "moleculer";
 import { type Actions, call } from "../../domain/contracts.ts";
 import { digestData } from "./digest-content.ts";
 import { digestWindow } from "./digests.ts";
+import { planImmediate } from "./immediate-cap.ts";
 
 type Pending = Actions["notifications.pendingMail"]["result"];
 type Mailable = Actions["subscribers.mailable"]["result"]["rows"][number];
@@ -18,6 +19,10 @@ export interface SweepOptions {
 	/** Immediate e-mails wait this long after a notification, so one publication is one e-mail. */
 	settleMs: number;
 	appUrl: string;
+	/** Immediate e-mails per client per local day; past it, matches wait for the next daily digest. */
+	immediateDailyCap: number;
+	/** When this client's immediate e-mails created since `since` were queued (ISO). */
+	immediateSentSince(subscriberId: string, since: Date): Promise<string[]>;
 	/** A delivery with this idempotency key exists already (the window was e-mailed). */
 	exists(key: string): Promise<boolean>;
 	send(input: {
@@ -45,12 +50,13 @@ async function mail(
 	subscriber: Mailable,
 	key: string,
 	items: Pending,
+	frequency = subscriber.preferences.digest,
 ): Promise<void> {
 	const unsubscribeUrl = await call(broker, "subscribers.unsubscribeUrl", { id: subscriber.id });
 	const data = digestData({
 		locale: subscriber.locale,
 		name: subscriber.name,
-		frequency: subscriber.preferences.digest,
+		frequency,
 		appUrl: options.appUrl,
 		items: items.flatMap((n) =>
 			n.product ? [{ product: n.product, reasons: n.reasons, changes: n.changes, notice: n.notice }] : [],
@@ -80,10 +86,28 @@ async function sweepOne(broker: ServiceBroker, options: SweepOptions, subscriber
 			subscriber.id,
 			new Date(options.now.getTime() - options.settleMs),
 		);
-		const byPublication = Map.groupBy(pending, (n) => n.publicationId);
-		for (const [publicationId, items] of byPublication)
+		const plan = planImmediate({
+			subscriberId: subscriber.id,
+			pending,
+			sentRecently: await options.immediateSentSince(
+				subscriber.id,
+				new Date(options.now.getTime() - 2 * 86_400_000),
+			),
+			cap: options.immediateDailyCap,
+			now: options.now,
+			timeZone: preferences.timeZone,
+			digestHour: preferences.digestHour,
+		});
+		let sent = 0;
+		if (plan.digest && !(await options.exists(plan.digest.key))) {
+			await mail(broker, options, subscriber, plan.digest.key, plan.digest.items, "daily");
+			sent++;
+		}
+		for (const [publicationId, items] of plan.immediate) {
 			await mail(broker, options, subscriber, `immediate:${subscriber.id}:${publicationId}`, items);
-		return byPublication.size;
+			sent++;
+		}
+		return sent;
 	}
 	const key = digestWindow(subscriber.id, preferences, options.now);
 	// This window's digest went out already: what came since waits for the next window.

@@ -271,6 +271,17 @@ const mailer: ServiceSchema = {
 					now: new Date(this.now()),
 					settleMs: settings.immediateSettleMs,
 					appUrl: (this.config as Config).publicUrl,
+					immediateDailyCap: (this.config as Config).immediateDailyCap,
+					immediateSentSince: async (subscriberId, since) => {
+						const rows: StoredDelivery[] = await this.adapter.find({
+							query: {
+								subscriberId,
+								_id: { $regex: /^immediate:/ },
+								createdAt: { $gte: since.toISOString() },
+							},
+						});
+						return rows.map((row) => row.createdAt);
+					},
 					exists: async (key) => (await this.findDelivery(key)) !== undefined,
 					send: (input) => call(this.broker, "mailer.send", input),
 				});

@@ -59,6 +59,8 @@ describe("digest sweep", () => {
 			now: new Date("2026-12-01T10:00:00.000Z"),
 			settleMs: 0,
 			appUrl: "http://localhost",
+			immediateDailyCap: 10,
+			immediateSentSince: async () => [],
 			exists: async () => false,
 			send: async (input) => {
 				if (input.subscriberId === "bia") throw new Error("the template refused bia's data");
