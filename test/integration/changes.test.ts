@@ -98,8 +98,12 @@ describe("change-aware tips", () => {
 		const before = await Promise.all([fees, anyFund, cheapest].map(async (c) => (await rowsOf(c)).length));
 		// A later collection time is bookkeeping, not a change.
 		for (let run = 0; run < 25; run++)
-			await publish(fund(0.004, { collectedAt: new Date(sharedClock.now() + run * 3_600_000).toISOString() }));
-		const afterwards = await Promise.all([fees, anyFund, cheapest].map(async (c) => (await rowsOf(c)).length));
+			await publish(
+				fund(0.004, { collectedAt: new Date(sharedClock.now() + run * 3_600_000).toISOString() }),
+			);
+		const afterwards = await Promise.all(
+			[fees, anyFund, cheapest].map(async (c) => (await rowsOf(c)).length),
+		);
 		assert.deepEqual(afterwards, before);
 	});
 
