@@ -22,6 +22,7 @@ import { categories, type Product } from "../../domain/product.ts";
 import { DbMixin } from "../../mixins/db.mixin.ts";
 import { domainMetrics, metric } from "../../mixins/domain-metrics.ts";
 import { acquireQueue, type DurableQueue, queueKeepMs, releaseQueue } from "../../mixins/durable-queue.ts";
+import { AuditExport } from "./audit.mixin.ts";
 import { withDueNotices } from "./notices.ts";
 import { cursorOf, pageQuery } from "./paging.ts";
 
@@ -59,6 +60,8 @@ const notifications: ServiceSchema = {
 			// 100,000 notifications in one array make every update copy it (bench mail).
 			indexed: ["subscriberId"],
 		}),
+		// GET /api/admin/audit: the audit stored with each notification, for operators.
+		AuditExport,
 	],
 
 	settings: { rest: "/me/notifications" } as ServiceSettingSchema,
@@ -90,6 +93,7 @@ const notifications: ServiceSchema = {
 					reasons: match.reasons,
 					...(match.changes ? { changes: match.changes } : {}),
 					...(match.notice ? { notice: match.notice } : {}),
+					...(match.audit ? { audit: match.audit } : {}),
 					// Distinct times keep the inbox's order stable within one batch.
 					createdAt: new Date(now).toISOString(),
 					order: now * 10_000 + (i % 10_000),
@@ -312,9 +316,9 @@ const notifications: ServiceSchema = {
 			await (this.queue as DurableQueue).publish("distributions", { ...batch }, `distributions:${digest}`);
 		},
 
-		/** A notification as clients see it, with its `cursor` for `since` and `before`. */
+		/** A notification as clients see it, with its `cursor` for `since` and `before`; the audit is for operators. */
 		view(doc: StoredNotification): Notification & { cursor: string } {
-			const { _id, order: _order, ...rest } = doc;
+			const { _id, order: _order, audit: _audit, ...rest } = doc;
 			return { id: _id, ...rest, cursor: cursorOf(doc) };
 		},
 

@@ -1,0 +1,60 @@
+/**
+ * The notifications service's operator route for the audit trail, mixed into it:
+ * `GET /api/admin/audit` reads the audit the matcher recorded with each notification
+ * (docs/audit.md). Which rows and how they are written: ./audit.ts.
+ */
+import type { Context, ServiceSchema } from "moleculer";
+import { clockOf } from "../../config.ts";
+import { operatorOnly } from "../../mixins/auth.ts";
+import {
+	type AuditParams,
+	auditCsv,
+	auditFileName,
+	auditFormats,
+	auditQuery,
+	auditRequest,
+	auditTrail,
+	maxAuditRows,
+	type StoredAuditDoc,
+} from "./audit.ts";
+
+type Meta = { $responseType?: string; $responseHeaders?: Record<string, string> };
+
+export const AuditExport: Partial<ServiceSchema> = {
+	actions: {
+		/**
+		 * Operators: the notifications of one client or one product over a period of São Paulo
+		 * days (at most 366), oldest first, each with its reasons and audit; JSON or CSV.
+		 */
+		audit: {
+			rest: { method: "GET", basePath: "/admin", path: "/audit" },
+			...operatorOnly,
+			params: {
+				subscriberId: "string|min:1|max:200|optional",
+				productId: "string|min:1|max:200|optional",
+				from: "string|max:10|optional",
+				to: "string|max:10|optional",
+				format: { type: "enum", values: [...auditFormats], optional: true },
+				after: "string|max:400|optional",
+			},
+			async handler(ctx: Context<AuditParams, Meta>) {
+				const request = auditRequest(ctx.params, clockOf(this.broker).now());
+				const docs: StoredAuditDoc[] = await this.adapter.find({
+					query: auditQuery(request),
+					sort: ["order", "_id"],
+					limit: maxAuditRows + 1,
+				});
+				const trail = auditTrail(request, docs);
+				if (request.format === "json") return trail;
+				ctx.meta.$responseType = "text/csv; charset=utf-8";
+				ctx.meta.$responseHeaders = {
+					"Content-Disposition": `attachment; filename="${auditFileName(request)}"`,
+					// A CSV has no room to say it stopped short: the headers do.
+					"X-Audit-Truncated": String(trail.truncated),
+					...(trail.next ? { "X-Audit-Next": trail.next } : {}),
+				};
+				return auditCsv(trail.rows);
+			},
+		},
+	},
+};
