@@ -54,9 +54,9 @@ export function versionOf(value: unknown): string {
 
 /**
  * Fields left out of a product's version: bookkeeping that moves on every collection run
- * while the product stays the same — `collectedAt`, when the collector last read it. The
- * same rule as the change detection (domain/changes.ts): a product whose version changed
- * is one diffProducts reports changes for, and the other way round.
+ * while the product stays the same — `collectedAt`, when the collector last read it: the
+ * field change detection ignores too (domain/changes.ts). The metrics count: matching reads
+ * them.
  */
 export const unversionedProductFields: readonly string[] = ["collectedAt"];
 

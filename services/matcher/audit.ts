@@ -12,7 +12,7 @@ import { profileAt } from "./gates.ts";
 import { InterestIndex } from "./index.ts";
 import type { Subscription } from "./reference.ts";
 
-/** A client as the audit records them; about 190 bytes each (1M clients: some 0.19 GB). */
+/** A client as the audit records them: about 200 bytes each (1M clients: some 0.2 GB beside the index). */
 export interface AuditStanding {
 	riskProfile: RiskProfile;
 	profileExpiresAt?: string;
