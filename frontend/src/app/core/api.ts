@@ -39,6 +39,8 @@ import type {
 import { Session } from "./session";
 
 type Query = Record<string, string | number | boolean | undefined>;
+/** One client's or one product's trail, over São Paulo days (YYYY-MM-DD). */
+export type AuditQuery = { subscriberId?: string; productId?: string; from: string; to: string };
 
 export function isApiError(value: unknown): value is ApiError {
 	return typeof value === "object" && value !== null && "status" in value && "message" in value;
@@ -206,6 +208,19 @@ export class Api {
 		return this.get<Page<Delivery>>("/api/admin/mail/deliveries", query, "operator");
 	}
 
+	/** The audit trail of a client or a product over a period (docs/audit.md). */
+	auditTrail<T>(query: AuditQuery): Promise<T> {
+		return this.get<T>("/api/admin/audit", { ...query, format: "json" }, "operator");
+	}
+	/** The same as the file the server writes (JSON or CSV), for a download. */
+	auditFile(query: AuditQuery, format: "json" | "csv"): Promise<string> {
+		let params = new HttpParams().set("format", format);
+		for (const [key, value] of Object.entries(query)) if (value) params = params.set(key, value);
+		return this.send(
+			this.http.get("/api/admin/audit", { params, headers: this.headers("operator"), responseType: "text" }),
+		);
+	}
+
 	private get<T>(url: string, query: Query = {}, auth?: "session" | "operator"): Promise<T> {
 		let params = new HttpParams();
 		for (const [key, value] of Object.entries(query))
@@ -230,7 +245,9 @@ export class Api {
 
 export function toApiError(err: unknown): ApiError {
 	if (err instanceof HttpErrorResponse) {
-		const body = err.error as { error?: { type?: string; message?: string; data?: unknown } } | null;
+		const body = parsedBody(err.error) as {
+			error?: { type?: string; message?: string; data?: unknown };
+		} | null;
 		return {
 			status: err.status,
 			type: body?.error?.type ?? (err.status === 0 ? "NETWORK" : "HTTP_ERROR"),
@@ -239,6 +256,16 @@ export function toApiError(err: unknown): ApiError {
 		};
 	}
 	return { status: 0, type: "UNKNOWN", message: String(err) };
+}
+
+/** A request for text (a download) gets its error as text: the JSON error inside it. */
+function parsedBody(body: unknown): unknown {
+	if (typeof body !== "string") return body;
+	try {
+		return JSON.parse(body);
+	} catch {
+		return null;
+	}
 }
 
 export type { Notification };
