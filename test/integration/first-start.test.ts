@@ -169,7 +169,14 @@ describe("the embedded default's first start", () => {
 		for (const name of ["btg-funds", "xp-funds", "tesouro-direto", "opin-pension", "house-picks"])
 			assert.ok(sources.has(name), name);
 
-		const runs = await getJson(`${system.url}/api/collector/runs`);
+		// The run's summary is stored once its publication is out: a moment after the products.
+		const runs = await waitFor(
+			async () => {
+				const res = await getJson(`${system.url}/api/collector/runs`);
+				return res.body.total > 0 && res;
+			},
+			{ what: "the run's summary" },
+		);
 		assert.equal(runs.body.total, 1, "one run, at start");
 		assert.equal(runs.body.rows[0].trigger, "schedule");
 		assert.equal(runs.body.rows[0].sources["cvm-funds"].status, "ok", "the registry read in that run");
