@@ -39,6 +39,21 @@ export function formattersFor(locale: Locale): Formatters {
 	return formatters;
 }
 
+const fixed = new Map<string, Intl.NumberFormat>();
+function fixedPercent(locale: Locale, digits: number): Intl.NumberFormat {
+	const key = `${locale}|${digits}`;
+	let format = fixed.get(key);
+	if (!format) {
+		format = new Intl.NumberFormat(locale, {
+			style: "percent",
+			minimumFractionDigits: digits,
+			maximumFractionDigits: digits,
+		});
+		fixed.set(key, format);
+	}
+	return format;
+}
+
 @Injectable({ providedIn: "root" })
 export class Format {
 	private readonly language = inject(Language);
@@ -48,9 +63,14 @@ export class Format {
 	brl(value: number | null | undefined): string {
 		return value == null ? "—" : this.f.brl.format(value);
 	}
-	/** Fractions: 0.091 → 9,1 %. */
-	percent(value: number | null | undefined): string {
-		return value == null ? "—" : this.f.percent.format(value);
+	/**
+	 * Fractions: 0.091 → 9,1 %. `fractionDigits` fixes the decimals, so two values side by side
+	 * read alike (0,50% → 0,49%).
+	 */
+	percent(value: number | null | undefined, fractionDigits?: number): string {
+		if (value == null) return "—";
+		if (fractionDigits === undefined) return this.f.percent.format(value);
+		return fixedPercent(this.language.current(), fractionDigits).format(value);
 	}
 	number(value: number | null | undefined): string {
 		return value == null ? "—" : this.f.number.format(value);

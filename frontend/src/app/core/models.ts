@@ -155,6 +155,17 @@ export interface Product {
 	[field: string]: unknown;
 }
 
+/** One field of a product that changed since it was published before: "adminFee" 0.005 → 0.004. */
+export interface FieldChange {
+	/** The product's path: "adminFee", "metrics.dividendYield", "rate.spread". */
+	field: string;
+	before?: unknown;
+	after?: unknown;
+}
+
+/** A notice rather than a tip: the product went away from a client who was told about it. */
+export type Notice = "no-longer-available" | "no-longer-fits";
+
 export interface Notification {
 	id: string;
 	productId: string;
@@ -165,6 +176,9 @@ export interface Notification {
 	readAt?: string;
 	cursor: string;
 	product?: Product;
+	/** The product changed since it was published before: what. */
+	changes?: FieldChange[];
+	notice?: Notice;
 }
 
 export interface NotificationPage {

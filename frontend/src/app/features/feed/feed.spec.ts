@@ -112,6 +112,32 @@ describe("Feed (Dicas)", () => {
 		expect(text(third?.querySelector('[data-testid="closed"]'))).toBe("Fechado para novas aplicações");
 	});
 
+	it("says on the card what changed, and when a product no longer fits or is no longer available", async () => {
+		const changed = tip(3, { changes: [{ field: "adminFee", before: 0.005, after: 0.004 }] });
+		const gone = tip(2, { notice: "no-longer-fits", reasons: [] });
+		const closed = tip(1, { notice: "no-longer-available", reasons: [] });
+		const fixture = await open(page([changed, gone, closed]));
+		const [first, second, third] = cards(fixture);
+		expect(text(first?.querySelector('[data-testid="change"]')).replace(/[\u00a0\u202f]/g, " ")).toBe(
+			"Taxa de administração 0,50% → 0,40%",
+		);
+		expect(first?.querySelector('[data-testid="notice"]')).toBeNull();
+		expect(text(second?.querySelector('[data-testid="notice"]'))).toBe(
+			"Não combina mais com o seu perfil e interesses",
+		);
+		expect(text(third?.querySelector('[data-testid="notice"]'))).toBe(
+			"Não está mais disponível para novas aplicações",
+		);
+		TestBed.inject(Language).use("en");
+		await settle(fixture);
+		expect(
+			text(cards(fixture)[0]?.querySelector('[data-testid="change"]')).replace(/[\u00a0\u202f]/g, " "),
+		).toBe("Management fee 0.50% → 0.40%");
+		expect(text(cards(fixture)[1]?.querySelector('[data-testid="notice"]'))).toBe(
+			"No longer fits your profile and interests",
+		);
+	});
+
 	it("renders the first page newest first and resumes the live feed after its newest", async () => {
 		const resumeAfter = vi.spyOn(live, "resumeAfter");
 		const fixture = await open(page([tip(2), tip(1, { readAt: "2026-11-26T13:00:00.000Z" })]));

@@ -50,6 +50,11 @@ const ptBR = {
 				professional: "Para investidores profissionais",
 			},
 			closed: "Fechado para novas aplicações",
+			changes: "O que mudou",
+			notice: {
+				"no-longer-available": "Não está mais disponível para novas aplicações",
+				"no-longer-fits": "Não combina mais com o seu perfil e interesses",
+			},
 		},
 		values: {
 			yes: "Sim",
@@ -89,6 +94,8 @@ const ptBR = {
 			rateIndex: "Indexador",
 			instrument: "Tipo de título",
 			taxExempt: "Isento de IR",
+			name: "Nome",
+			openToInvestment: "Aberto a novas aplicações",
 		},
 	},
 };
@@ -139,6 +146,11 @@ const en: typeof ptBR = {
 				professional: "For professional investors",
 			},
 			closed: "Closed to new investment",
+			changes: "What changed",
+			notice: {
+				"no-longer-available": "No longer available for new investment",
+				"no-longer-fits": "No longer fits your profile and interests",
+			},
 		},
 		values: {
 			yes: "Yes",
@@ -177,6 +189,8 @@ const en: typeof ptBR = {
 			rateIndex: "Rate index",
 			instrument: "Instrument",
 			taxExempt: "Tax exempt",
+			name: "Name",
+			openToInvestment: "Open to new investment",
 		},
 	},
 };

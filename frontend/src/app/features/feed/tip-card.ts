@@ -8,6 +8,7 @@ import { Format, WhenPipe } from "../../core/format";
 import { Language } from "../../core/i18n";
 import type { Notification } from "../../core/models";
 import { TranslatePipe } from "../../core/translate";
+import { describeChanges } from "./changes";
 import { productFacts } from "./product-facts";
 import { describeReason } from "./reasons";
 import { httpUrl, wording } from "./wording";
@@ -53,6 +54,12 @@ export class TipCard {
 	protected readonly reasons = computed(() =>
 		this.tip().reasons.map((r) => describeReason(r, this.wording())),
 	);
+
+	/** What changed since it was published before: "Taxa de administração 0,50% → 0,40%". */
+	protected readonly changes = computed(() =>
+		describeChanges(this.tip().changes, this.tip().category, this.product(), this.wording()),
+	);
+	protected readonly notice = computed(() => this.tip().notice ?? null);
 
 	protected requestRead() {
 		if (!this.busy()) this.markRead.emit();
