@@ -1,9 +1,18 @@
 /**
  * What the operator routes answer, where core/models.ts says less than the backend
- * (domain/contracts.ts, subscribers.list, mailer.deliveries). Kept here so only this page
- * depends on the extra fields.
+ * (domain/contracts.ts, subscribers.list, mailer.deliveries, notifications.audit). Kept
+ * here so only this page depends on the extra fields.
  */
-import type { CollectorRun, Delivery, Page, SourceInfo, SourceRun, Subscriber } from "../../core/models";
+import type {
+	Audience,
+	CollectorRun,
+	Delivery,
+	Page,
+	RiskProfile,
+	SourceInfo,
+	SourceRun,
+	Subscriber,
+} from "../../core/models";
 
 export type { SourceInfo };
 
@@ -45,4 +54,45 @@ export function failedSources(run: CollectorRun): string[] {
 	return Object.entries(run.sources)
 		.filter(([, result]) => result.status === "failed")
 		.map(([name]) => name);
+}
+
+/** What a notification was matched on (GET /api/admin/audit; the backend's domain/audit.ts). */
+export interface MatchAudit {
+	matchedAt: string;
+	productVersion: string;
+	profileInForce: RiskProfile;
+	profileChosen: RiskProfile;
+	profileExpiresAt?: string;
+	investorCategory: Audience;
+	questionnaireVersion?: string;
+	interestsVersion: string;
+}
+
+export interface MatchReason {
+	field: string;
+	operator: string;
+	value: number | string | boolean;
+	bound: number | string | boolean | string[];
+}
+
+/** One notification of the trail; `audit` is absent for notifications stored before audits existed. */
+export interface AuditRow {
+	notificationId: string;
+	notifiedAt: string;
+	subscriberId: string;
+	productId: string;
+	publicationId: string;
+	category: string;
+	notice?: string;
+	reasons: MatchReason[];
+	audit?: MatchAudit;
+}
+
+export interface AuditTrail {
+	from: string;
+	to: string;
+	rows: AuditRow[];
+	/** More than the route answers at once (10,000): the files hold the same first rows. */
+	truncated: boolean;
+	next?: string;
 }

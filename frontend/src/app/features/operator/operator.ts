@@ -1,11 +1,13 @@
 /**
- * The research house's operator page: collector sources and runs, a manual run, and the
- * subscriber and delivery overviews. It asks for the operator token (not a client session)
- * and shows nothing else until one is given; the first refusal brings the form back.
+ * The research house's operator page: collector sources and runs, a manual run, the
+ * subscriber and delivery overviews, dead letters and the audit trail. It asks for the
+ * operator token (not a client session) and shows nothing else until one is given; the
+ * first refusal brings the form back.
  */
 import { ChangeDetectionStrategy, Component, inject, signal, ViewEncapsulation } from "@angular/core";
 import { TranslatePipe } from "../../core/translate";
 import { CollectionNotice } from "../../shared/collection/collection-notice";
+import { AuditPanel } from "./audit-panel";
 import { DeadLettersPanel } from "./dead-letters-panel";
 import { DeliveriesPanel } from "./deliveries-panel";
 import { OperatorAccess } from "./operator-access";
@@ -27,6 +29,7 @@ import { TokenForm } from "./token-form";
 		SubscribersPanel,
 		DeliveriesPanel,
 		DeadLettersPanel,
+		AuditPanel,
 	],
 	providers: [OperatorAccess],
 	templateUrl: "./operator.html",
