@@ -281,7 +281,11 @@ const notifications: ServiceSchema = {
 
 		/** A client's newest notification of a product (for the one notice). */
 		async latestOf(subscriberId: string, productId: string): Promise<StoredNotification | undefined> {
-			const [doc] = await this.adapter.find({ query: { subscriberId, productId }, sort: ["-order"], limit: 1 });
+			const [doc] = await this.adapter.find({
+				query: { subscriberId, productId },
+				sort: ["-order"],
+				limit: 1,
+			});
 			return doc;
 		},
 

@@ -12,8 +12,8 @@ import {
 	type ServiceSettingSchema,
 } from "moleculer";
 import { clockOf } from "../../config.ts";
-import { isoNow } from "../../domain/clock.ts";
 import type { FieldChange } from "../../domain/changes.ts";
+import { isoNow } from "../../domain/clock.ts";
 import { type Actions, broadcast, call } from "../../domain/contracts.ts";
 import { interestFields } from "../../domain/interests.ts";
 import { audiences, type Category, categories, type Product, valueAt } from "../../domain/product.ts";
