@@ -64,6 +64,8 @@ export interface SourceRunSummary {
 	new: number;
 	changed: number;
 	unchanged: number;
+	/** Products the source stopped listing, published closed (absent: none, or not checked). */
+	withdrawn?: number;
 	errors: string[];
 	/** Why the source gave nothing (failed or skipped), by kind. */
 	problem?: SourceProblem;
@@ -277,6 +279,8 @@ export interface Actions {
 		result: Partial<Record<Category, Record<string, string[]>>>;
 	};
 	"products.getMany": { params: { ids: string[] }; result: Product[] };
+	/** Ids of a source's products the catalogue holds open to new investment. */
+	"products.openIdsOf": { params: { source: string }; result: string[] };
 	"products.publish": {
 		/**
 		 * Completes publication `id` from the products staged for it plus `products` given

@@ -89,6 +89,8 @@ export interface ProductBase {
 	audience?: Audience;
 	/** False when closed to new money (XP `fundingBlocked`, a fund the CVM lists as not operating). */
 	openToInvestment?: boolean;
+	/** When its source stopped listing it (then openToInvestment is false); absent while listed. */
+	withdrawnAt?: string;
 	/** When the collector last saw the product. */
 	collectedAt: string;
 }
@@ -222,6 +224,7 @@ export const productSchema = {
 		return12m: fraction(),
 		audience: { type: "enum", values: [...audiences], optional: true },
 		openToInvestment: { type: "boolean", optional: true },
+		withdrawnAt: { type: "string", pattern: /^\d{4}-\d{2}-\d{2}T/, optional: true },
 		collectedAt: { type: "string", pattern: /^\d{4}-\d{2}-\d{2}T/ },
 		ticker: { type: "string", pattern: /^[A-Z0-9^.]{2,12}$/, optional: true },
 		sector: text(100),

@@ -234,6 +234,13 @@ const collector: ServiceSchema = {
 					);
 					return found.flat();
 				},
+				async listed(source) {
+					const ids = await call(via, "products.openIdsOf", { source });
+					const found = await Promise.all(
+						chunks(ids).map((part) => call(via, "products.getMany", { ids: part })),
+					);
+					return found.flat();
+				},
 				computeMany: (tickers, deadlineMs) =>
 					call(via, "metrics.computeMany", { tickers }, { timeout: deadlineMs, retries: 0 }),
 				async publish(publicationId, sources, products: Product[]) {

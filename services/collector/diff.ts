@@ -20,6 +20,12 @@ function same(a: unknown, b: unknown): boolean {
 	return a === b;
 }
 
+const gateFields: [string, (product: Product) => unknown][] = [
+	["openToInvestment", (product) => product.openToInvestment !== false],
+	["audience", (product) => product.audience ?? "general"],
+	["withdrawnAt", (product) => product.withdrawnAt !== undefined],
+];
+
 /** Relative move of a metric; from or to zero counts as a change unless both are zero. */
 function movedBeyond(before: number | undefined, after: number | undefined, tolerance: number): boolean {
 	if (before === undefined || after === undefined) return before !== after;
@@ -34,6 +40,10 @@ export function detectChange(previous: Product | undefined, next: Product, rules
 	const before = previous as unknown as Record<string, unknown>;
 	const after = next as unknown as Record<string, unknown>;
 	const fields = rules.fields.filter((field) => !same(before[field], after[field]));
+	// Who may be told at all (gates.ts) is always watched, whatever the sources file says: a
+	// fund closing, its audience narrowing, its source listing it again (withdrawn.ts).
+	for (const [field, read] of gateFields)
+		if (!fields.includes(field) && read(previous) !== read(next)) fields.push(field);
 	// Metrics that could not be computed this time say nothing about whether they moved.
 	const metricsBefore = before.metrics as Record<string, number> | undefined;
 	const metricsAfter = after.metrics as Record<string, number> | undefined;

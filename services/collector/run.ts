@@ -13,6 +13,7 @@ import { type ComputeMany, enrich } from "./enrich.ts";
 import type { Parsed } from "./normalize.ts";
 import type { SourceReader } from "./reader.ts";
 import { isEnricher, resolveHeaders, type Source, type SourcesConfig } from "./sources.ts";
+import { withdrawn } from "./withdrawn.ts";
 
 /** Reports keep this many example reasons per source; the counts stay exact. */
 const maxExamples = 20;
@@ -22,6 +23,11 @@ export interface RunDeps {
 	reader(source: Source, headers: Record<string, string>): SourceReader;
 	/** The products as last published, for change detection. */
 	previous(ids: string[]): Promise<Product[]>;
+	/**
+	 * The products of a source the catalogue holds open, to find the ones it stopped listing
+	 * (withdrawn.ts). Absent: nothing is ever withdrawn.
+	 */
+	listed?(source: string): Promise<Product[]>;
 	computeMany: ComputeMany;
 	/** Persists the publication and tells everyone; returns its id. */
 	publish(publicationId: string, sources: string[], products: Product[]): Promise<string>;
@@ -206,6 +212,23 @@ export async function collect(
 				toPublish.push(product);
 			}
 		}
+	}
+
+	for (const [i, { summary, products: ofSource }] of collected.entries()) {
+		const source = productSources[i];
+		if (!deps.listed || !source || summary.status !== "ok" || ofSource.length === 0) continue;
+		const check = withdrawn({
+			known: await deps.listed(source.name),
+			seen: new Set(ofSource.map((product) => product.id)),
+			at: startedAt,
+		});
+		if ("partial" in check) {
+			summary.errors.push(check.partial);
+			deps.log("warn", `Source ${source.name}: ${check.partial}`, { source: source.name });
+			continue;
+		}
+		summary.withdrawn = check.products.length;
+		toPublish.push(...check.products);
 	}
 
 	let publicationId: string | undefined;

@@ -280,6 +280,19 @@ const products: ServiceSchema = {
 			},
 		},
 
+		/** Internal (collector): ids of a source's products still open, to find those it stopped listing. */
+		openIdsOf: {
+			visibility: "public",
+			params: { source: "string|min:1|max:50" },
+			async handler(ctx: Context<Params<"products.openIdsOf">>): Promise<string[]> {
+				const docs: { _id: string }[] = await this.adapter.find({
+					query: { source: ctx.params.source, openToInvestment: { $ne: false } },
+					fields: ["_id"],
+				});
+				return docs.map((doc) => doc._id);
+			},
+		},
+
 		/** Internal: many products by id, in the order asked, missing ones left out. */
 		getMany: {
 			visibility: "public",

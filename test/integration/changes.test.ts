@@ -5,9 +5,13 @@
  * "no longer…" notice when it stops fitting them or closes.
  */
 import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import type { CollectorRunSummary } from "../../domain/contracts.ts";
 import type { Product } from "../../domain/product.ts";
 import { acquireQueue, releaseQueue } from "../../mixins/durable-queue.ts";
+import { type BrokerFixture, startBrokerFixture, xpFund } from "../fixtures/brokers.ts";
 import { type Client, inbox, verifiedClient } from "../fixtures/clients.ts";
 import { type RunningSystem, sharedClock, startSystem, tempDir, waitFor } from "../harness.ts";
 
@@ -144,5 +148,101 @@ describe("change-aware tips", () => {
 		await publish(fund(0.025, { openToInvestment: false }));
 		const notices = (await rowsOf(anyFund)).filter((n) => n.notice);
 		assert.equal(notices.length, 1);
+	});
+});
+
+describe("a product its source stops listing", () => {
+	const data = tempDir();
+	let site: BrokerFixture;
+	let system: RunningSystem;
+	let client: Client;
+	const token = "changes-operator-token-0123456789";
+	const funds = [
+		xpFund({ id: 1, cnpj: "11111111000111", name: "XP Um FIM" }),
+		xpFund({ id: 2, cnpj: "22222222000122", name: "XP Dois FIM" }),
+		xpFund({ id: 3, cnpj: "33333333000133", name: "XP Três FIM" }),
+	];
+	const serve = (listed: object[]) => {
+		const route = site.routes.get("/xp");
+		if (route) route.body = JSON.stringify({ data: listed });
+	};
+	const collect = async () => {
+		const res = await fetch(`${system.url}/api/collector/run`, {
+			method: "POST",
+			headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+			body: JSON.stringify({ sources: ["xp"] }),
+		});
+		return (await res.json()) as CollectorRunSummary;
+	};
+	const rows = async () => (await inbox(system.url, client)).rows as Row[];
+
+	before(async () => {
+		site = await startBrokerFixture({ "/xp": { body: "{}" } });
+		serve(funds);
+		const file = join(data.path, "sources.json");
+		writeFileSync(
+			file,
+			JSON.stringify({
+				limits: { timeoutMs: 2_000, retries: 0, backoffMs: 20, maxBytes: 1_000_000, perHostConcurrency: 2 },
+				// biome-ignore lint/suspicious/noTemplateCurlyInString: the sources file's own ${VAR} syntax.
+				sources: [
+					{
+						name: "xp",
+						type: "xp-funds",
+						url: `${site.url}/xp`,
+						headers: { "ocp-apim-subscription-key": "${XP_API_KEY}" },
+					},
+				],
+			}),
+		);
+		system = await startSystem({
+			DATA_DIR: data.path,
+			SOURCES_FILE: file,
+			OPERATOR_TOKEN: token,
+			XP_API_KEY: "xp-key",
+			PRICES_PROVIDER: "sample",
+		});
+		client = await verifiedClient(system.url, data.path, "listed@example.com", { fund: {} });
+	});
+	after(async () => {
+		await system.stop();
+		await site.stop();
+		data.remove();
+	});
+
+	it("is withdrawn once: closed in the catalogue, one notice to who was told, none again", async () => {
+		const first = await collect();
+		assert.equal(first.sources.xp?.new, 3);
+		const told = await waitFor(async () => ((await rows()).length === 3 ? rows() : undefined));
+		const dropped = told.find((n) => n.product?.name === "XP Dois FIM")?.productId as string;
+
+		serve([funds[0] as object, funds[2] as object]);
+		const second = await collect();
+		assert.equal(second.sources.xp?.withdrawn, 1);
+		const product = await system.broker.call<{ openToInvestment?: boolean; withdrawnAt?: string }, object>(
+			"products.get",
+			{ id: dropped },
+		);
+		assert.equal(product.openToInvestment, false);
+		assert.equal(product.withdrawnAt, second.startedAt);
+		const notice = await waitFor(async () => (await rows()).find((n) => n.notice));
+		assert.equal(notice.productId, dropped);
+		assert.equal(notice.notice, "no-longer-available");
+
+		const third = await collect();
+		assert.equal(third.publicationId, undefined, "a withdrawn product is not withdrawn again");
+		assert.equal((await rows()).length, 4);
+	});
+
+	it("withdraws nothing from a read that lists much less than the catalogue holds", async () => {
+		serve(funds);
+		const back = await collect();
+		assert.equal(back.sources.xp?.changed, 1, "listed again: open again");
+		await waitFor(async () => ((await rows()).length === 5 ? true : undefined), { what: "the tip again" });
+		serve([funds[0] as object]);
+		const partial = await collect();
+		assert.equal(partial.sources.xp?.withdrawn, undefined);
+		assert.ok(partial.sources.xp?.errors.some((e) => /partial read/.test(e)));
+		assert.equal(partial.publicationId, undefined);
 	});
 });

@@ -9,6 +9,9 @@ import fc from "fast-check";
 import { diffProducts, type FieldChange, previousVersion } from "../../domain/changes.ts";
 import type { MatchReason } from "../../domain/notification.ts";
 import type { Product } from "../../domain/product.ts";
+import { detectChange } from "../../services/collector/diff.ts";
+import { defaultChangeDetection } from "../../services/collector/sources.ts";
+import { withdrawn } from "../../services/collector/withdrawn.ts";
 import { changeTexts } from "../../services/mailer/change-text.ts";
 import { planImmediate } from "../../services/mailer/immediate-cap.ts";
 import { changeAware, decide } from "../../services/matcher/changes.ts";
@@ -234,5 +237,57 @@ describe("the immediate e-mail's daily cap", () => {
 		);
 		const due = planImmediate({ ...base, pending, sentRecently: [], now: new Date("2026-12-02T11:00:00Z") });
 		assert.deepEqual(due.digest, { key: "daily:s:2026-12-02", items: [pending[0]] });
+	});
+});
+
+describe("a product its source stopped listing", () => {
+	const product = (n: number, extra: Record<string, unknown> = {}) =>
+		fund({ id: `xp:fund:${n}`, nativeId: String(n), ...extra });
+	const known = [1, 2, 3, 4].map((n) => product(n));
+	const at = "2026-12-02T10:00:00.000Z";
+
+	it("is republished closed with when it was withdrawn; one already closed is not", () => {
+		const check = withdrawn({
+			known: [...known, product(5, { openToInvestment: false })],
+			seen: new Set(["xp:fund:1", "xp:fund:2", "xp:fund:3"]),
+			at,
+		});
+		assert.ok("products" in check);
+		assert.deepEqual(
+			check.products.map((p) => [p.id, p.openToInvestment, p.withdrawnAt, p.collectedAt]),
+			[["xp:fund:4", false, at, at]],
+		);
+	});
+
+	it("withdraws nothing from a read that saw less than half of what the catalogue holds", () => {
+		const check = withdrawn({ known, seen: new Set(["xp:fund:1"]), at });
+		assert.ok("partial" in check);
+		assert.match(check.partial, /3 of 4 products not listed/);
+	});
+
+	it("counts closing, a narrower audience and being listed again as changes, whatever the sources file watches", () => {
+		const rules = { ...defaultChangeDetection, fields: [] };
+		assert.deepEqual(detectChange(fund(), fund({ openToInvestment: false }), rules), {
+			kind: "changed",
+			fields: ["openToInvestment"],
+		});
+		assert.deepEqual(detectChange(fund(), fund({ audience: "qualified" }), rules), {
+			kind: "changed",
+			fields: ["audience"],
+		});
+		assert.deepEqual(
+			detectChange(
+				fund({ openToInvestment: false, withdrawnAt: at }),
+				fund({ openToInvestment: true }),
+				rules,
+			),
+			{
+				kind: "changed",
+				fields: ["openToInvestment", "withdrawnAt"],
+			},
+		);
+		assert.deepEqual(detectChange(fund(), fund({ openToInvestment: true, audience: "general" }), rules), {
+			kind: "unchanged",
+		});
 	});
 });
