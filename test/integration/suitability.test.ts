@@ -193,6 +193,7 @@ describe("suitability and investor category over REST", () => {
 			riskProfile: "moderate",
 			profileExpiresAt: suitability.expiresAt,
 			investorCategory: "general",
+			questionnaireVersion: "2026-12",
 			interests: {},
 		});
 	});
