@@ -184,12 +184,12 @@ describe("a product its source stops listing", () => {
 			file,
 			JSON.stringify({
 				limits: { timeoutMs: 2_000, retries: 0, backoffMs: 20, maxBytes: 1_000_000, perHostConcurrency: 2 },
-				// biome-ignore lint/suspicious/noTemplateCurlyInString: the sources file's own ${VAR} syntax.
 				sources: [
 					{
 						name: "xp",
 						type: "xp-funds",
 						url: `${site.url}/xp`,
+						// biome-ignore lint/suspicious/noTemplateCurlyInString: the sources file's own ${VAR} syntax.
 						headers: { "ocp-apim-subscription-key": "${XP_API_KEY}" },
 					},
 				],
