@@ -344,7 +344,8 @@ export interface Actions {
 	};
 	"notifications.markRead": { params: { ids?: string[]; all?: boolean }; result: { updated: number } };
 	"notifications.store": {
-		params: { publicationId: string; matches: Match[] };
+		/** `backfill`: a client's recent matches, stored only where news to them (notices.ts). */
+		params: { publicationId: string; matches: Match[]; backfill?: boolean };
 		result: { created: number; existing: number };
 	};
 	"notifications.forget": { params: { subscriberId: string }; result: { removed: number } };

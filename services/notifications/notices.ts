@@ -24,23 +24,36 @@ export function noticeDue(latest: Told | undefined, key: string, now: number): b
 }
 
 /**
- * The matches to store: every tip, and the notices that are due. `latest` finds a client's
- * newest notification of a product.
+ * Whether a backfilled tip (a newcomer, a client whose interests or standing changed) is
+ * news to them: not when their newest notification of the product is a tip already (told,
+ * perhaps under an earlier publication of it); yes when there is none or it is a notice (it
+ * fits them again). Its own key is kept, so a repeated backfill changes nothing.
+ */
+export function backfillNews(latest: Told | undefined, key: string): boolean {
+	return !latest || latest._id === key || latest.notice !== undefined;
+}
+
+/**
+ * The matches to store: every tip (of a backfill, only the news), and the notices that are
+ * due. `latest` finds a client's newest notification of a product.
  */
 export async function withDueNotices(
 	matches: Match[],
 	publicationId: string,
 	now: number,
 	latest: (subscriberId: string, productId: string) => Promise<Told | undefined>,
+	backfill = false,
 ): Promise<Match[]> {
-	if (!matches.some((match) => match.notice)) return matches;
+	if (!backfill && !matches.some((match) => match.notice)) return matches;
 	const out: Match[] = [];
 	for (const match of matches) {
-		if (!match.notice) out.push(match);
-		else {
-			const key = notificationKey(match.subscriberId, publicationId, match.productId);
-			if (noticeDue(await latest(match.subscriberId, match.productId), key, now)) out.push(match);
+		if (!match.notice && !backfill) {
+			out.push(match);
+			continue;
 		}
+		const key = notificationKey(match.subscriberId, publicationId, match.productId);
+		const newest = await latest(match.subscriberId, match.productId);
+		if (match.notice ? noticeDue(newest, key, now) : backfillNews(newest, key)) out.push(match);
 	}
 	return out;
 }
