@@ -73,16 +73,19 @@ const notifications: ServiceSchema = {
 			params: {
 				publicationId: "string|min:1|max:100",
 				matches: { type: "array", items: "object", max: 5_000 },
+				backfill: "boolean|optional",
 			},
 			async handler(ctx: Context<Actions["notifications.store"]["params"]>) {
 				const { publicationId } = ctx.params;
 				const now = clockOf(this.broker).now();
-				// A notice only where it is due (notices.ts): a recent tip, no notice since.
+				// A notice only where it is due (notices.ts): a recent tip, no notice since; of a
+				// backfill, only what is news to the client.
 				const matches: Match[] = await withDueNotices(
 					this.withoutErased(ctx.params.matches),
 					publicationId,
 					now,
 					(subscriberId, productId) => this.latestOf(subscriberId, productId),
+					ctx.params.backfill === true,
 				);
 				const docs: StoredNotification[] = matches.map((match: Match, i: number) => ({
 					_id: notificationKey(match.subscriberId, publicationId, match.productId),
