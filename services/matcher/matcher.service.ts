@@ -210,7 +210,8 @@ const matcher: ServiceSchema = {
 				byPublication.set(entry.publicationId, [...(byPublication.get(entry.publicationId) ?? []), match]);
 			}
 			for (const [publicationId, matches] of byPublication) {
-				await call(ctx, "notifications.store", { publicationId, matches });
+				// Only news to the client: not a product they were told about already (notices.ts).
+				await call(ctx, "notifications.store", { publicationId, matches, backfill: true });
 				this.matches.increment(undefined, matches.length);
 			}
 		},
