@@ -246,3 +246,53 @@ describe("a product its source stops listing", () => {
 		assert.equal(partial.publicationId, undefined);
 	});
 });
+
+describe("a backfill after interests change", () => {
+	const data = tempDir();
+	let system: RunningSystem;
+	let wide: Client;
+	let late: Client;
+	const product = (nativeId: string, extra: Partial<Product> = {}) =>
+		fund(0.005, { id: `house:fund:${nativeId}`, nativeId, name: `Fundo ${nativeId}`, ...extra });
+	const publish = (id: string, products: Product[]) =>
+		system.broker.call("products.publish", { id, sources: ["house"], products });
+	const setInterests = (client: Client, interests: object) =>
+		fetch(`${system.url}/api/me/interests`, {
+			method: "PUT",
+			headers: { authorization: `Bearer ${client.token}`, "content-type": "application/json" },
+			body: JSON.stringify(interests),
+		});
+	const ids = async (client: Client) => (await inbox(system.url, client)).rows.map((n) => n.productId).sort();
+
+	before(async () => {
+		system = await startSystem({ DATA_DIR: data.path });
+		wide = await verifiedClient(system.url, data.path, "wide@example.com", { fund: {} });
+		late = await verifiedClient(system.url, data.path, "late@example.com", { stock: {} });
+	});
+	after(async () => {
+		await system.stop();
+		data.remove();
+	});
+
+	it("brings only what is news to the client, not a product they were told about", async () => {
+		await publish("b-1", [product("beta")]);
+		await waitFor(async () => ((await ids(wide)).length === 1 ? true : undefined));
+		// Renamed: nobody constrains the name, nobody is told; the recent products now hold b-2's beta.
+		await publish("b-2", [product("beta", { name: "Fundo Beta Novo" })]);
+		await publish("b-3", [product("gamma", { adminFee: 0.03 })]);
+		await waitFor(async () => ((await ids(wide)).length === 2 ? true : undefined));
+
+		assert.equal((await setInterests(wide, { fund: { adminFee: { max: 0.01 } } })).status, 200);
+		assert.equal((await setInterests(late, { fund: {} })).status, 200);
+		assert.deepEqual(
+			await waitFor(async () => {
+				const rows = await ids(late);
+				return rows.length === 2 ? rows : undefined;
+			}),
+			["house:fund:beta", "house:fund:gamma"],
+			"a newcomer to funds gets both",
+		);
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		assert.deepEqual(await ids(wide), ["house:fund:beta", "house:fund:gamma"], "told already: nothing again");
+	});
+});
