@@ -264,6 +264,8 @@ export interface SourceRun {
 	new: number;
 	changed: number;
 	unchanged: number;
+	/** Products the source stopped listing, published closed (absent: none). */
+	withdrawn?: number;
 	errors: string[];
 	/** Why it gave nothing, by kind (worded by the collection notice's texts). */
 	problem?: SourceProblem;

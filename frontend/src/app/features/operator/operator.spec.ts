@@ -59,7 +59,7 @@ const failedRun: CollectorRunSummary = {
 	publicationId: "pub-2",
 	published: 3,
 	sources: {
-		xp: sourceRun("ok"),
+		xp: sourceRun("ok", { withdrawn: 2 }),
 		btg: sourceRun("failed", {
 			errors: ["<b>x</b> HTTP 410 (gone: the source no longer publishes this)"],
 			problem: {
@@ -277,6 +277,9 @@ describe("Operator", () => {
 		expect(sourcesTable.textContent).toContain("https://xp.example/produtos");
 		expect(sourcesTable.textContent).toContain("Só manual");
 		expect(sourcesTable.textContent).toContain("2 novos, 1 alterados");
+		expect(sourcesTable.querySelector('[data-testid="source-withdrawn"]')?.textContent).toContain(
+			"2 retirados (a fonte deixou de listar)",
+		);
 
 		const failedRow = el.querySelector('[data-testid="runs-table"] tbody tr') as HTMLElement;
 		expect(failedRow.textContent).toContain("Falharam: btg");
