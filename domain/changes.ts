@@ -6,6 +6,7 @@
  * the product newly fits them or moved on a field they constrain. Ground floor: no imports
  * from services.
  */
+import { interestFields } from "./interests.ts";
 import type { Product } from "./product.ts";
 
 export type ChangeValue = string | number | boolean | null | ChangeValue[] | { [key: string]: ChangeValue };
@@ -27,6 +28,17 @@ export const noticeWindowDays = 30;
 
 /** Bookkeeping, not the product: when it was read says nothing about the product. */
 const ignored = new Set(["collectedAt"]);
+
+/**
+ * Market metrics are recomputed every run (base date, window, points): only the ones a
+ * client can constrain are kept, so a publication's changes stay small.
+ */
+const keptMetrics = new Set(
+	Object.values(interestFields)
+		.flat()
+		.map((field) => field.path)
+		.filter((path) => path.startsWith("metrics.")),
+);
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
 	return value !== null && typeof value === "object" && !Array.isArray(value);
@@ -51,6 +63,7 @@ function walk(before: unknown, after: unknown, path: string, out: FieldChange[])
 		for (const key of keys) {
 			const field = path ? `${path}.${key}` : key;
 			if (!path && ignored.has(key)) continue;
+			if (path === "metrics" && !keptMetrics.has(field)) continue;
 			walk(before[key], after[key], field, out);
 		}
 		return;
@@ -66,7 +79,8 @@ function walk(before: unknown, after: unknown, path: string, out: FieldChange[])
 /**
  * Every leaf that differs between the product as last published and as published now,
  * in path order; `[]` when nothing but bookkeeping moved. Objects are walked (metrics,
- * rate), arrays and scalars compared whole.
+ * rate), arrays and scalars compared whole; of the metrics, only those in the interests
+ * catalogue.
  */
 export function diffProducts(previous: Product, next: Product): FieldChange[] {
 	const out: FieldChange[] = [];

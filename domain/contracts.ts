@@ -2,7 +2,9 @@
  * The names and payloads of every action and event between services: the only things a
  * service may know about another. Import these instead of writing "products.get" by hand.
  */
+
 import type { MatchAudit } from "./audit.ts";
+import type { FieldChange } from "./changes.ts";
 import type { Notification } from "./notification.ts";
 import type { Audience, Category, Metrics, Product } from "./product.ts";
 import type { Publication } from "./publication.ts";
@@ -291,12 +293,19 @@ export interface Actions {
 	};
 	"products.stage": { params: { publicationId: string; products: Product[] }; result: { staged: number } };
 	"publications.create": { params: Publication; result: Publication };
+	"publications.changesOf": {
+		params: { id: string; productIds: string[] };
+		result: Record<string, FieldChange[]>;
+	};
 	"publications.markAnnounced": { params: { id: string }; result: { updated: number } };
 	"publications.unannounced": { params: { before: string; limit?: number }; result: string[] };
 	"publications.list": { params: { page?: number; pageSize?: number }; result: Page<Publication> };
 	"publications.get": {
-		/** `withProducts: false` for large publications: load products in chunks with getMany. */
-		params: { id: string; withProducts?: boolean };
+		/**
+		 * `withProducts: false` for large publications: load products in chunks with getMany.
+		 * `withChanges`: with what changed per product (else left out; publications.changesOf).
+		 */
+		params: { id: string; withProducts?: boolean; withChanges?: boolean };
 		result: Publication & { products?: Product[] };
 	};
 	"subscribers.get": { params: { id: string }; result: Subscriber };

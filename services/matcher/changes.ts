@@ -103,15 +103,6 @@ export interface MatchTask {
 	changes?: Record<string, FieldChange[]>;
 }
 
-/** The changes of these products, from their publication (an empty record for none). */
-export function changesOf(
-	publication: { changes?: Record<string, FieldChange[]> },
-	productIds: readonly string[],
-): Record<string, FieldChange[]> {
-	const all = publication.changes ?? {};
-	return Object.fromEntries(productIds.flatMap((id) => (all[id] ? [[id, all[id]]] : [])));
-}
-
 /** The part of a result a match carries beyond its reasons: changes and notice, when present. */
 export function toldOf(result: ChangeAwareResult): Pick<ChangeAwareResult, "changes" | "notice"> {
 	return {

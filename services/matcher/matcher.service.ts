@@ -15,7 +15,7 @@ import { type RiskProfile, riskProfiles } from "../../domain/subscriber.ts";
 import { domainMetrics, metric } from "../../mixins/domain-metrics.ts";
 import { acquireQueue, type DurableQueue, releaseQueue } from "../../mixins/durable-queue.ts";
 import { AuditedIndex, auditOf, standingOf } from "./audit.ts";
-import { changeAware, changesOf, type MatchTask, toldOf } from "./changes.ts";
+import { changeAware, type MatchTask, toldOf } from "./changes.ts";
 import { profileAt } from "./gates.ts";
 import { RecentProducts } from "./recent.ts";
 import { type InForce, matchInterests, matchOne, type Subscription } from "./reference.ts";
@@ -226,7 +226,11 @@ const matcher: ServiceSchema = {
 			for (const [i, productIds] of parts.entries())
 				await (this.queue as DurableQueue).publish(
 					"match-tasks",
-					{ publicationId: publication.id, productIds, changes: changesOf(publication, productIds) },
+					{
+						publicationId: publication.id,
+						productIds,
+						changes: await call(this.broker, "publications.changesOf", { id: publication.id, productIds }),
+					},
 					`${publication.id}:${i}`,
 				);
 		},

@@ -2,6 +2,7 @@
  * Publications: what each collector run published, in order. Written once, never changed.
  */
 import { type Context, Errors, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
+import type { FieldChange } from "../../domain/changes.ts";
 import type { Actions } from "../../domain/contracts.ts";
 import { categories, type Product } from "../../domain/product.ts";
 import { type Publication, publicationSchema } from "../../domain/publication.ts";
@@ -43,9 +44,13 @@ const publications: ServiceSchema = {
 
 		get: {
 			rest: "GET /:id",
-			params: { id: "string|min:1|max:100", withProducts: "boolean|convert|default:true" },
+			params: {
+				id: "string|min:1|max:100",
+				withProducts: "boolean|convert|default:true",
+				withChanges: "boolean|convert|default:false",
+			},
 			async handler(
-				ctx: Context<{ id: string; withProducts: boolean }>,
+				ctx: Context<{ id: string; withProducts: boolean; withChanges: boolean }>,
 			): Promise<Actions["publications.get"]["result"]> {
 				const doc = await this.adapter.findById(ctx.params.id);
 				if (!doc)
@@ -54,12 +59,30 @@ const publications: ServiceSchema = {
 						404,
 						"NOT_FOUND",
 					);
-				const publication: Publication = this.view(doc);
+				// Changes can be long (a line per changed field per product): only when asked.
+				const { changes, ...rest }: Publication = this.view(doc);
+				const publication: Publication = ctx.params.withChanges && changes ? { ...rest, changes } : rest;
 				if (!ctx.params.withProducts) return publication;
 				const products = await ctx.call<Product[], { ids: string[] }>("products.getMany", {
 					ids: publication.productIds,
 				});
 				return { ...publication, products };
+			},
+		},
+
+		/**
+		 * Internal (matcher): what changed in these products of the publication, for one match
+		 * task; a product absent from the answer is new to the catalogue (docs/changes.md).
+		 */
+		changesOf: {
+			visibility: "public",
+			params: { id: "string|min:1|max:100", productIds: { type: "array", items: "string", max: 1_000 } },
+			async handler(
+				ctx: Context<{ id: string; productIds: string[] }>,
+			): Promise<Record<string, FieldChange[]>> {
+				const doc = await this.adapter.findById(ctx.params.id);
+				const all: Record<string, FieldChange[]> = doc?.changes ?? {};
+				return Object.fromEntries(ctx.params.productIds.flatMap((id) => (all[id] ? [[id, all[id]]] : [])));
 			},
 		},
 

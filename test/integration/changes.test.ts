@@ -134,13 +134,13 @@ describe("change-aware tips", () => {
 		const matcher = system.broker.getLocalService("matcher") as unknown as { tasksHandled: number };
 		const handled = matcher.tasksHandled;
 		const queue = await acquireQueue(system.broker);
-		const publication = await system.broker.call<{ changes: object }, object>("publications.get", {
+		const changes = await system.broker.call("publications.changesOf", {
 			id: closed,
-			withProducts: false,
+			productIds: ["house:fund:alpha"],
 		});
 		await queue.publish(
 			"match-tasks",
-			{ publicationId: closed, productIds: ["house:fund:alpha"], changes: publication.changes },
+			{ publicationId: closed, productIds: ["house:fund:alpha"], changes },
 			`${closed}:0:redelivered`,
 		);
 		await releaseQueue(system.broker);

@@ -52,7 +52,7 @@ const client = (subscriberId: string, interests: Subscription["interests"]): Sub
 });
 
 describe("diff to changes", () => {
-	it("lists every changed leaf in path order, ignoring when it was collected", () => {
+	it("lists every changed leaf in path order, ignoring when it was collected and metrics' bookkeeping", () => {
 		const before = fund({ metrics: { dividendYield: 0.08, points: 250 } });
 		const after = fund({
 			adminFee: 0.004,
@@ -60,9 +60,11 @@ describe("diff to changes", () => {
 			metrics: { dividendYield: 0.08, points: 251 },
 			openToInvestment: false,
 		});
+		assert.deepEqual(diffProducts(before, fund({ metrics: { dividendYield: 0.09, points: 250 } })), [
+			{ field: "metrics.dividendYield", before: 0.08, after: 0.09 },
+		]);
 		assert.deepEqual(diffProducts(before, after), [
 			{ field: "adminFee", before: 0.005, after: 0.004 },
-			{ field: "metrics.points", before: 250, after: 251 },
 			{ field: "openToInvestment", after: false },
 		]);
 		assert.deepEqual(diffProducts(before, { ...before, collectedAt: "2027-01-01T00:00:00Z" }), []);
