@@ -587,7 +587,7 @@ describe("demo variation on sample sources", () => {
 				const later = runs.slice(1).map((r) => r.published);
 				if (variation === "1")
 					assert.ok(
-						later.every((n) => n >= 1 && n <= 5),
+						later.every((n) => n >= 1 && n <= 8),
 						`published ${later}`,
 					);
 				else assert.deepEqual(later, [0, 0, 0]);
