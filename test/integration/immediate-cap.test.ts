@@ -51,7 +51,9 @@ describe("immediate e-mail's daily cap", () => {
 		smtp = await startSmtpFixture();
 		system = await startSystem({ SMTP_URL: smtp.url, IMMEDIATE_DAILY_CAP: "2" }, clock);
 		const mailer = system.broker.getLocalService("mailer") as unknown as { settings: MailerSettings };
+		// Quick retries: a first attempt that fails under load is retried within the waits below.
 		Object.assign(mailer.settings, {
+			retry: { baseMs: 200, maxMs: 1_000, maxAttempts: 20 },
 			sweepIntervalMs: 300,
 			digestIntervalMs: 3_600_000,
 			immediateSettleMs: 0,
@@ -90,7 +92,7 @@ describe("immediate e-mail's daily cap", () => {
 			await publish(fund(id));
 			await sweep();
 		}
-		await waitFor(() => mails().length === 2, { what: "two immediate e-mails" });
+		await waitFor(() => mails().length === 2, { what: "two immediate e-mails", timeoutMs: 20_000 });
 		clock.advance(5 * 3_600_000); // Tuesday 12:00
 		await publish(fund("5"));
 		await sweep();
@@ -104,7 +106,10 @@ describe("immediate e-mail's daily cap", () => {
 
 		clock.advance(90 * 60_000); // Wednesday 08:30
 		await sweep();
-		const digest = await waitFor(() => mails()[2], { what: "the daily digest with what waited" });
+		const digest = await waitFor(() => mails()[2], {
+			what: "the daily digest with what waited",
+			timeoutMs: 20_000,
+		});
 		assert.match(digest.parsed.subject ?? "", /resumo diário/);
 		const text = digest.parsed.text ?? "";
 		for (const name of ["Fundo 3", "Fundo 4", "Fundo 5"]) assert.match(text, new RegExp(name));
@@ -117,7 +122,7 @@ describe("immediate e-mail's daily cap", () => {
 	it("starts immediate e-mails again the next day, saying what changed", async () => {
 		await publish(fund("1", 0.0049));
 		await sweep();
-		const mail = await waitFor(() => mails()[3], { what: "Wednesday's immediate e-mail" });
+		const mail = await waitFor(() => mails()[3], { what: "Wednesday's immediate e-mail", timeoutMs: 20_000 });
 		assert.match(mail.parsed.text ?? "", /Taxa de administração 0,50% → 0,49%/);
 	});
 });
