@@ -36,11 +36,15 @@ export function constrainedPaths(category: Category, reasons: readonly MatchReas
 	return new Set(reasons.map((reason) => byName?.get(reason.field) ?? reason.field));
 }
 
-/** Whether a change touches one of those paths (or a leaf under it). */
+/**
+ * Whether a change touches one of those paths: the path itself, a leaf under it, or an
+ * object holding it (a rate that appeared whole touches `rate.spread`).
+ */
 export function touches(changes: readonly FieldChange[], constrained: Set<string>): boolean {
 	return changes.some((change) => {
 		if (constrained.has(change.field)) return true;
-		for (const path of constrained) if (change.field.startsWith(`${path}.`)) return true;
+		for (const path of constrained)
+			if (change.field.startsWith(`${path}.`) || path.startsWith(`${change.field}.`)) return true;
 		return false;
 	});
 }
