@@ -155,6 +155,11 @@ describe("the decision per client", () => {
 			decide(cdb({ index: "IPCA", spread: 0.06 }), [{ field: "name" }], reasons, reasons),
 			undefined,
 		);
+		const whole: FieldChange[] = [{ field: "rate", after: { index: "IPCA", spread: 0.06 } }];
+		assert.ok(
+			decide(cdb({ index: "IPCA", spread: 0.06 }), whole, reasons, reasons),
+			"a rate that appeared whole",
+		);
 	});
 });
 
