@@ -68,9 +68,13 @@ interface Person {
  * no more (domain/suitability.ts), and the point here is delivery, not suitability.
  */
 const people: Person[] = [
-	{ email: "ana@example.com", interests: { fund: {}, fixed_income: {} } },
-	{ email: "bia@example.com", interests: { fund: {}, reit: {} } },
-	{ email: "caio@example.com", interests: { fund: {}, stock: {}, reit: {}, fixed_income: {} } },
+	// Fee limits: the demo varies fees, and a moved fee is news only to clients who constrain it.
+	{ email: "ana@example.com", interests: { fund: { adminFee: { max: 0.1 } }, fixed_income: {} } },
+	{ email: "bia@example.com", interests: { fund: { adminFee: { max: 0.1 } }, reit: {} } },
+	{
+		email: "caio@example.com",
+		interests: { fund: { adminFee: { max: 0.1 } }, stock: {}, reit: {}, fixed_income: {} },
+	},
 ];
 
 interface Client extends Person {

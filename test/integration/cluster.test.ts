@@ -214,7 +214,8 @@ describe("the local cluster, end to end, with nodes killed mid-way", () => {
 				name: "Cluster",
 				consent: true,
 				suitability: suitabilityFor("aggressive"),
-				interests: { fund: {} },
+				// A fee limit: the demo varies fees, and a moved fee is news only to clients who constrain it.
+				interests: { fund: { adminFee: { max: 0.1 } } },
 				preferences: { digest: "immediate" },
 			}),
 		});
