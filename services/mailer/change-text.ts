@@ -4,7 +4,7 @@
  * fee 0.50% → 0.40%". Fields the reader would not recognise (bookkeeping inside metrics,
  * identifiers) are left out; fractions keep two decimals so a move of a hundredth shows.
  */
-import type { FieldChange, Notice } from "../../domain/changes.ts";
+import type { ChangeValue, FieldChange, Notice } from "../../domain/changes.ts";
 import type { FieldUnit } from "../../domain/interests.ts";
 import { interestFields } from "../../domain/interests.ts";
 import type { Category, Rate } from "../../domain/product.ts";
@@ -26,7 +26,7 @@ const extra: Record<string, { kind: Kind; label: Record<DigestLocale, string> }>
 	maturityDate: { kind: "date", label: { "pt-BR": "Vencimento", en: "Maturity" } },
 	openToInvestment: {
 		kind: "boolean",
-		label: { "pt-BR": "Aberto a novos aportes", en: "Open to new investment" },
+		label: { "pt-BR": "Aberto a novas aplicações", en: "Open to new investment" },
 	},
 	audience: { kind: "text", label: { "pt-BR": "Público", en: "Audience" } },
 };
@@ -38,7 +38,7 @@ const words = {
 
 export const noticeTexts: Record<DigestLocale, Record<Notice, string>> = {
 	"pt-BR": {
-		"no-longer-available": "Não está mais disponível para novos investimentos.",
+		"no-longer-available": "Não está mais disponível para novas aplicações.",
 		"no-longer-fits": "Não combina mais com o seu perfil e interesses.",
 	},
 	en: {
@@ -74,6 +74,14 @@ function formatted(locale: DigestLocale, kind: Kind, value: unknown): string {
 	if (kind === "rate" && typeof value === "object") return formatRate(locale, value as Rate);
 	if (kind === "date" && typeof value === "string") return formatDate(locale, value);
 	return String(value);
+}
+
+/** Absent means open (gates.ts) and general: said so, rather than "—". */
+const absentMeans: Record<string, ChangeValue> = { openToInvestment: true, audience: "general" };
+
+function asRead(change: FieldChange): [unknown, unknown] {
+	const absent = absentMeans[change.field];
+	return [change.before ?? absent, change.after ?? absent];
 }
 
 /**
@@ -113,8 +121,7 @@ export function changeTexts(
 				`${known.label[locale]} ${formatted(locale, known.kind, before)} → ${formatted(locale, known.kind, after)}`,
 			);
 	};
-	for (const change of changes)
-		if (!change.field.startsWith("rate.")) line(change.field, change.before, change.after);
+	for (const change of changes) if (!change.field.startsWith("rate.")) line(change.field, ...asRead(change));
 	const sides = rateSides(changes, rate);
 	if (sides) line("rate", ...sides);
 	return lines;

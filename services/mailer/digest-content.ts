@@ -273,11 +273,14 @@ export function digestProduct(locale: DigestLocale, item: DigestItem): DigestPro
 
 /**
  * The `data` of `mailer.send({ template: "digest", … })`. `count` is every matched
- * product; at most `maxDigestProducts` are listed, `more` counts the rest.
+ * product (tips), `notices` the "no longer…" notices; at most `maxDigestProducts` are
+ * listed, `more` counts the rest.
  */
 export function digestData(input: DigestInput): Record<string, unknown> {
 	const locale = digestLocale(input.locale);
-	const count = input.items.length;
+	// Tips are counted as products for them; "no longer…" notices apart (docs/changes.md).
+	const notices = input.items.filter((item) => item.notice).length;
+	const count = input.items.length - notices;
 	return {
 		name: input.name,
 		frequency: input.frequency,
@@ -285,8 +288,11 @@ export function digestData(input: DigestInput): Record<string, unknown> {
 		weekly: input.frequency === "weekly",
 		count,
 		single: count === 1,
+		notices,
+		singleNotice: notices === 1,
+		onlyNotices: count === 0 && notices > 0,
 		appUrl: `${input.appUrl.replace(/\/+$/, "")}/dicas`,
 		products: input.items.slice(0, maxDigestProducts).map((item) => digestProduct(locale, item)),
-		more: Math.max(0, count - maxDigestProducts),
+		more: Math.max(0, input.items.length - maxDigestProducts),
 	};
 }

@@ -13,7 +13,9 @@ import { detectChange } from "../../services/collector/diff.ts";
 import { defaultChangeDetection } from "../../services/collector/sources.ts";
 import { withdrawn } from "../../services/collector/withdrawn.ts";
 import { changeTexts } from "../../services/mailer/change-text.ts";
+import { type DigestItem, digestData } from "../../services/mailer/digest-content.ts";
 import { planImmediate } from "../../services/mailer/immediate-cap.ts";
+import { loadTemplates, renderMail } from "../../services/mailer/templates.ts";
 import { changeAware, decide } from "../../services/matcher/changes.ts";
 import { matchOne, type Subscription } from "../../services/matcher/reference.ts";
 import { noticeDue } from "../../services/notifications/notices.ts";
@@ -296,5 +298,58 @@ describe("a product its source stopped listing", () => {
 		assert.deepEqual(detectChange(fund(), fund({ openToInvestment: true, audience: "general" }), rules), {
 			kind: "unchanged",
 		});
+	});
+});
+
+describe("the e-mail of a changed product and of a notice", () => {
+	const templates = loadTemplates();
+	const render = (locale: string, items: DigestItem[]) =>
+		renderMail(
+			templates,
+			{
+				template: "digest",
+				locale,
+				data: digestData({
+					locale,
+					name: "Ana",
+					frequency: "immediate",
+					appUrl: "https://app.example",
+					items,
+				}),
+			},
+			"https://app.example",
+		);
+	const tip: DigestItem = {
+		product: fund({ adminFee: 0.0049 }),
+		reasons: [{ field: "adminFee", operator: "≤", value: 0.0049, bound: 0.01 }],
+		changes: [{ field: "adminFee", before: 0.005, after: 0.0049 }],
+	};
+	const notice: DigestItem = {
+		product: fund({ openToInvestment: false }),
+		reasons: [],
+		changes: [{ field: "openToInvestment", after: false }],
+		notice: "no-longer-available",
+	};
+
+	it("says what changed, in pt-BR and en, in HTML and text", () => {
+		const pt = render("pt-BR", [tip]);
+		assert.match(pt.text, /O que mudou:\n- Taxa de administração 0,50% → 0,49%/);
+		assert.match(pt.html, /Taxa de administração 0,50% → 0,49%/);
+		assert.equal(pt.subject, "1 novo produto para você");
+		const en = render("en", [tip]);
+		assert.match(en.text, /What changed:\n- Management fee 0.50% → 0.49%/);
+	});
+
+	it("words a notice as one, not as a new product", () => {
+		const pt = render("pt-BR", [notice]);
+		assert.equal(pt.subject, "atualização sobre produtos que você recebeu");
+		assert.match(pt.text, /1 produto que enviamos a você não está mais disponível/);
+		assert.match(pt.text, /Não está mais disponível para novas aplicações\./);
+		assert.match(pt.text, /Aberto a novas aplicações Sim → Não/);
+		assert.doesNotMatch(pt.text, /novo produto/);
+		const en = render("en", [tip, notice]);
+		assert.equal(en.subject, "1 new product for you");
+		assert.match(en.text, /We found 1 new product/);
+		assert.match(en.text, /1 product we sent you is no longer available or no longer fits you\./);
 	});
 });

@@ -55,5 +55,8 @@ describe("describeChanges", () => {
 		expect(
 			lines([{ field: "metrics.points", before: 250, after: 251 }, { field: "collectedAt" }], pt),
 		).toEqual([]);
+		expect(lines([{ field: "openToInvestment", after: false }], pt)).toEqual([
+			"Aberto a novas aplicações Sim → Não",
+		]);
 	});
 });

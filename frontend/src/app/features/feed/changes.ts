@@ -28,6 +28,8 @@ const labelOf: Readonly<Record<string, string>> = {
 
 const units: Readonly<Record<string, Unit>> = { ...fieldUnits, riskLevel: "risk" };
 
+const absentMeans: Readonly<Record<string, unknown>> = { openToInvestment: true };
+
 function decimals(value: unknown): number {
 	if (typeof value !== "number") return 0;
 	const text = (value * 100).toFixed(6).replace(/0+$/, "");
@@ -81,7 +83,11 @@ export function describeChanges(
 	const rateParts: FieldChange[] = [];
 	for (const change of changes) {
 		if (change.field.startsWith("rate.")) rateParts.push(change);
-		else one(labelOf[change.field] ?? change.field, change.before, change.after);
+		else {
+			// Absent means open and general (the matcher's gates): said so, rather than "—".
+			const absent = absentMeans[change.field];
+			one(labelOf[change.field] ?? change.field, change.before ?? absent, change.after ?? absent);
+		}
 	}
 	if (rateParts.length > 0) one("rate", ...rateSides(rateParts, product?.rate));
 	return views;
