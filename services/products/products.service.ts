@@ -249,7 +249,9 @@ const products: ServiceSchema = {
 				});
 				await ctx.call("staging.clear", { publicationId: id });
 				this.logger.info("Published", { publicationId: publication.id, products: staged.length });
-				return publication;
+				// As publications.get answers it (a retry's answer too): the changes go to matchers only.
+				const { changes: _changes, ...answered } = publication;
+				return answered;
 			},
 		},
 

@@ -304,26 +304,29 @@ describe("vary", () => {
 		}
 	});
 
-	it("adds a new offer every third run", () => {
+	it("adds a new offer of the most conservative fund every run, and a fixed-income offer every third", () => {
+		const safest = [...products]
+			.filter((p) => p.category === "fund" && "adminFee" in p && p.adminFee !== undefined)
+			.sort((a, b) => (a.riskLevel ?? 5) - (b.riskLevel ?? 5))[0];
+		assert.ok(safest);
 		for (let run = 0; run < 12; run++) {
 			const next = vary(products, run);
 			const added = next.slice(products.length);
-			if (run % 3 !== 0) {
-				assert.equal(next.length, products.length, `run ${run}`);
-				assert.equal(
-					next.some((p) => p.nativeId.startsWith("demo-")),
-					false,
-				);
-				continue;
+			const funds = added.filter((p) => p.category === "fund");
+			const offers = added.filter((p) => p.category === "fixed_income");
+			assert.equal(funds.length, run > 0 ? 1 : 0, `run ${run}: a fund offer from the first varied run on`);
+			for (const fund of funds) {
+				assert.equal(fund.nativeId, `demo-fund-${run}`);
+				assert.equal(fund.riskLevel, safest.riskLevel, "the most conservative fund's terms");
+				assert.match(fund.name, new RegExp(`\\(nova oferta ${run}\\)$`));
 			}
-			assert.equal(added.length, 1, `run ${run}`);
-			const [offer] = added;
-			assert.ok(offer);
-			assert.equal(offer.nativeId, `demo-${run}`);
-			assert.equal(offer.id, `offers:fixed_income:demo-${run}`);
-			assert.equal(offer.category, "fixed_income");
-			assert.equal(offer.source, "offers");
-			assert.match(offer.name, new RegExp(`\\(nova oferta ${run}\\)$`));
+			assert.equal(offers.length, run % 3 === 0 ? 1 : 0, `run ${run}: a fixed-income offer every third run`);
+			for (const offer of offers) {
+				assert.equal(offer.nativeId, `demo-${run}`);
+				assert.equal(offer.id, `offers:fixed_income:demo-${run}`);
+				assert.equal(offer.source, "offers");
+				assert.match(offer.name, new RegExp(`\\(nova oferta ${run}\\)$`));
+			}
 			assert.equal(new Set(next.map((p) => p.id)).size, next.length, "ids stay unique");
 		}
 	});
