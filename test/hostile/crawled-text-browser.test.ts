@@ -22,6 +22,7 @@ import {
 	type BrokerFixture,
 	btgFund,
 	offerRow,
+	offersDefinition,
 	offersPage,
 	startBrokerFixture,
 } from "../fixtures/brokers.ts";
@@ -48,25 +49,6 @@ const stored = {
 	gestora: "Gestora <img src=x onerror=window.__pwned=11> S.A.",
 };
 const names = [stored.img, stored.stripped, stored.svg, stored.script, stored.angular, stored.rawTags];
-
-/** The fixed-income definition of config/sources.json, as test/integration/collector.test.ts uses it. */
-const offersDefinition = {
-	category: "fixed_income",
-	items: "table.offers tbody tr.offer",
-	key: ["instrument", "name", "issuer", "maturityDate"],
-	fields: {
-		instrument: { selector: "td.type" },
-		name: { selector: "td.product" },
-		issuer: { selector: "td.issuer" },
-		rate: { selector: "td.rate" },
-		maturityDate: { selector: "td.maturity" },
-		minimumInvestment: { selector: "td.minimum" },
-		redemptionDays: { selector: "td.liquidity" },
-		taxExempt: { selector: "td.tax" },
-		riskLevel: { selector: "td.risk" },
-		url: { selector: "td.action a", attr: "href" },
-	},
-};
 
 function brokerSite(): Promise<BrokerFixture> {
 	return startBrokerFixture({

@@ -14,6 +14,7 @@ import {
 	type BrokerFixture,
 	btgFund,
 	offerRow,
+	offersDefinition,
 	offersPage,
 	startBrokerFixture,
 	xpFund,
@@ -23,23 +24,7 @@ import { getJson, type RunningSystem, sharedClock, startSystem, tempDir } from "
 
 const token = "test-operator-token-0123456789";
 const samples = new URL("../../services/collector/samples/", import.meta.url).pathname;
-const fixedIncome = {
-	category: "fixed_income",
-	items: "table.offers tbody tr.offer",
-	key: ["instrument", "name", "issuer", "maturityDate"],
-	fields: {
-		instrument: { selector: "td.type" },
-		name: { selector: "td.product" },
-		issuer: { selector: "td.issuer" },
-		rate: { selector: "td.rate" },
-		maturityDate: { selector: "td.maturity" },
-		minimumInvestment: { selector: "td.minimum" },
-		redemptionDays: { selector: "td.liquidity" },
-		taxExempt: { selector: "td.tax" },
-		riskLevel: { selector: "td.risk" },
-		url: { selector: "td.action a", attr: "href" },
-	},
-};
+const fixedIncome = offersDefinition;
 const coe = JSON.parse(
 	readFileSync(new URL("../../config/examples/broker-pages.json", import.meta.url), "utf8"),
 ).sources.find((s: { name: string }) => s.name === "coe-offers");
