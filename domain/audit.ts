@@ -60,10 +60,18 @@ export function versionOf(value: unknown): string {
  */
 export const unversionedProductFields: readonly string[] = ["collectedAt"];
 
-/** The version of a product as matched (its id is part of it). */
+/** The version of a product as matched (its id is part of it), its venues' bookkeeping left out too. */
 export function productVersion(product: object): string {
 	const kept: Record<string, unknown> = { ...(product as Record<string, unknown>) };
 	for (const field of unversionedProductFields) delete kept[field];
+	if (kept.venues && typeof kept.venues === "object")
+		kept.venues = Object.fromEntries(
+			Object.entries(kept.venues as Record<string, Record<string, unknown>>).map(([source, venue]) => {
+				const copy = { ...venue };
+				for (const field of unversionedProductFields) delete copy[field];
+				return [source, copy];
+			}),
+		);
 	return versionOf(kept);
 }
 

@@ -8,6 +8,9 @@
  */
 import { interestFields } from "./interests.ts";
 import type { Product } from "./product.ts";
+import { summarize, summaryFields, venueFields } from "./venues.ts";
+
+const isVenueField = (field: string) => (venueFields as readonly string[]).includes(field);
 
 export type ChangeValue = string | number | boolean | null | ChangeValue[] | { [key: string]: ChangeValue };
 
@@ -26,7 +29,7 @@ export type Notice = (typeof notices)[number];
 /** How long after a tip the client still gets the one "no longer…" notice. */
 export const noticeWindowDays = 30;
 
-/** Bookkeeping, not the product: when it was read says nothing about the product. */
+/** Bookkeeping, not the product: when it (or a venue) was read says nothing about the product. */
 const ignored = new Set(["collectedAt"]);
 
 /**
@@ -57,12 +60,25 @@ export function sameValue(a: unknown, b: unknown): boolean {
 	return a === b;
 }
 
+/** A product at one venue, or one without venues (stored before they existed, or a listing). */
+function isOneVenue(product: Record<string, unknown>): boolean {
+	const venues = product.venues;
+	return venues === undefined || (isPlainObject(venues) && Object.keys(venues).length === 1);
+}
+
 function walk(before: unknown, after: unknown, path: string, out: FieldChange[]): void {
 	if (isPlainObject(before) && isPlainObject(after)) {
 		const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+		// Sold at several venues (before or now): its copies of the venue fields only sum the
+		// venues up, and a change is told where it happened (`venues.xp-funds.adminFee`). At
+		// one and the same venue, as a product without venues: `adminFee`.
+		const atOneVenue = !path && isOneVenue(before) && isOneVenue(after);
+		const summarized = !path && !atOneVenue && before.venues !== undefined && after.venues !== undefined;
 		for (const key of keys) {
 			const field = path ? `${path}.${key}` : key;
-			if (!path && ignored.has(key)) continue;
+			if (ignored.has(key)) continue;
+			if (summarized && summaryFields.has(key)) continue;
+			if (atOneVenue && key === "venues") continue;
 			if (path === "metrics" && !keptMetrics.has(field)) continue;
 			walk(before[key], after[key], field, out);
 		}
@@ -101,6 +117,11 @@ export function previousVersion(next: Product, changes: readonly FieldChange[]):
 		const last = keys.at(-1) as string;
 		if (change.before === undefined) delete target[last];
 		else target[last] = structuredClone(change.before);
+		// At one venue a venue field's change is told on the product (diffProducts): the venue had it too.
+		const [only, ...others] = isPlainObject(copy.venues) ? Object.values(copy.venues) : [];
+		if (keys.length === 1 && isPlainObject(only) && others.length === 0 && isVenueField(last))
+			if (change.before === undefined) delete only[last];
+			else only[last] = structuredClone(change.before);
 	}
-	return copy as unknown as Product;
+	return summarize(copy as unknown as Product);
 }

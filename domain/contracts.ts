@@ -153,6 +153,8 @@ export interface Match {
 	productId: string;
 	category: Category;
 	reasons: Notification["reasons"];
+	/** The source whose venue met the client (domain/venues.ts). */
+	venue?: Notification["venue"];
 	/** The product changed since it was published before: what (domain/changes.ts). */
 	changes?: Notification["changes"];
 	/** Not a tip: the product stopped reaching a client who was told about it. */
@@ -281,8 +283,20 @@ export interface Actions {
 		result: Partial<Record<Category, Record<string, string[]>>>;
 	};
 	"products.getMany": { params: { ids: string[] }; result: Product[] };
-	/** Ids of a source's products the catalogue holds open to new investment. */
-	"products.openIdsOf": { params: { source: string }; result: string[] };
+	/** A source's listings (domain/venues.ts) by id, in the order asked, missing ones left out. */
+	"listings.getMany": { params: { ids: string[] }; result: Product[] };
+	/** The product each known listing belongs to, by listing id. */
+	"listings.productsOf": { params: { ids: string[] }; result: Record<string, string> };
+	/** Every listing of these products. */
+	"listings.ofProducts": {
+		params: { productIds: string[] };
+		result: { productId: string; listing: Product }[];
+	};
+	/** Ids of a source's listings open to new investment. */
+	"listings.openIdsOf": { params: { source: string }; result: string[] };
+	"listings.put": { params: { listings: { productId: string; listing: Product }[] }; result: number };
+	/** The products identified by these instrument keys (domain/venues.ts `instrumentKey`). */
+	"products.byInstrument": { params: { keys: string[] }; result: Product[] };
 	"products.publish": {
 		/**
 		 * Completes publication `id` from the products staged for it plus `products` given

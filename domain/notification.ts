@@ -22,6 +22,11 @@ export interface Notification {
 	publicationId: string;
 	category: string;
 	reasons: MatchReason[];
+	/**
+	 * The source whose venue met the client, the best that fits them when several sell the
+	 * product (domain/venues.ts): the reasons are that venue's conditions.
+	 */
+	venue?: string;
 	createdAt: string;
 	seenAt?: string;
 	readAt?: string;
@@ -61,6 +66,7 @@ export const notificationSchema = {
 		publicationId: "string|min:1",
 		category: "string|min:1",
 		reasons: { type: "array", items: matchReasonSchema },
+		venue: { type: "string", max: 50, optional: true },
 		createdAt: { type: "string", pattern: /^\d{4}-\d{2}-\d{2}T/ },
 		seenAt: { type: "string", optional: true },
 		readAt: { type: "string", optional: true },

@@ -70,6 +70,28 @@ export interface Metrics {
 	partial: boolean;
 }
 
+/**
+ * One product as one source offers it (docs/venues.md): what may differ between the brokers
+ * selling the same instrument. The catalogue keeps one per source, keyed by source name.
+ */
+export interface Venue {
+	source: string;
+	/** The source as clients know it ("BTG Pactual"), when the sources file names it. */
+	label?: string;
+	/** The source's own listing: productId(source, category, nativeId). */
+	listingId: string;
+	/** The name the source gives it. */
+	name: string;
+	url?: string;
+	minimumInvestment?: number;
+	adminFee?: number;
+	performanceFee?: number;
+	audience?: Audience;
+	openToInvestment?: boolean;
+	withdrawnAt?: string;
+	collectedAt: string;
+}
+
 /** Fields every product has. */
 export interface ProductBase {
 	/** Stable across runs: `${source}:${category}:${nativeId}`. */
@@ -93,6 +115,15 @@ export interface ProductBase {
 	withdrawnAt?: string;
 	/** When the collector last saw the product. */
 	collectedAt: string;
+	/** The source as clients know it ("BTG Pactual"), from the sources file's `label`. */
+	sourceLabel?: string;
+	/**
+	 * The catalogue's, never a source's: every source offering this instrument, by source name
+	 * (domain/venues.ts). The fields above that a venue also has sum its venues up.
+	 */
+	venues?: Record<string, Venue>;
+	/** The catalogue's: what the market identifies the instrument by (domain/venues.ts `instrumentKey`). */
+	instrumentKey?: string;
 }
 
 export interface StockProduct extends ProductBase {
@@ -122,6 +153,8 @@ export interface FundProduct extends ProductBase {
 	/** Calendar days from redemption request to cash (D+N). */
 	redemptionDays?: number;
 	cnpj?: string;
+	/** The class's CNPJ when the CVM registry tells it (the fund's may be listed instead, Resolution 175). */
+	classCnpj?: string;
 	benchmark?: string;
 	/** From the CVM registry (cvm-funds): the name on record, the manager, ANBIMA's class, the situation. */
 	registeredName?: string;
@@ -136,6 +169,7 @@ export interface CoeProduct extends ProductBase {
 	protectedCapital?: boolean;
 	maturityDate?: string;
 	termDays?: number;
+	isin?: string;
 }
 
 export interface PensionProduct extends ProductBase {
@@ -167,6 +201,7 @@ export interface FixedIncomeProduct extends ProductBase {
 	redemptionDays?: number;
 	/** The price of one unit (Tesouro Direto's PU), in BRL. */
 	unitPrice?: number;
+	isin?: string;
 }
 
 export type Product =
@@ -213,6 +248,7 @@ export const productSchema = {
 		id: text(200, false),
 		// A source's name as in the sources file: never a ":", which separates the id's parts.
 		source: { type: "string", pattern: /^[a-z0-9][a-z0-9-]{0,49}$/ },
+		sourceLabel: text(60),
 		category: { type: "enum", values: [...categories] },
 		nativeId: text(100, false),
 		name: { type: "string", min: 1, max: 200, trim: true },
@@ -236,6 +272,8 @@ export const productSchema = {
 		performanceFee: fraction(),
 		redemptionDays: days(),
 		cnpj: { type: "string", pattern: /^\d{14}$/, optional: true },
+		classCnpj: { type: "string", pattern: /^\d{14}$/, optional: true },
+		isin: { type: "string", pattern: /^[A-Z]{2}[A-Z0-9]{9}\d$/, optional: true },
 		benchmark: text(100),
 		registeredName: text(200),
 		manager: text(200),

@@ -23,6 +23,7 @@ const loaders = {
 	products: () =>
 		schemas(
 			import("./products/products.service.ts"),
+			import("./products/listings.service.ts"),
 			import("./products/publications.service.ts"),
 			import("./products/staging.service.ts"),
 		),

@@ -228,16 +228,17 @@ const collector: ServiceSchema = {
 					const cache = registryCache(this as unknown as CollectorThis, source.name);
 					return cachingBytes(reader, cache, (source.refreshHours ?? 24) * 3_600_000, config.clock.now);
 				},
+				// The sources' own listings, not the catalogue's products (domain/venues.ts).
 				async previous(ids) {
 					const found = await Promise.all(
-						chunks(ids).map((part) => call(via, "products.getMany", { ids: part })),
+						chunks(ids).map((part) => call(via, "listings.getMany", { ids: part })),
 					);
 					return found.flat();
 				},
 				async listed(source) {
-					const ids = await call(via, "products.openIdsOf", { source });
+					const ids = await call(via, "listings.openIdsOf", { source });
 					const found = await Promise.all(
-						chunks(ids).map((part) => call(via, "products.getMany", { ids: part })),
+						chunks(ids).map((part) => call(via, "listings.getMany", { ids: part })),
 					);
 					return found.flat();
 				},

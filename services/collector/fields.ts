@@ -45,6 +45,19 @@ export const parsers = {
 			typeof input === "string" || typeof input === "number" ? String(input).replace(/\D/g, "") : "";
 		return digits.length === 14 ? digits : undefined;
 	},
+	/** ISO 6166: two letters, nine letters or digits, a check digit (Luhn over letters as 10–35). */
+	isin: (input: unknown) => {
+		const value = typeof input === "string" ? input.trim().toUpperCase() : "";
+		if (!/^[A-Z]{2}[A-Z0-9]{9}\d$/.test(value)) return undefined;
+		const digits = [...value].map((char) => Number.parseInt(char, 36)).join("");
+		let sum = 0;
+		for (let i = 0; i < digits.length; i++) {
+			let digit = Number(digits[digits.length - 1 - i]);
+			if (i % 2 === 1) digit = digit * 2 > 9 ? digit * 2 - 9 : digit * 2;
+			sum += digit;
+		}
+		return sum % 10 === 0 ? value : undefined;
+	},
 	/** "Isento" / "Tributado" as brokers print tax treatment, besides sim/não. */
 	taxExempt: (input: unknown) => {
 		if (typeof input === "string" && /^\s*isento/i.test(input)) return true;
@@ -112,6 +125,7 @@ export const fieldParsers: Record<string, { parse: ParserName; categories: Categ
 	performanceFee: { parse: "percent", categories: ["fund", "pension"] },
 	redemptionDays: { parse: "redemption", categories: ["fund", "pension", "fixed_income"] },
 	cnpj: { parse: "cnpj", categories: ["fund", "pension"] },
+	isin: { parse: "isin", categories: ["coe", "fixed_income"] },
 	benchmark: { parse: "text", categories: ["fund"] },
 	fundName: { parse: "text", categories: ["pension"] },
 	susepProcess: { parse: "text", categories: ["pension"] },

@@ -147,6 +147,7 @@ async function collectSource(
 		seen.add(product.id);
 	}
 	if (deps.vary && source.vary) products = deps.vary(products, source);
+	if (source.label) products = products.map((product) => ({ ...product, sourceLabel: source.label }));
 	return { summary: reported(parsed, products.length, started), products };
 }
 

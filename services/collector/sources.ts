@@ -50,6 +50,8 @@ export interface FieldRule {
 /** One source after validation. `format` is the adapter that parses what `location` holds. */
 export interface Source {
 	name: string;
+	/** How clients see the source beside a product it sells ("BTG Pactual"); the name otherwise. */
+	label?: string;
 	type: SourceType;
 	format: ParsedType;
 	enabled: boolean;
@@ -214,6 +216,7 @@ const field = {
 const common = {
 	name: { type: "string", pattern: /^[a-z0-9][a-z0-9-]{0,49}$/, patternFlags: "" },
 	type: { type: "enum", values: [...sourceTypes] },
+	label: "string|min:1|max:60|trim|optional",
 	enabled: "boolean|optional",
 	note: "string|optional",
 	schedule: cron(),
@@ -313,6 +316,7 @@ function checkSource(raw: Record<string, unknown>, index: number, baseDir: strin
 				: { kind: "http", url: raw.url as string };
 	return {
 		name: raw.name as string,
+		label: raw.label as string | undefined,
 		type,
 		format,
 		enabled: raw.enabled !== false,

@@ -7,7 +7,8 @@
 import type { ChangeValue, FieldChange, Notice } from "../../domain/changes.ts";
 import type { FieldUnit } from "../../domain/interests.ts";
 import { interestFields } from "../../domain/interests.ts";
-import type { Category, Rate } from "../../domain/product.ts";
+import type { Category, Rate, Venue } from "../../domain/product.ts";
+import { venueLabel } from "../../domain/venues.ts";
 import {
 	type DigestLocale,
 	formatBrl,
@@ -103,25 +104,43 @@ function rateSides(changes: readonly FieldChange[], rate: Rate | undefined): [un
 	return [side("before"), side("after")];
 }
 
+const venueWords = {
+	"pt-BR": { added: "Agora também em" },
+	en: { added: "Now also at" },
+} as const;
+
 /**
  * One line per change a reader recognises: "Taxa de administração 0,50% → 0,49%". `rate`:
- * the product's rate now, to show a rate whole when a part of it moved.
+ * the product's rate now, to show a rate whole when a part of it moved; `venues`: its
+ * venues now, to name the one a change happened at.
  */
 export function changeTexts(
 	locale: DigestLocale,
 	category: Category,
 	changes: readonly FieldChange[],
 	rate?: Rate,
+	venues?: Record<string, Venue>,
 ): string[] {
 	const lines: string[] = [];
-	const line = (path: string, before: unknown, after: unknown) => {
+	const line = (path: string, before: unknown, after: unknown, where?: string) => {
 		const known = describe(category, path);
 		if (known)
 			lines.push(
-				`${known.label[locale]} ${formatted(locale, known.kind, before)} → ${formatted(locale, known.kind, after)}`,
+				`${known.label[locale]}${where ? ` (${where})` : ""} ${formatted(locale, known.kind, before)} → ${formatted(locale, known.kind, after)}`,
 			);
 	};
-	for (const change of changes) if (!change.field.startsWith("rate.")) line(change.field, ...asRead(change));
+	for (const change of changes) {
+		const venue = /^venues\.([^.]+)(?:\.(.+))?$/.exec(change.field);
+		if (!venue) {
+			if (!change.field.startsWith("rate.")) line(change.field, ...asRead(change));
+			continue;
+		}
+		// A venue's field: the field, and where ("Taxa de administração (XP) 0,50% → 0,40%").
+		const [, source = "", path] = venue;
+		const where = venueLabel(venues?.[source] ?? { source });
+		if (path) line(path, ...asRead({ ...change, field: path }), where);
+		else if (change.before === undefined) lines.push(`${venueWords[locale].added} ${where}`);
+	}
 	const sides = rateSides(changes, rate);
 	if (sides) line("rate", ...sides);
 	return lines;

@@ -8,6 +8,7 @@ import type { FieldChange, Notice } from "../../domain/changes.ts";
 import { type FieldUnit, type InterestField, interestFields } from "../../domain/interests.ts";
 import type { MatchReason } from "../../domain/notification.ts";
 import { type Category, type Product, type Rate, valueAt } from "../../domain/product.ts";
+import { rankedVenues, venueLabel } from "../../domain/venues.ts";
 import { changeTexts, noticeTexts } from "./change-text.ts";
 import { httpUrl, resolveLocale } from "./templates.ts";
 
@@ -30,6 +31,8 @@ export interface DigestInput {
 export interface DigestItem {
 	product: Product;
 	reasons: MatchReason[];
+	/** The source whose venue met the client (domain/venues.ts). */
+	venue?: string;
 	changes?: FieldChange[];
 	notice?: Notice;
 }
@@ -51,6 +54,40 @@ export interface DigestProduct {
 	changes: string[];
 	/** "No longer available…" rather than a tip. */
 	notice?: string;
+	/** Where it is sold, side by side, best first; only for a product sold at several venues. */
+	venues: DigestVenue[];
+}
+
+/** One venue of a product, as the e-mail shows it. */
+export interface DigestVenue {
+	label: string;
+	minimum?: string;
+	adminFee?: string;
+	/** Only an absolute http(s) URL. */
+	url?: string;
+	/** The venue whose conditions met the client: the reasons are its. */
+	matched: boolean;
+	/** Closed to new investment there. */
+	closed: boolean;
+}
+
+/** The venues side by side, best first (domain/venues.ts); none for a product sold at one. */
+function digestVenues(locale: DigestLocale, product: Product, matched: string | undefined): DigestVenue[] {
+	const venues = rankedVenues(product);
+	if (venues.length < 2) return [];
+	return venues.map((venue) => {
+		const url = httpUrl(venue.url);
+		return {
+			label: venueLabel(venue),
+			...(venue.minimumInvestment === undefined
+				? {}
+				: { minimum: formatBrl(locale, venue.minimumInvestment) }),
+			...(venue.adminFee === undefined ? {} : { adminFee: formatPercent(locale, venue.adminFee, 2) }),
+			...(url ? { url } : {}),
+			matched: venue.source === matched,
+			closed: venue.openToInvestment === false || venue.withdrawnAt !== undefined,
+		};
+	});
 }
 
 export const categoryLabels: Record<DigestLocale, Record<Category, string>> = {
@@ -266,8 +303,10 @@ export function digestProduct(locale: DigestLocale, item: DigestItem): DigestPro
 			product.category,
 			item.changes ?? [],
 			valueAt(product, "rate") as Rate | undefined,
+			product.venues,
 		),
 		...(item.notice ? { notice: noticeTexts[locale][item.notice] } : {}),
+		venues: digestVenues(locale, product, item.venue),
 	};
 }
 

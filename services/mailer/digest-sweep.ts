@@ -59,7 +59,9 @@ async function mail(
 		frequency,
 		appUrl: options.appUrl,
 		items: items.flatMap((n) =>
-			n.product ? [{ product: n.product, reasons: n.reasons, changes: n.changes, notice: n.notice }] : [],
+			n.product
+				? [{ product: n.product, reasons: n.reasons, venue: n.venue, changes: n.changes, notice: n.notice }]
+				: [],
 		),
 	});
 	await options.send({

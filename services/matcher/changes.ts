@@ -11,6 +11,7 @@ import { type FieldChange, type Notice, previousVersion } from "../../domain/cha
 import { interestFields } from "../../domain/interests.ts";
 import type { MatchReason } from "../../domain/notification.ts";
 import type { Category, Product } from "../../domain/product.ts";
+import { venueFields } from "../../domain/venues.ts";
 import type { MatchResult } from "./reference.ts";
 
 export interface ChangeAwareResult extends MatchResult {
@@ -37,16 +38,28 @@ export function constrainedPaths(category: Category, reasons: readonly MatchReas
 }
 
 /**
+ * The product path a change is about: a venue's field is that field at one venue
+ * (`venues.xp-funds.adminFee` → `adminFee`); a venue that came or went is about all of them.
+ */
+function pathsOf(field: string): readonly string[] {
+	const venue = /^venues\.[^.]+(?:\.(.+))?$/.exec(field);
+	if (!venue) return [field];
+	return venue[1] ? [venue[1]] : venueFields;
+}
+
+/**
  * Whether a change touches one of those paths: the path itself, a leaf under it, or an
  * object holding it (a rate that appeared whole touches `rate.spread`).
  */
 export function touches(changes: readonly FieldChange[], constrained: Set<string>): boolean {
-	return changes.some((change) => {
-		if (constrained.has(change.field)) return true;
-		for (const path of constrained)
-			if (change.field.startsWith(`${path}.`) || path.startsWith(`${change.field}.`)) return true;
-		return false;
-	});
+	return changes.some((change) =>
+		pathsOf(change.field).some((field) => {
+			if (constrained.has(field)) return true;
+			for (const path of constrained)
+				if (field.startsWith(`${path}.`) || path.startsWith(`${field}.`)) return true;
+			return false;
+		}),
+	);
 }
 
 /** Why the product stopped reaching a client who had it: it closed to new money, or it changed. */
@@ -70,7 +83,12 @@ export function changeAware(
 	const out: ChangeAwareResult[] = [];
 	for (const result of now) {
 		const decided = decide(product, changes, result.reasons, before.get(result.subscriberId));
-		if (decided) out.push({ subscriberId: result.subscriberId, ...decided });
+		if (decided)
+			out.push({
+				subscriberId: result.subscriberId,
+				...(result.venue ? { venue: result.venue } : {}),
+				...decided,
+			});
 		before.delete(result.subscriberId);
 	}
 	for (const [subscriberId, reasons] of before) {
@@ -107,9 +125,10 @@ export interface MatchTask {
 	changes?: Record<string, FieldChange[]>;
 }
 
-/** The part of a result a match carries beyond its reasons: changes and notice, when present. */
-export function toldOf(result: ChangeAwareResult): Pick<ChangeAwareResult, "changes" | "notice"> {
+/** The part of a result a match carries beyond its reasons: venue, changes and notice, when present. */
+export function toldOf(result: ChangeAwareResult): Pick<ChangeAwareResult, "venue" | "changes" | "notice"> {
 	return {
+		...(result.venue ? { venue: result.venue } : {}),
 		...(result.changes ? { changes: result.changes } : {}),
 		...(result.notice ? { notice: result.notice } : {}),
 	};

@@ -10,15 +10,16 @@ import { configOf } from "../../config.ts";
 import { productVersion } from "../../domain/audit.ts";
 import { type Actions, call, type Match } from "../../domain/contracts.ts";
 import { checkInterests } from "../../domain/interests.ts";
-import { type Audience, audiences } from "../../domain/product.ts";
+import { type Audience, audiences, type Product } from "../../domain/product.ts";
 import { type RiskProfile, riskProfiles } from "../../domain/subscriber.ts";
+import { firstVenueFitting, matchAtVenues } from "../../domain/venues.ts";
 import { domainMetrics, metric } from "../../mixins/domain-metrics.ts";
 import { acquireQueue, type DurableQueue, releaseQueue } from "../../mixins/durable-queue.ts";
 import { AuditedIndex, auditOf, standingOf } from "./audit.ts";
 import { changeAware, type MatchTask, toldOf } from "./changes.ts";
 import { profileAt } from "./gates.ts";
 import { RecentProducts } from "./recent.ts";
-import { type InForce, matchInterests, matchOne, type Subscription } from "./reference.ts";
+import { type InForce, type MatchResult, matchInterests, matchOne, type Subscription } from "./reference.ts";
 import { subscriptionOf, subscriptionOfRecord } from "./subscription.ts";
 
 interface MatcherSettings {
@@ -173,8 +174,11 @@ const matcher: ServiceSchema = {
 				);
 			const matched = [];
 			for (const entry of this.recent.since(this.now() - days * 86_400_000)) {
-				const reasons = matchInterests(checked.value, client, entry.product);
-				if (reasons) matched.push({ ...entry.product, reasons });
+				const fit = firstVenueFitting(entry.product, (version) =>
+					matchInterests(checked.value, client, version),
+				);
+				if (fit)
+					matched.push({ ...entry.product, reasons: fit.result, ...(fit.venue ? { venue: fit.venue } : {}) });
 			}
 			return { count: matched.length, days, products: matched.slice(0, 20) };
 		},
@@ -198,13 +202,14 @@ const matcher: ServiceSchema = {
 			const byPublication = new Map<string, Match[]>();
 			const standing = standingOf(subscription);
 			for (const entry of this.recent.since(since)) {
-				const reasons = matchOne(subscription, entry.product, now);
-				if (!reasons) continue;
+				const fit = firstVenueFitting(entry.product, (version) => matchOne(subscription, version, now));
+				if (!fit) continue;
 				const match = {
 					subscriberId: subscription.subscriberId,
 					productId: entry.product.id,
 					category: entry.product.category,
-					reasons,
+					reasons: fit.result,
+					...(fit.venue ? { venue: fit.venue } : {}),
 					audit: auditOf(standing, productVersion(entry.product), now),
 				};
 				byPublication.set(entry.publicationId, [...(byPublication.get(entry.publicationId) ?? []), match]);
@@ -244,7 +249,9 @@ const matcher: ServiceSchema = {
 			for (const product of products) {
 				const changed = payload.changes?.[product.id];
 				const asMatched = productVersion(product);
-				for (const result of changeAware(product, changed, (version) => this.index.match(version, now)))
+				const matchVenues = (version: Product): MatchResult[] =>
+					matchAtVenues(version, (at): MatchResult[] => this.index.match(at, now));
+				for (const result of changeAware(product, changed, matchVenues))
 					matches.push({
 						subscriberId: result.subscriberId,
 						productId: product.id,

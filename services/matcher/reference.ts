@@ -43,6 +43,8 @@ export interface InForce {
 export interface MatchResult {
 	subscriberId: string;
 	reasons: MatchReason[];
+	/** The source of the venue whose conditions met the client (domain/venues.ts). */
+	venue?: string;
 }
 
 /**

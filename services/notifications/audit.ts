@@ -45,6 +45,8 @@ export interface AuditRow {
 	category: string;
 	/** A "no longer…" notice rather than a tip. */
 	notice?: string;
+	/** The source whose venue met the client (domain/venues.ts). */
+	venue?: string;
 	reasons: MatchReason[];
 	audit?: MatchAudit;
 }
@@ -71,6 +73,7 @@ export interface StoredAuditDoc {
 	createdAt: string;
 	reasons?: MatchReason[];
 	notice?: string;
+	venue?: string;
 	audit?: MatchAudit;
 }
 
@@ -144,6 +147,7 @@ export function auditRow(doc: StoredAuditDoc): AuditRow {
 		publicationId: doc.publicationId,
 		category: doc.category,
 		...(doc.notice ? { notice: doc.notice } : {}),
+		...(doc.venue ? { venue: doc.venue } : {}),
 		reasons: doc.reasons ?? [],
 		...(doc.audit ? { audit: doc.audit } : {}),
 	};
@@ -194,6 +198,7 @@ export const auditColumns = [
 	"publicationId",
 	"category",
 	"notice",
+	"venue",
 	"matchedAt",
 	"productVersion",
 	"profileInForce",
@@ -215,6 +220,7 @@ function cells(row: AuditRow): Record<(typeof auditColumns)[number], string | un
 		publicationId: row.publicationId,
 		category: row.category,
 		notice: row.notice,
+		venue: row.venue,
 		matchedAt: audit?.matchedAt,
 		productVersion: audit?.productVersion,
 		profileInForce: audit?.profileInForce,

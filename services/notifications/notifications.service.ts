@@ -94,6 +94,7 @@ const notifications: ServiceSchema = {
 					publicationId,
 					category: match.category,
 					reasons: match.reasons,
+					...(match.venue ? { venue: match.venue } : {}),
 					...(match.changes ? { changes: match.changes } : {}),
 					...(match.notice ? { notice: match.notice } : {}),
 					...(match.audit ? { audit: match.audit } : {}),

@@ -15,3 +15,10 @@ export function countByCategory(products: { category: Category }[]): Partial<Rec
 export function escapeRegExp(text: string): string {
 	return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
+
+/** `items` in runs of at most `size` (a NATS message holds about 1 MB). */
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+	const out: T[][] = [];
+	for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+	return out;
+}

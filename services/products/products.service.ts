@@ -12,16 +12,18 @@ import {
 	type ServiceSettingSchema,
 } from "moleculer";
 import { clockOf } from "../../config.ts";
-import type { FieldChange } from "../../domain/changes.ts";
+import { diffProducts, type FieldChange } from "../../domain/changes.ts";
 import { isoNow } from "../../domain/clock.ts";
 import { type Actions, broadcast, call } from "../../domain/contracts.ts";
 import { interestFields } from "../../domain/interests.ts";
 import { audiences, type Category, categories, type Product, valueAt } from "../../domain/product.ts";
 import type { Publication } from "../../domain/publication.ts";
 import { validateProduct } from "../../domain/validate.ts";
+import { consolidate, instrumentKey, withVenues } from "../../domain/venues.ts";
 import { DbMixin } from "../../mixins/db.mixin.ts";
 import { acquireQueue, releaseQueue } from "../../mixins/durable-queue.ts";
-import { countByCategory, escapeRegExp, pageOf } from "./catalogue.ts";
+import { chunks, countByCategory, escapeRegExp, pageOf } from "./catalogue.ts";
+import { assignProducts } from "./identity.ts";
 
 export interface ProductsSettings {
 	/** How often publications whose announcement failed are looked for (and how old they must be). */
@@ -51,7 +53,7 @@ function validateAll(inputs: unknown[]): Product[] {
 
 const products: ServiceSchema = {
 	name: "products",
-	mixins: [DbMixin({ collection: "products", indexed: ["category", "ticker"] })],
+	mixins: [DbMixin({ collection: "products", indexed: ["category", "ticker", "instrumentKey"] })],
 
 	settings: { rest: "/products", announceSweepMs: 30_000 } as ServiceSettingSchema,
 
@@ -121,6 +123,72 @@ const products: ServiceSchema = {
 			}
 		},
 
+		/**
+		 * The publication's listings into the catalogue's products (docs/venues.md): each listing
+		 * to its product (identity.ts), each product rebuilt from all its listings, and what
+		 * changed in it since the catalogue's version. Listings are stored here; products by the caller.
+		 */
+		async consolidate(
+			ctx: Context,
+			publicationId: string,
+			staged: Product[],
+		): Promise<{ products: Product[]; changes: Record<string, FieldChange[]> }> {
+			const ids = staged.map((listing) => listing.id);
+			const keys = [...new Set(staged.flatMap((listing) => instrumentKey(listing) ?? []))];
+			const [productOf, own, keyed] = await Promise.all([
+				call(ctx, "listings.productsOf", { ids }),
+				this.adapter.findByIds(ids).then((docs: { _id: string }[]) => new Set(docs.map((doc) => doc._id))),
+				keys.length > 0
+					? this.adapter
+							.find({ query: { instrumentKey: { $in: keys } } })
+							.then((docs: object[]) => docs.map((doc) => this.view(doc)))
+					: [],
+			]);
+			const assigned = assignProducts(staged, { productOf, own, keyed });
+			const productIds = [...new Set(assigned.values())];
+			const current = new Map<string, Product>(
+				(await this.adapter.findByIds(productIds)).map((doc: object) => {
+					const product: Product = this.view(doc);
+					return [product.id, product];
+				}),
+			);
+			const before = await ctx.call<Record<string, Product | null>, object>("staging.remember", {
+				publicationId,
+				before: Object.fromEntries(
+					productIds.map((productId) => [productId, current.get(productId) ?? null]),
+				),
+			});
+			// Every listing of each product: those stored, a product from before venues as its own
+			// listing, then this publication's over them.
+			const listingsOf = new Map<string, Map<string, Product>>(
+				productIds.map((productId) => [productId, new Map()]),
+			);
+			for (const { productId, listing } of await call(ctx, "listings.ofProducts", { productIds }))
+				listingsOf.get(productId)?.set(listing.id, listing);
+			for (const [productId, product] of current)
+				if (!product.venues) listingsOf.get(productId)?.set(product.id, product);
+			for (const listing of staged)
+				listingsOf.get(assigned.get(listing.id) as string)?.set(listing.id, listing);
+			for (const part of chunks(staged, 1_000))
+				await call(ctx, "listings.put", {
+					listings: part.map((listing) => ({ productId: assigned.get(listing.id) as string, listing })),
+				});
+			const products = productIds.map((productId) =>
+				consolidate(productId, [...(listingsOf.get(productId)?.values() ?? [])]),
+			);
+			const changes: Record<string, FieldChange[]> = {};
+			for (const product of products) {
+				const previous = before[product.id];
+				if (previous) changes[product.id] = diffProducts(withVenues(previous), product);
+			}
+			return { products, changes };
+		},
+
+		/** A stored product as everyone sees it; one stored before venues existed gets its one venue. */
+		view(doc: object): Product {
+			return withVenues(this.adapter.afterRetrieveTransformID(doc, "id"));
+		},
+
 		async existingPublication(ctx: Context, id: string): Promise<Publication | undefined> {
 			try {
 				const { products: _products, ...publication } = await call(ctx, "publications.get", { id });
@@ -158,7 +226,7 @@ const products: ServiceSchema = {
 					this.adapter.count({ query }),
 				]);
 				return pageOf(
-					rows.map((row: object) => this.adapter.afterRetrieveTransformID(row, "id")),
+					rows.map((row: object) => this.view(row)),
 					total,
 					page,
 					pageSize,
@@ -173,7 +241,7 @@ const products: ServiceSchema = {
 				const doc = await this.adapter.findById(ctx.params.id);
 				if (!doc)
 					throw new Errors.MoleculerClientError(`No product with id "${ctx.params.id}".`, 404, "NOT_FOUND");
-				return this.adapter.afterRetrieveTransformID(doc, "id");
+				return this.view(doc);
 			},
 		},
 
@@ -227,19 +295,24 @@ const products: ServiceSchema = {
 						422,
 						"EMPTY_PUBLICATION",
 					);
-				for (const product of staged)
+				const {
+					products: consolidated,
+					changes,
+				}: { products: Product[]; changes: Record<string, FieldChange[]> } = await this.consolidate(
+					ctx,
+					id,
+					staged,
+				);
+				for (const product of consolidated)
 					await this.upsert(product.id, product as unknown as Record<string, unknown>);
 				const publication = await call(ctx, "publications.create", {
 					id,
 					publishedAt: ctx.params.publishedAt ?? isoNow(clockOf(this.broker)),
 					sources: ctx.params.sources,
-					productIds: staged.map((product) => product.id),
-					counts: countByCategory(staged),
+					productIds: consolidated.map((product) => product.id),
+					counts: countByCategory(consolidated),
 					audience: await this.audience(ctx),
-					changes: await ctx.call<Record<string, FieldChange[]>, { publicationId: string }>(
-						"staging.changes",
-						{ publicationId: id },
-					),
+					changes,
 				});
 				await this.broker.cacher?.clean("products.facets**");
 				await this.announce(ctx, publication.id).catch((err: Error) => {
@@ -282,31 +355,13 @@ const products: ServiceSchema = {
 			},
 		},
 
-		/** Internal (collector): ids of a source's products still open, to find those it stopped listing. */
-		openIdsOf: {
-			visibility: "public",
-			params: { source: "string|min:1|max:50" },
-			async handler(ctx: Context<Params<"products.openIdsOf">>): Promise<string[]> {
-				const docs: { _id: string }[] = await this.adapter.find({
-					query: { source: ctx.params.source, openToInvestment: { $ne: false } },
-					fields: ["_id"],
-				});
-				return docs.map((doc) => doc._id);
-			},
-		},
-
 		/** Internal: many products by id, in the order asked, missing ones left out. */
 		getMany: {
 			visibility: "public",
 			params: { ids: { type: "array", items: "string", max: 50_000 } },
 			async handler(ctx: Context<{ ids: string[] }>): Promise<Product[]> {
 				const docs = await this.adapter.findByIds(ctx.params.ids);
-				const byId = new Map(
-					docs.map((doc: Record<string, unknown>) => [
-						doc._id,
-						this.adapter.afterRetrieveTransformID(doc, "id"),
-					]),
-				);
+				const byId = new Map(docs.map((doc: Record<string, unknown>) => [doc._id, this.view(doc)]));
 				return ctx.params.ids.flatMap((id) => (byId.has(id) ? [byId.get(id) as Product] : []));
 			},
 		},

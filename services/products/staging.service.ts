@@ -1,24 +1,21 @@
 /**
- * Products of a publication in the making. A large run reaches the products service in
+ * Listings of a publication in the making. A large run reaches the products service in
  * chunks (a NATS message holds about 1 MB); the catalogue changes only when the whole
  * publication is complete, so a collector that dies half-way leaves the catalogue as it was
  * and the next run finds the same changes again. Internal to the products folder.
  */
 import type { Context, ServiceSchema } from "moleculer";
-import { diffProducts, type FieldChange } from "../../domain/changes.ts";
 import type { Product } from "../../domain/product.ts";
 import { DbMixin } from "../../mixins/db.mixin.ts";
 
+/** A listing staged, or the catalogue's version of a product from before the publication. */
 interface Staged {
 	_id: string;
 	publicationId: string;
-	product: Product;
-	/**
-	 * What changed since the catalogue's version when it was first staged (before the
-	 * publication replaces it); absent for a product new to the catalogue. Staging the same
-	 * product again keeps the first diff, so a retry never compares with itself.
-	 */
-	changes?: FieldChange[];
+	listing?: Product;
+	/** Before: the product as the catalogue held it (null: not there), kept from the first attempt. */
+	productId?: string;
+	before?: Product | null;
 }
 
 const staging: ServiceSchema = {
@@ -26,42 +23,42 @@ const staging: ServiceSchema = {
 	mixins: [DbMixin({ collection: "staged_products", indexed: ["publicationId"] })],
 
 	actions: {
-		/** Idempotent: a chunk sent twice stages each product once, with its first diff. */
+		/** Idempotent: a chunk sent twice stages each listing once. */
 		add: {
 			visibility: "public",
 			params: { publicationId: "string|min:1|max:100", products: { type: "array", items: "object" } },
 			async handler(ctx: Context<{ publicationId: string; products: Product[] }>): Promise<number> {
 				const { publicationId, products } = ctx.params;
-				const keyOf = (product: Product) => `${publicationId}/${product.id}`;
-				const staged: Staged[] = await this.adapter.findByIds(products.map(keyOf));
-				const known = new Map(staged.map((doc) => [doc._id, doc]));
-				const current = await ctx.call<Product[], { ids: string[] }>("products.getMany", {
-					ids: products.filter((product) => !known.has(keyOf(product))).map((product) => product.id),
-				});
-				const published = new Map(current.map((product) => [product.id, product]));
-				for (const product of products) {
-					const key = keyOf(product);
-					const previous = published.get(product.id);
-					const changes = known.has(key)
-						? known.get(key)?.changes
-						: previous && diffProducts(previous, product);
-					await this.upsert(key, { publicationId, product, ...(changes ? { changes } : {}) });
-				}
+				for (const listing of products)
+					await this.upsert(`${publicationId}/${listing.id}`, { publicationId, listing });
 				return products.length;
 			},
 		},
 
-		/** What changed per product of the publication, for the products that were in the catalogue. */
-		changes: {
+		/**
+		 * The products as the catalogue held them before this publication, for its changes: the
+		 * first call's answer is kept, so a publish retried after it updated the catalogue never
+		 * compares a product with itself.
+		 */
+		remember: {
 			visibility: "public",
-			params: { publicationId: "string|min:1|max:100" },
-			async handler(ctx: Context<{ publicationId: string }>): Promise<Record<string, FieldChange[]>> {
-				const docs: Staged[] = await this.adapter.find({
-					query: { publicationId: ctx.params.publicationId },
-				});
-				return Object.fromEntries(
-					docs.flatMap((doc) => (doc.changes ? [[doc.product.id, doc.changes]] : [])),
-				);
+			params: {
+				publicationId: "string|min:1|max:100",
+				before: { type: "record", key: "string", value: { type: "any", optional: true } },
+			},
+			async handler(
+				ctx: Context<{ publicationId: string; before: Record<string, Product | null> }>,
+			): Promise<Record<string, Product | null>> {
+				const { publicationId, before } = ctx.params;
+				const keyOf = (productId: string) => `${publicationId}#before/${productId}`;
+				const kept: Staged[] = await this.adapter.findByIds(Object.keys(before).map(keyOf));
+				const remembered = new Map(kept.map((doc) => [doc.productId, doc.before ?? null]));
+				for (const [productId, product] of Object.entries(before)) {
+					if (remembered.has(productId)) continue;
+					await this.upsert(keyOf(productId), { publicationId, productId, before: product });
+					remembered.set(productId, product);
+				}
+				return Object.fromEntries(remembered);
 			},
 		},
 
@@ -72,7 +69,9 @@ const staging: ServiceSchema = {
 				const docs: Staged[] = await this.adapter.find({
 					query: { publicationId: ctx.params.publicationId },
 				});
-				return docs.map((doc) => doc.product).sort((a, b) => a.id.localeCompare(b.id));
+				return docs
+					.flatMap((doc) => (doc.listing ? [doc.listing] : []))
+					.sort((a, b) => a.id.localeCompare(b.id));
 			},
 		},
 

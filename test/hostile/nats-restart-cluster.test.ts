@@ -48,7 +48,7 @@ const topology = {
 	gateway: { services: "api,live", shows: ["api", "live"] },
 	market: {
 		services: "collector,products,prices,metrics",
-		shows: ["collector", "products", "publications", "staging", "prices", "metrics"],
+		shows: ["collector", "products", "listings", "publications", "staging", "prices", "metrics"],
 	},
 	matching: {
 		services: "matcher,notifications,subscribers",

@@ -50,6 +50,15 @@ describe("the demo's bundled sources", () => {
 		assert.deepEqual([...seen].sort(), [...categories].sort());
 	});
 
+	it("shows the fund both BTG's and XP's snapshots list as one product at two venues", async () => {
+		const { body } = await getJson(`${system.url}/api/products?category=fund&pageSize=100`);
+		const shared = (body.rows as { cnpj?: string; venues?: object }[]).filter(
+			(p) => p.cnpj === "45775937000177",
+		);
+		assert.equal(shared.length, 1);
+		assert.deepEqual(Object.keys(shared[0]?.venues ?? {}).sort(), ["btg-funds", "xp-funds"]);
+	});
+
 	it("tells a client who wants pension about pension products", async () => {
 		const { rows } = await waitFor(
 			async () => {

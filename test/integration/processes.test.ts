@@ -120,7 +120,10 @@ describe("processes", () => {
 				what: "/api/ready",
 			});
 			const { body: health } = await getJson(`http://127.0.0.1:${port}/api/health`);
-			assert.deepEqual(health.nodes[0].services, [...serviceNames, "publications", "staging"].sort());
+			assert.deepEqual(
+				health.nodes[0].services,
+				[...serviceNames, "listings", "publications", "staging"].sort(),
+			);
 			const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
 			assert.match(metrics, /moleculer_broker_started/);
 			assert.ok(existsSync(join(data.path, "products.db")), "NeDB file in DATA_DIR");
@@ -248,7 +251,7 @@ describe("processes", () => {
 			assert.deepEqual(byId["node-a"], ["api"]);
 			assert.deepEqual(
 				byId["node-b"],
-				[...serviceNames.filter((name) => name !== "api"), "publications", "staging"].sort(),
+				[...serviceNames.filter((name) => name !== "api"), "listings", "publications", "staging"].sort(),
 			);
 			// The gateway on A serves B's routes.
 			const products = await waitFor(

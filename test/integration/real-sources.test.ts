@@ -11,18 +11,20 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { CollectorRunSummary } from "../../domain/contracts.ts";
 import type { Product } from "../../domain/product.ts";
-import { type ApiFixture, btgFundV2, btgPageV2, startApiFixture, xpFund } from "../fixtures/brokers.ts";
+import {
+	type ApiFixture,
+	btgFundV2,
+	btgPageV2,
+	startApiFixture,
+	tesouroDay,
+	tesouroHeader,
+	xpFund,
+} from "../fixtures/brokers.ts";
 import { type FakeHost, fund, plan, startPensionHost } from "../fixtures/opin-insurance.ts";
 import { getJson, type RunningSystem, sharedClock, startSystem, tempDir } from "../harness.ts";
 
 const token = "real-sources-operator-token-0123456789";
 const xpKey = "xp-subscription-key-for-tests";
-
-/** DD/MM/AAAA of the day `days` before `now` (UTC), as Tesouro writes dates. */
-function tesouroDay(now: number, days: number): string {
-	const iso = new Date(now - days * 86_400_000).toISOString();
-	return `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
-}
 
 const btgFunds = [
 	btgFundV2(),
@@ -295,7 +297,7 @@ describe("the real public sources, served on loopback in their real formats", ()
 		const now = sharedClock.now();
 		const [latest, earlier, stale] = [1, 6, 40].map((days) => tesouroDay(now, days));
 		const tesouroCsv = [
-			"Tipo Titulo;Data Vencimento;Data Base;Taxa Compra Manha;Taxa Venda Manha;PU Compra Manha;PU Venda Manha;PU Base Manha",
+			tesouroHeader,
 			`Tesouro IPCA+;15/05/2035;${earlier};7,30;7,42;1801,10;1790,00;1789,50`,
 			`Tesouro IPCA+;15/05/2035;${latest};7,12;7,24;1834,56;1820,12;1819,88`,
 			`Tesouro Selic;01/03/2029;${latest};0,0521;0,0621;17274,80;17260,10;17255,02`,
@@ -373,11 +375,18 @@ describe("the real public sources, served on loopback in their real formats", ()
 		dir.remove();
 	});
 
-	/** Every product the catalogue holds, without the collection time, by id. */
+	/**
+	 * Every product the catalogue holds, without the collection time, by id, as its one
+	 * listing says it: no instrument here is at two sources (venues.test.ts has those), so
+	 * each product is at its own source only.
+	 */
 	async function catalogue(): Promise<Record<string, Record<string, unknown>>> {
 		const { body } = await getJson(`${system.url}/api/products?pageSize=100`);
+		const products = body.rows as (Product & { collectedAt?: string })[];
+		for (const product of products)
+			assert.deepEqual(Object.keys(product.venues ?? {}), [product.source], `${product.id}: its one venue`);
 		return Object.fromEntries(
-			(body.rows as (Product & { collectedAt?: string })[]).map(({ collectedAt: _at, ...product }) => [
+			products.map(({ collectedAt: _at, venues: _venues, instrumentKey: _key, ...product }) => [
 				product.id,
 				product,
 			]),

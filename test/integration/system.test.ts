@@ -169,6 +169,34 @@ describe("the embedded system", () => {
 		});
 	});
 
+	it("keeps what changed since before the first attempt when publish is retried after it updated the catalogue", async () => {
+		await system.broker.call("products.publish", {
+			id: "fee-1",
+			sources: ["btg-funds"],
+			products: [fund("7", "Eta")],
+		});
+		const cheaper = { ...fund("7", "Eta"), adminFee: 0.008 };
+		await system.broker.call("products.stage", { publicationId: "fee-2", products: [cheaper] });
+		// The publications service goes away mid-publish: the catalogue is updated, the publication is not stored.
+		const publications = system.broker.getLocalService("publications");
+		assert.ok(publications);
+		await system.broker.destroyService(publications);
+		await assert.rejects(system.broker.call("products.publish", { id: "fee-2", sources: ["btg-funds"] }));
+		const updated = await getJson(`${system.url}/api/products/${encodeURIComponent("btg-funds:fund:7")}`);
+		assert.equal(updated.body.adminFee, 0.008, "the catalogue changed before the failure");
+		system.broker.createService((await import("../../services/products/publications.service.ts")).default);
+		await system.broker.waitForServices("publications");
+		await system.broker.call("products.publish", { id: "fee-2", sources: ["btg-funds"] });
+		const stored = await system.broker.call<{ changes?: object }, object>("publications.get", {
+			id: "fee-2",
+			withProducts: false,
+			withChanges: true,
+		});
+		assert.deepEqual(stored.changes, {
+			"btg-funds:fund:7": [{ field: "adminFee", before: 0.01, after: 0.008 }],
+		});
+	});
+
 	it("leaves the catalogue untouched by a run that died after staging, so the next run publishes it", async () => {
 		const snapshot = JSON.parse(
 			await (await import("node:fs/promises")).readFile(

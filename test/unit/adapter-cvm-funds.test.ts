@@ -9,6 +9,7 @@ import { createServer, type Server } from "node:http";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import type { Product } from "../../domain/product.ts";
+import { instrumentKey } from "../../domain/venues.ts";
 import { cvmFunds } from "../../services/collector/adapters/cvm-funds.ts";
 import { adapters } from "../../services/collector/adapters/index.ts";
 import { createHttp, FetchError } from "../../services/collector/http.ts";
@@ -29,6 +30,14 @@ const normal = "Em Funcionamento Normal";
 
 /** Funds of the registry: found by fund CNPJ, by class CNPJ, cancelled, with classes of their own. */
 const funds = [
+	{
+		ID_Registro_Fundo: "909",
+		CNPJ_Fundo: "91919191000191",
+		Tipo_Fundo: "FIF",
+		Denominacao_Social: "SUCUPIRA RENDA FIXA FUNDO DE INVESTIMENTO FINANCEIRO",
+		Situacao: normal,
+		Gestor: "SUCUPIRA ASSET LTDA",
+	},
 	{
 		ID_Registro_Fundo: "101",
 		CNPJ_Fundo: "11111111000111",
@@ -94,6 +103,16 @@ const funds = [
 ];
 
 const classes = [
+	{
+		// The one class of fund 909, under a CNPJ of its own.
+		ID_Registro_Fundo: "909",
+		ID_Registro_Classe: "9091",
+		CNPJ_Classe: "92929292000192",
+		Denominacao_Social: "SUCUPIRA RENDA FIXA CLASSE DE INVESTIMENTO",
+		Situacao: normal,
+		Classificacao_Anbima: "Renda Fixa Duração Livre Crédito Livre",
+		Publico_Alvo: "Público Geral",
+	},
 	{
 		ID_Registro_Fundo: "101",
 		ID_Registro_Classe: "1011",
@@ -346,7 +365,7 @@ describe("cvm-funds enricher", () => {
 			products: [],
 			skipped: [
 				"btg-funds:fund:h: no CNPJ to look up",
-				"registro_classe.csv line 10: 4 fields, the header has 30",
+				"registro_classe.csv line 11: 4 fields, the header has 30",
 				"CNPJ 99999999000199: not in the CVM registry",
 			],
 			unparsed: [
@@ -355,6 +374,27 @@ describe("cvm-funds enricher", () => {
 			],
 		});
 		assert.equal(requests, 1);
+	});
+
+	it("names the class of a fund listed by its fund's CNPJ, so either listing is one instrument", async () => {
+		const [, btg] = sources();
+		const parsed = emptyParsed();
+		for (const [nativeId, cnpj] of [
+			["by-fund", "91919191000191"],
+			["by-class", "92929292000192"],
+		] as const)
+			addProduct(parsed, btg, {
+				label: nativeId,
+				category: "fund",
+				nativeId,
+				values: { name: "Sucupira", cnpj },
+				unparsed: [],
+				collectedAt,
+			});
+		const [byFund, byClass] = (await enrich(parsed.products)).products as [Product, Product];
+		assert.equal((byFund as { classCnpj?: string }).classCnpj, "92929292000192");
+		assert.equal((byClass as { classCnpj?: string }).classCnpj, undefined, "its CNPJ is the class's already");
+		assert.equal(instrumentKey(byFund), instrumentKey(byClass));
 	});
 
 	it("reads the names' accents as latin-1", async () => {

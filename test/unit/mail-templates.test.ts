@@ -215,6 +215,88 @@ describe("digest template", () => {
 	});
 });
 
+describe("digest template: a product at several venues", () => {
+	const venue = (source: string, label: string, extra: object) => ({
+		source,
+		label,
+		listingId: `${source}:fund:aurora`,
+		name: "Aurora",
+		collectedAt: "2026-12-01T10:00:00.000Z",
+		...extra,
+	});
+	const product = {
+		id: "btg-funds:fund:38309834000156",
+		source: "btg-funds",
+		category: "fund",
+		nativeId: "38309834000156",
+		name: "Aurora Crédito Corporativo",
+		adminFee: 0.0075,
+		minimumInvestment: 500,
+		collectedAt: "2026-12-01T10:00:00.000Z",
+		venues: {
+			"btg-funds": venue("btg-funds", "BTG Pactual", {
+				minimumInvestment: 500,
+				url: "https://investimentos.btgpactual.com/fundos-de-investimento/aurora",
+			}),
+			"xp-funds": venue("xp-funds", "<img src=x onerror=alert(1)>", {
+				minimumInvestment: 1000,
+				adminFee: 0.0075,
+				url: "javascript:alert(1)",
+			}),
+		},
+	} as Product;
+	const mail = (locale: "pt-BR" | "en") =>
+		renderMail(
+			templates,
+			{
+				template: "digest",
+				locale,
+				data: digestData({
+					locale,
+					name: "Ana",
+					frequency: "immediate",
+					appUrl: base,
+					items: [
+						{
+							product,
+							venue: "xp-funds",
+							reasons: [{ field: "adminFee", operator: "≤", value: 0.0075, bound: 0.01 }],
+							changes: [{ field: "venues.xp-funds.adminFee", before: 0.008, after: 0.0075 }],
+						},
+					],
+				}),
+			},
+			base,
+		);
+
+	it("lists the venues side by side, best first, the one that fits marked, links only http(s)", () => {
+		const { html, text } = mail("pt-BR");
+		assert.match(html, /Onde investir:/);
+		const xp = html.indexOf("&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;");
+		const btg = html.indexOf(">BTG Pactual</a>");
+		assert.ok(xp > 0 && btg > xp, "XP (a known fee) before BTG, the label escaped");
+		assert.doesNotMatch(html, /<img|javascript:/i);
+		assert.match(html, /mín\. R\$\s1\.000,00 · taxa adm\. 0,75%/);
+		assert.match(html, /alert\(1\)&gt; · combina com você/);
+		assert.match(
+			text,
+			/^- <img src=x onerror=alert\(1\)> · mín\. R\$\s1\.000,00 · taxa adm\. 0,75% · combina com você$/m,
+		);
+		assert.match(
+			text,
+			/^- BTG Pactual · mín\. R\$\s500,00 · https:\/\/investimentos\.btgpactual\.com\/fundos-de-investimento\/aurora$/m,
+		);
+		assert.match(text, /Taxa de administração \(<img src=x onerror=alert\(1\)>\) 0,80% → 0,75%/);
+	});
+
+	it("in en too", () => {
+		const { text } = mail("en");
+		assert.match(text, /Where to invest:/);
+		assert.match(text, /· fits you/);
+		assert.match(text, /Management fee \(<img src=x onerror=alert\(1\)>\) 0\.80% → 0\.75%/);
+	});
+});
+
 describe("URL checks", () => {
 	it("accepts only absolute http(s) URLs without credentials, normalized", () => {
 		assert.equal(httpUrl("HTTPS://Example.com/a b"), "https://example.com/a%20b");

@@ -202,6 +202,9 @@ function complete(product: Registered, r: Registration): { product: Registered; 
 	// A pension fund (FIE) is held by the insurer, not by the plan's client: its audience says
 	// who may hold its quotas, not who may buy the plan, so it is read for funds only.
 	if (product.category !== "fund") return { product: next, unreadable };
+	// The class a broker's CNPJ stands for: one product however each broker lists it (docs/venues.md).
+	const classCnpj = digits(r.class?.CNPJ_Classe ?? "");
+	if (classCnpj.length === 14 && classCnpj !== product.cnpj) (next as FundProduct).classCnpj = classCnpj;
 	const publico = r.class?.Publico_Alvo ?? "";
 	const audience = parsers.audience(publico);
 	if (publico && !audience) unreadable.push(`${label}: audience "${preview(publico)}"`);

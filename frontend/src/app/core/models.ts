@@ -111,9 +111,28 @@ export interface MatchReason {
 }
 
 /** A product as the catalogue holds it; category-specific fields are optional. */
+/** One source selling a product (domain/venues.ts): what differs between brokers. */
+export interface Venue {
+	source: string;
+	label?: string;
+	listingId: string;
+	name: string;
+	url?: string;
+	minimumInvestment?: number;
+	adminFee?: number;
+	performanceFee?: number;
+	audience?: Audience;
+	openToInvestment?: boolean;
+	withdrawnAt?: string;
+}
+
 export interface Product {
 	id: string;
 	source: string;
+	/** The source as clients know it ("BTG Pactual"). */
+	sourceLabel?: string;
+	/** Every source selling it, by source name; the fields above sum them up. */
+	venues?: Record<string, Venue>;
 	category: Category;
 	name: string;
 	issuer?: string;
@@ -172,6 +191,8 @@ export interface Notification {
 	publicationId: string;
 	category: Category;
 	reasons: MatchReason[];
+	/** The source whose venue met the client: the reasons are its conditions. */
+	venue?: string;
 	createdAt: string;
 	readAt?: string;
 	cursor: string;

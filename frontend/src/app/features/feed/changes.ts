@@ -82,6 +82,26 @@ export function describeChanges(
 	};
 	const rateParts: FieldChange[] = [];
 	for (const change of changes) {
+		const venue = /^venues\.([^.]+)(?:\.(.+))?$/.exec(change.field);
+		if (venue) {
+			// A venue's field: the field, and where ("Taxa de administração (XP) 0,50% → 0,40%").
+			const [, source = "", path] = venue;
+			const at = product?.venues?.[source];
+			const where = at?.label ?? at?.source ?? source;
+			const before = views.length;
+			if (path)
+				one(labelOf[path] ?? path, change.before ?? absentMeans[path], change.after ?? absentMeans[path]);
+			else if (change.before === undefined)
+				views.push({
+					field: change.field,
+					label: `${w.words.card.venueAdded} ${where}`,
+					before: "",
+					after: "",
+				});
+			for (const view of views.slice(before))
+				if (path) Object.assign(view, { field: change.field, label: `${view.label} (${where})` });
+			continue;
+		}
 		if (change.field.startsWith("rate.")) rateParts.push(change);
 		else {
 			// Absent means open and general (the matcher's gates): said so, rather than "—".

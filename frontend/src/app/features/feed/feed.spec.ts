@@ -138,6 +138,54 @@ describe("Feed (Dicas)", () => {
 		);
 	});
 
+	it("lists a product's venues side by side, the one that met the client first, and says where a change happened", async () => {
+		const venue = (source: string, label: string, extra: object) => ({
+			source,
+			label,
+			listingId: `${source}:fund:1`,
+			name: "Aurora",
+			...extra,
+		});
+		const shared = tip(2, {
+			venue: "xp-funds",
+			changes: [{ field: "venues.xp-funds.adminFee", before: 0.008, after: 0.0075 }],
+		});
+		Object.assign(shared.product as object, {
+			venues: {
+				"btg-funds": venue("btg-funds", "BTG Pactual", {
+					minimumInvestment: 500,
+					url: "https://investimentos.btgpactual.com/fundos-de-investimento/aurora",
+				}),
+				"xp-funds": venue("xp-funds", "<b>XP</b>", {
+					minimumInvestment: 1000,
+					adminFee: 0.0075,
+					url: "javascript:alert(1)",
+				}),
+			},
+		});
+		const alone = tip(1);
+		Object.assign(alone.product as object, { venues: { xp: venue("xp", "XP", {}) } });
+		const fixture = await open(page([shared, alone]));
+		const [first, second] = cards(fixture);
+		const rows = [...(first?.querySelectorAll('[data-testid="venue"]') ?? [])];
+		const cells = (row: Element) =>
+			[...row.children].map((cell) => text(cell).replace(/[\u00a0\u202f]/g, " "));
+		expect(rows.map(cells)).toEqual([
+			["<b>XP</b> Combina com você", "R$ 1.000,00", "0,75%"],
+			["BTG Pactual", "R$ 500,00", "—"],
+		]);
+		expect(rows[0]?.querySelector("b")).toBeNull();
+		expect(rows[0]?.querySelector("a")).toBeNull();
+		expect(rows[1]?.querySelector("a")?.getAttribute("href")).toBe(
+			"https://investimentos.btgpactual.com/fundos-de-investimento/aurora",
+		);
+		expect(text(first?.querySelector(".tip-origin"))).toContain("Fonte: <b>XP</b>");
+		expect(text(first?.querySelector('[data-testid="change"]')).replace(/[\u00a0\u202f]/g, " ")).toBe(
+			"Taxa de administração (<b>XP</b>) 0,80% → 0,75%",
+		);
+		expect(second?.querySelector('[data-testid="venues"]')).toBeNull();
+	});
+
 	it("renders the first page newest first and resumes the live feed after its newest", async () => {
 		const resumeAfter = vi.spyOn(live, "resumeAfter");
 		const fixture = await open(page([tip(2), tip(1, { readAt: "2026-11-26T13:00:00.000Z" })]));

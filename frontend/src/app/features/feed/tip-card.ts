@@ -37,8 +37,34 @@ export class TipCard {
 
 	protected readonly product = computed(() => this.tip().product);
 	protected readonly unread = computed(() => !this.tip().readAt);
-	/** "source:category:nativeId": the source is known even when the product is gone. */
-	protected readonly source = computed(() => this.product()?.source ?? this.tip().productId.split(":")[0]);
+	/**
+	 * Where the tip's conditions come from: the venue that met the client, else the product's
+	 * source; "source:category:nativeId" names it even when the product is gone.
+	 */
+	protected readonly source = computed(() => {
+		const product = this.product();
+		const venue = product?.venues?.[this.tip().venue ?? ""];
+		if (venue) return venue.label ?? venue.source;
+		return product?.sourceLabel ?? product?.source ?? this.tip().productId.split(":")[0];
+	});
+	/** A product sold at several venues: each side by side, the one that met the client first. */
+	protected readonly venues = computed(() => {
+		const venues = Object.values(this.product()?.venues ?? {});
+		if (venues.length < 2) return [];
+		const matched = this.tip().venue;
+		const w = this.wording();
+		return venues
+			.map((venue) => ({
+				source: venue.source,
+				label: venue.label ?? venue.source,
+				url: httpUrl(venue.url),
+				minimum: venue.minimumInvestment == null ? "—" : w.format.brl(venue.minimumInvestment),
+				fee: venue.adminFee == null ? "—" : w.format.percent(venue.adminFee, 2),
+				matched: venue.source === matched,
+				closed: venue.openToInvestment === false || venue.withdrawnAt !== undefined,
+			}))
+			.sort((a, b) => Number(b.matched) - Number(a.matched) || a.label.localeCompare(b.label));
+	});
 	protected readonly url = computed(() => httpUrl(this.product()?.url));
 	/** Only for qualified or professional investors: said on the card, as the rules require. */
 	protected readonly restrictedTo = computed(() => {

@@ -19,6 +19,7 @@ const audited: AuditRow = {
 	productId: "xp:fund:1",
 	publicationId: "pub-7",
 	category: "fund",
+	venue: "xp",
 	reasons: [
 		{ field: "adminFee", operator: "≤", value: 0.005, bound: 0.01 },
 		{
@@ -128,7 +129,7 @@ describe("AuditPanel", () => {
 			cell.textContent?.replace(/\s+/g, " ").trim(),
 		);
 		expect(cells[1]).toBe("c1");
-		expect(cells[2]).toBe("xp:fund:1");
+		expect(cells[2]).toBe("xp:fund:1 via xp");
 		expect(cells[3]).toBe("9c1e00000000");
 		expect(row.querySelectorAll("code")[0]?.getAttribute("title")).toBe(productVersion);
 		expect(cells[4]).toBe("Conservador / Arrojado");

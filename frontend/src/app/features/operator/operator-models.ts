@@ -84,6 +84,8 @@ export interface AuditRow {
 	publicationId: string;
 	category: string;
 	notice?: string;
+	/** The source whose venue met the client (docs/venues.md). */
+	venue?: string;
 	reasons: MatchReason[];
 	audit?: MatchAudit;
 }
