@@ -52,6 +52,7 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
 COPY *.ts ./
 COPY config/ ./config/
 COPY domain/ ./domain/
+COPY lib/ ./lib/
 COPY mixins/ ./mixins/
 COPY services/ ./services/
 COPY --from=build /app/public/ ./public/

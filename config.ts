@@ -7,8 +7,26 @@ import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ServiceBroker } from "moleculer";
 import { type Clock, systemClock } from "./domain/clock.ts";
-import { loadSources, type SourcesConfig } from "./services/collector/sources.ts";
-import { serviceNames } from "./services/index.ts";
+
+/**
+ * The services a node can run (`SERVICES`); a name starts every service of its folder
+ * (services/index.ts loads them). Here, on the ground floor, so the configuration knows
+ * them without importing any service.
+ */
+export const serviceNames = [
+	"analytics",
+	"api",
+	"collector",
+	"live",
+	"mailer",
+	"matcher",
+	"metrics",
+	"notifications",
+	"prices",
+	"products",
+	"subscribers",
+] as const;
+export type ServiceName = (typeof serviceNames)[number];
 
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace";
 export type Tracing = "off" | "console" | "event";
@@ -23,7 +41,7 @@ export interface Config {
 	/** The NATS that `npm run cluster` and the distributed tests use. */
 	natsUrl: string;
 	/** Services this node runs. */
-	services: string[];
+	services: ServiceName[];
 	nodeId: string;
 	/** Cluster namespace: nodes only see nodes of the same namespace. */
 	namespace: string;
@@ -50,9 +68,11 @@ export interface Config {
 	yahooBaseUrl: string | undefined;
 	/** Per-request timeout of a Yahoo call. */
 	yahooTimeoutMs: number;
-	/** The collector's sources file, validated at start when this node runs the collector. */
+	/**
+	 * The collector's sources file, read and validated when a node running the collector is
+	 * built (services/collector/sources.ts `sourcesForNode`); a bad file stops it naming SOURCES_FILE.
+	 */
 	sourcesFile: string;
-	sources: SourcesConfig | undefined;
 	/** Sample sources marked `vary` change a few products per run (the demo's moving feed). */
 	demoVariation: boolean;
 	/** Values for `${VAR}` in the sources file's headers (API keys live in env, not in files). */
@@ -98,7 +118,8 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-function fail(variable: string, value: string, expected: string): never {
+/** Stops the process with one line naming the variable, the value and what was expected. */
+export function fail(variable: string, value: string, expected: string): never {
 	throw new ConfigError(`Invalid ${variable}=${JSON.stringify(value)}: expected ${expected}`);
 }
 
@@ -131,15 +152,15 @@ function oneOf<T extends string>(env: Env, variable: string, allowed: readonly T
 	return raw as T;
 }
 
-function services(env: Env): string[] {
+function services(env: Env): ServiceName[] {
 	const raw = env.SERVICES;
 	if (raw === undefined || raw.trim() === "" || raw.trim() === "all") return [...serviceNames];
 	const names = raw
 		.split(",")
 		.map((name) => name.trim())
 		.filter(Boolean);
-	const unknown = names.filter((name) => !serviceNames.includes(name));
-	if (unknown.length > 0 || names.length === 0) {
+	const known = (name: string): name is ServiceName => (serviceNames as readonly string[]).includes(name);
+	if (!names.every(known) || names.length === 0) {
 		fail("SERVICES", raw, `a comma list of ${serviceNames.join(", ")} (or "all")`);
 	}
 	return [...new Set(names)];
@@ -201,19 +222,6 @@ function token(env: Env, variable: string): string | undefined {
 	return raw;
 }
 
-function sources(env: Env, file: string, wanted: boolean): SourcesConfig | undefined {
-	if (!wanted) return undefined;
-	try {
-		return loadSources(file);
-	} catch (err) {
-		fail(
-			"SOURCES_FILE",
-			env.SOURCES_FILE || file,
-			`a valid sources file (docs/sources.md): ${(err as Error).message}`,
-		);
-	}
-}
-
 export const defaultSourcesFile = fileURLToPath(new URL("./config/sources.json", import.meta.url));
 
 export function loadConfig(env: Env = process.env): Config {
@@ -249,7 +257,6 @@ export function loadConfig(env: Env = process.env): Config {
 		yahooBaseUrl: url(env, "YAHOO_BASE_URL", ["http:", "https:"]),
 		yahooTimeoutMs: integer(env, "YAHOO_TIMEOUT_MS", 5_000, 100, 120_000),
 		sourcesFile,
-		sources: sources(env, sourcesFile, chosen.includes("collector")),
 		demoVariation: oneOf(env, "DEMO_VARIATION", ["0", "1"], "1") === "1",
 		secrets: env,
 		smtpUrl: url(env, "SMTP_URL", ["smtp:", "smtps:"]),

@@ -19,17 +19,20 @@ export interface Probes {
 	close(): Promise<void>;
 }
 
-interface BrokerState {
-	started: boolean;
-	stopping: boolean;
-	transit?: { connected: boolean; tx?: { client?: { flush?(): Promise<void> } } };
+/** The NATS client under Moleculer's transporter (its typings leave `client` out). */
+interface FlushableClient {
+	flush(): Promise<void>;
+}
+
+function flushable(value: unknown): value is FlushableClient {
+	return typeof value === "object" && value !== null && "flush" in value && typeof value.flush === "function";
 }
 
 /** A round trip to the transporter now: a NATS client that is reconnecting does not answer. */
-async function transporterAnswers(transit: NonNullable<BrokerState["transit"]>): Promise<boolean> {
-	const client = transit.tx?.client;
+async function transporterAnswers(transit: NonNullable<ServiceBroker["transit"]>): Promise<boolean> {
+	const client: unknown = Reflect.get(transit.tx, "client");
 	if (!transit.connected) return false;
-	if (!client?.flush) return true;
+	if (!flushable(client)) return true;
 	let timer: NodeJS.Timeout | undefined;
 	const timeout = new Promise<boolean>((resolve) => {
 		timer = setTimeout(() => resolve(false), 1_000);
@@ -62,10 +65,9 @@ export async function readiness(
 	broker: ServiceBroker,
 	draining: boolean,
 ): Promise<{ ready: boolean; reason?: string }> {
-	const state = broker as unknown as BrokerState;
-	if (draining || state.stopping) return { ready: false, reason: "stopping" };
-	if (!state.started) return { ready: false, reason: "starting" };
-	if (state.transit && !(await transporterAnswers(state.transit)))
+	if (draining || broker.stopping) return { ready: false, reason: "stopping" };
+	if (!broker.started) return { ready: false, reason: "starting" };
+	if (broker.transit && !(await transporterAnswers(broker.transit)))
 		return { ready: false, reason: "transporter disconnected" };
 	for (const [name, check] of extraChecks.get(broker) ?? []) {
 		const problem = check();

@@ -7,12 +7,15 @@ import { ServiceBroker } from "moleculer";
 import { bindConfig, type Config } from "./config.ts";
 import { trackEventLoopLag } from "./mixins/domain-metrics.ts";
 import { brokerOptions } from "./moleculer.config.ts";
+import { bindSources, sourcesForNode } from "./services/collector/sources.ts";
 import { loadServiceSchemas } from "./services/index.ts";
 
 export async function createNode(config: Config): Promise<ServiceBroker> {
 	mkdirSync(config.dataDir, { recursive: true });
 	const broker = new ServiceBroker(brokerOptions(config));
 	bindConfig(broker, config);
+	const sources = sourcesForNode(config);
+	if (sources) bindSources(broker, sources);
 	// Moleculer 0.15 has no event-loop metric of its own; the dashboard shows ours per node.
 	trackEventLoopLag(broker);
 	for (const name of config.services) {

@@ -12,8 +12,9 @@
 import { PerformanceObserver } from "node:perf_hooks";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { effectiveRisk, type Interests, interestFields } from "../domain/interests.ts";
+import { type Interests, interestFields } from "../domain/interests.ts";
 import { type Audience, type Category, categories, type Product, valueAt } from "../domain/product.ts";
+import { effectiveRisk } from "../domain/risk.ts";
 import { maxRiskLevel, type RiskProfile } from "../domain/subscriber.ts";
 import { profileAt } from "../services/matcher/gates.ts";
 import { InterestIndex } from "../services/matcher/index.ts";

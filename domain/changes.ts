@@ -7,6 +7,7 @@
  * from services.
  */
 import { interestFields } from "./interests.ts";
+import { patched } from "./patch.ts";
 import type { Product } from "./product.ts";
 import { summarize, summaryFields, venueFields } from "./venues.ts";
 
@@ -106,22 +107,30 @@ export function diffProducts(previous: Product, next: Product): FieldChange[] {
 
 /** The product as it was before `changes` (the inverse of diffProducts on `next`). */
 export function previousVersion(next: Product, changes: readonly FieldChange[]): Product {
-	const copy = structuredClone(next) as unknown as Record<string, unknown>;
+	// The product's top-level fields as a record (each a clone), edited, then put back.
+	const fields: Record<string, unknown> = Object.fromEntries(Object.entries(structuredClone(next)));
 	for (const change of changes) {
 		const keys = change.field.split(".");
-		let target = copy;
+		let target = fields;
 		for (const key of keys.slice(0, -1)) {
-			if (!isPlainObject(target[key])) target[key] = {};
-			target = target[key] as Record<string, unknown>;
+			const inner = target[key];
+			target = isPlainObject(inner) ? inner : {};
+			if (!isPlainObject(inner)) fields[key] = target;
 		}
 		const last = keys.at(-1) as string;
 		if (change.before === undefined) delete target[last];
 		else target[last] = structuredClone(change.before);
 		// At one venue a venue field's change is told on the product (diffProducts): the venue had it too.
-		const [only, ...others] = isPlainObject(copy.venues) ? Object.values(copy.venues) : [];
+		const [only, ...others] = isPlainObject(fields.venues) ? Object.values(fields.venues) : [];
 		if (keys.length === 1 && isPlainObject(only) && others.length === 0 && isVenueField(last))
 			if (change.before === undefined) delete only[last];
 			else only[last] = structuredClone(change.before);
 	}
-	return summarize(copy as unknown as Product);
+	// Fields the changes removed are undefined in the patch, which removes them.
+	const removed = Object.fromEntries(
+		Object.keys(next)
+			.filter((key) => !(key in fields))
+			.map((key) => [key, undefined]),
+	);
+	return summarize(patched(next, { ...removed, ...fields }));
 }

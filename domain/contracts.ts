@@ -201,6 +201,30 @@ export interface ErasureMessage {
 	replacement: string;
 }
 
+/** Durable queue subject "match-tasks": a chunk of a publication's products and their changes. */
+export interface MatchTask {
+	publicationId: string;
+	productIds: string[];
+	/** Absent in tasks queued before changes existed: every product counts as new. */
+	changes?: Record<string, FieldChange[]>;
+}
+
+/**
+ * The durable queue's subjects and the message each carries (mixins/durable-queue.ts): a
+ * message is kept until every group consuming its subject handled it.
+ */
+export interface QueueMessages {
+	/** products → matcher, analytics: a publication is stored and can be loaded. */
+	publications: { publicationId: string };
+	/** matcher → matcher: one chunk of a publication, matched by whichever matcher node takes it. */
+	"match-tasks": MatchTask;
+	/** notifications → analytics: notifications stored. */
+	distributions: DistributionBatch;
+	/** subscribers → analytics: a client erased their account. */
+	erasures: ErasureMessage;
+}
+export type QueueSubject = keyof QueueMessages;
+
 export const analyticsGroupings = ["category", "source"] as const;
 export type AnalyticsGrouping = (typeof analyticsGroupings)[number];
 export const analyticsPeriods = ["7d", "30d", "all"] as const;
@@ -306,6 +330,15 @@ export interface Actions {
 		result: Publication;
 	};
 	"products.stage": { params: { publicationId: string; products: Product[] }; result: { staged: number } };
+	/** Internal to the products folder: the listings of a publication in the making. */
+	"staging.add": { params: { publicationId: string; products: Product[] }; result: number };
+	"staging.take": { params: { publicationId: string }; result: Product[] };
+	"staging.clear": { params: { publicationId: string }; result: undefined };
+	/** The catalogue's products before the publication, by id (null: not there); the first call's answer is kept. */
+	"staging.remember": {
+		params: { publicationId: string; before: Record<string, Product | null> };
+		result: Record<string, Product | null>;
+	};
 	"publications.create": { params: Publication; result: Publication };
 	"publications.changesOf": {
 		params: { id: string; productIds: string[] };
@@ -341,7 +374,7 @@ export interface Actions {
 		result: { updated: number };
 	};
 	/** The subscriber a session token belongs to (401 when missing, forged or expired). */
-	"subscribers.authenticate": {
+	"identity.authenticate": {
 		params: { token: string };
 		/** sessionId: the session's jti, for sign-out and renewal; live: preferences.live. */
 		result: { subscriberId: string; sessionId: string; live: boolean };

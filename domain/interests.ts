@@ -9,15 +9,15 @@
  *   boolean fields true | false        the product's flag must equal it
  * A category absent from interests is not wanted at all.
  */
-import { type Category, categories, type Product, pensionPlanTypes, rateIndexes } from "./product.ts";
-import { maxRiskLevel, type RiskProfile } from "./subscriber.ts";
+import { type Category, categories, pensionPlanTypes, rateIndexes } from "./product.ts";
 
 export type FieldKind = "number" | "set" | "boolean";
 /** fraction: 0.08 = 8%; BRL: reais; days; level: risk 1–5. */
 export type FieldUnit = "fraction" | "BRL" | "days" | "level";
 
-export interface InterestField {
-	name: string;
+/** `Name`: the field's own name, kept literal in the catalogue so `InterestFieldName` lists them. */
+export interface InterestField<Name extends string = string> {
+	name: Name;
 	kind: FieldKind;
 	unit?: FieldUnit;
 	/** Where the value is in a Product: "sector", "metrics.dividendYield", "rate.index". */
@@ -39,27 +39,33 @@ export type Constraint = RangeConstraint | SetConstraint | boolean;
 export type CategoryInterest = Record<string, Constraint>;
 export type Interests = Partial<Record<Category, CategoryInterest>>;
 
-const number = (name: string, path: string, unit: FieldUnit, pt: string, en: string): InterestField => ({
+const number = <Name extends string>(
+	name: Name,
+	path: string,
+	unit: FieldUnit,
+	pt: string,
+	en: string,
+): InterestField<Name> => ({
 	name,
 	kind: "number",
 	unit,
 	path,
 	label: { "pt-BR": pt, en },
 });
-const set = (
-	name: string,
+const set = <Name extends string>(
+	name: Name,
 	path: string,
 	pt: string,
 	en: string,
 	values?: readonly string[],
-): InterestField => ({
+): InterestField<Name> => ({
 	name,
 	kind: "set",
 	path,
 	label: { "pt-BR": pt, en },
 	...(values ? { values } : {}),
 });
-const flag = (name: string, pt: string, en: string): InterestField => ({
+const flag = <Name extends string>(name: Name, pt: string, en: string): InterestField<Name> => ({
 	name,
 	kind: "boolean",
 	path: name,
@@ -124,7 +130,7 @@ const term = number("termDays", "termDays", "days", "Prazo (dias)", "Term (days)
 const issuer = set("issuer", "issuer", "Emissor ou gestor", "Issuer or manager");
 const fundType = set("fundType", "fundType", "Tipo de fundo", "Fund type");
 
-export const interestFields: Record<Category, InterestField[]> = {
+const catalogue = {
 	stock: [...marketMetrics, set("sector", "sector", "Setor", "Sector")],
 	reit: [...marketMetrics, set("segment", "segment", "Segmento", "Segment")],
 	fund: [
@@ -179,7 +185,15 @@ export const interestFields: Record<Category, InterestField[]> = {
 		issuer,
 		flag("taxExempt", "Isento de IR", "Tax exempt"),
 	],
-};
+} satisfies Record<Category, InterestField[]>;
+
+export const interestFields: Record<Category, InterestField[]> = catalogue;
+
+/**
+ * Every constrainable field's name. The SPA types its labels against it, so a field added
+ * above without its label there fails the SPA's build.
+ */
+export type InterestFieldName = (typeof catalogue)[Category][number]["name"];
 
 export type InterestsCheck =
 	| { ok: true; value: Interests }
@@ -273,28 +287,4 @@ export function checkInterests(input: unknown): InterestsCheck {
 		value[category as Category] = clean;
 	}
 	return errors.length > 0 ? { ok: false, errors } : { ok: true, value };
-}
-
-/**
- * Risk of a product that states none, by asset class (docs/interests.md): equities and COE
- * are for aggressive profiles, FIIs and funds for moderate ones, pension and fixed income
- * for conservative ones. Suitability needs a level; this is the house's rule, not a guess
- * about the product.
- */
-export const defaultRiskLevel: Record<Category, number> = {
-	stock: 4,
-	reit: 3,
-	fund: 3,
-	coe: 4,
-	pension: 2,
-	fixed_income: 2,
-};
-
-export function effectiveRisk(product: Pick<Product, "category" | "riskLevel">): number {
-	return product.riskLevel ?? defaultRiskLevel[product.category];
-}
-
-/** Suitability: never a product above the profile's maximum risk. */
-export function suits(product: Pick<Product, "category" | "riskLevel">, profile: RiskProfile): boolean {
-	return effectiveRisk(product) <= maxRiskLevel[profile];
 }

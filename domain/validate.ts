@@ -7,9 +7,12 @@ import { type Notification, notificationSchema } from "./notification.ts";
 import { type Product, productId, productSchema, tickerCategories } from "./product.ts";
 import { type Publication, publicationSchema } from "./publication.ts";
 
-// The package is CommonJS whose typings declare an ES default export; at run time the
-// module itself is the class.
-const Validator = FastestValidator as unknown as typeof FastestValidator.default;
+/**
+ * fastest-validator's class. The package is CommonJS (`module.exports = Validator`) typed as
+ * an ES module's default export: Node's default import is the class itself, which the
+ * typings call `.default`. Either way, the class; every validator of the house is made from it.
+ */
+export const Validator = "default" in FastestValidator ? FastestValidator.default : FastestValidator;
 const validator = new Validator({ useNewCustomCheckerFunction: true });
 
 export type Validation<T> = { ok: true; value: T } | { ok: false; errors: string[] };

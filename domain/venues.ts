@@ -8,6 +8,7 @@
  * (`atVenue`) and keeps, per client, the best one that fits. Ground floor: no imports from
  * services.
  */
+import { patched } from "./patch.ts";
 import { audiences, type Product, type Venue } from "./product.ts";
 
 /** Fields a venue has of its own; the product's copies of them are a summary of its venues. */
@@ -70,16 +71,22 @@ export function instrumentKey(listing: Product): string | undefined {
 
 /** The venue a listing describes. */
 export function venueOf(listing: Product): Venue {
-	const venue: Record<string, unknown> = {
-		source: listing.source,
-		...(listing.sourceLabel ? { label: listing.sourceLabel } : {}),
-		listingId: listing.id,
-		name: listing.name,
-		collectedAt: listing.collectedAt,
-	};
-	const fields = listing as unknown as Partial<Record<VenueField, unknown>>;
-	for (const field of venueFields) if (fields[field] !== undefined) venue[field] = fields[field];
-	return venue as unknown as Venue;
+	const fees =
+		listing.category === "fund" || listing.category === "pension"
+			? { adminFee: listing.adminFee, performanceFee: listing.performanceFee }
+			: {};
+	return patched<Venue>(
+		{ source: listing.source, listingId: listing.id, name: listing.name, collectedAt: listing.collectedAt },
+		{
+			label: listing.sourceLabel,
+			url: listing.url,
+			minimumInvestment: listing.minimumInvestment,
+			audience: listing.audience,
+			openToInvestment: listing.openToInvestment,
+			withdrawnAt: listing.withdrawnAt,
+			...fees,
+		},
+	);
 }
 
 const isOpen = (venue: Venue) => venue.openToInvestment !== false && venue.withdrawnAt === undefined;
@@ -96,7 +103,7 @@ export function summarize(product: Product): Product {
 	const open = venues.filter(isOpen);
 	const pool = open.length > 0 ? open : venues;
 	const primary = venues.find((venue) => venue.listingId === product.id) ?? venues[0];
-	const summary: Partial<Record<VenueField | "collectedAt", unknown>> = {
+	const summary: Record<VenueField | "collectedAt", unknown> = {
 		url: primary?.url ?? pool.find((venue) => venue.url)?.url,
 		minimumInvestment: lowest(pool.map((venue) => venue.minimumInvestment)),
 		adminFee: lowest(pool.map((venue) => venue.adminFee)),
@@ -108,11 +115,7 @@ export function summarize(product: Product): Product {
 			open.length > 0 ? undefined : venues.map((venue) => venue.withdrawnAt).sort()[venues.length - 1],
 		collectedAt: venues.map((venue) => venue.collectedAt).sort()[venues.length - 1],
 	};
-	const next: Record<string, unknown> = { ...product };
-	for (const [field, value] of Object.entries(summary))
-		if (value === undefined) delete next[field];
-		else next[field] = value;
-	return next as unknown as Product;
+	return patched(product, summary);
 }
 
 /**
@@ -124,15 +127,23 @@ export function consolidate(id: string, listings: readonly Product[]): Product {
 	const ordered = [...listings].sort((a, b) => a.id.localeCompare(b.id));
 	const primary = ordered.find((listing) => listing.id === id) ?? ordered[0];
 	if (!primary) throw new Error(`No listing for product ${id}`);
-	const product: Record<string, unknown> = { ...primary, id };
+	const blanks: Record<string, unknown> = {};
 	for (const listing of ordered)
 		for (const [field, value] of Object.entries(listing))
-			if (product[field] === undefined && !summaryFields.has(field)) product[field] = value;
-	product.venues = Object.fromEntries(ordered.map((listing) => [listing.source, venueOf(listing)]));
-	const key = instrumentKey(primary);
-	if (key) product.instrumentKey = key;
-	else delete product.instrumentKey;
-	return summarize(product as unknown as Product);
+			if (
+				Reflect.get(primary, field) === undefined &&
+				blanks[field] === undefined &&
+				!summaryFields.has(field)
+			)
+				blanks[field] = value;
+	return summarize(
+		patched(primary, {
+			...blanks,
+			id,
+			venues: Object.fromEntries(ordered.map((listing) => [listing.source, venueOf(listing)])),
+			instrumentKey: instrumentKey(primary),
+		}),
+	);
 }
 
 /** A product as the catalogue holds it now, from one stored before venues existed (its own single listing). */
@@ -144,11 +155,10 @@ export function withVenues(product: Product): Product {
 export function atVenue(product: Product, source: string): Product {
 	const venue = product.venues?.[source];
 	if (!venue) return product;
-	const next: Record<string, unknown> = { ...product, source };
-	for (const field of venueFields)
-		if (venue[field] === undefined) delete next[field];
-		else next[field] = venue[field];
-	return next as unknown as Product;
+	return patched(product, {
+		source,
+		...Object.fromEntries(venueFields.map((field) => [field, venue[field]])),
+	});
 }
 
 const ascending = (a: number | undefined, b: number | undefined) =>

@@ -1,6 +1,7 @@
 /**
- * Who may call what over HTTP. An action declares it with `...operatorOnly`; the api
- * gateway checks it (its `authorize`). Operator routes take OPERATOR_TOKEN as a bearer token.
+ * Who may call what over HTTP. An action declares it with `auth: "operator"` or
+ * `auth: "subscriber"` (types/moleculer.d.ts); the api gateway checks it (its `authorize`).
+ * Operator routes take OPERATOR_TOKEN as a bearer token.
  * A client's session comes as a bearer token (API clients) or, in the SPA, as an HttpOnly
  * cookie that no script on the page can read (docs/decisions.md).
  */
@@ -33,9 +34,6 @@ export function checkOperator(expected: string | undefined, authorization: strin
 	if (!timingSafeEqual(digest(given), digest(expected)))
 		throw new Errors.MoleculerClientError("The operator token is not valid.", 403, "FORBIDDEN");
 }
-
-/** Spread into an action schema: only operators may call it over HTTP. */
-export const operatorOnly = { auth: "operator" } as unknown as Record<string, never>;
 
 /** The SPA's session cookie. */
 export const sessionCookieName = "insights_session";

@@ -23,6 +23,41 @@ export interface DbMixinOptions {
 	crudActions?: boolean;
 }
 
+/** A query as moleculer-db's adapters take it (NeDB and MongoDB read it alike). */
+export interface StoreQuery {
+	query?: object;
+	sort?: string[];
+	offset?: number;
+	limit?: number;
+	fields?: string[];
+}
+
+/**
+ * The store a service gets as `this.adapter`: moleculer-db's adapter, its documents typed
+ * at the call (`find<Stored>(…)`), since one collection holds one kind of document.
+ */
+export interface Store {
+	find<T = Record<string, unknown>>(filters: StoreQuery): Promise<T[]>;
+	findOne<T = Record<string, unknown>>(query: object): Promise<T | undefined>;
+	findById<T = Record<string, unknown>>(id: string): Promise<T | undefined>;
+	findByIds<T = Record<string, unknown>>(ids: readonly string[]): Promise<T[]>;
+	count(filters?: { query?: object }): Promise<number>;
+	insert<T extends object>(doc: T): Promise<T>;
+	insertMany<T extends object>(docs: T[]): Promise<T[]>;
+	removeMany(query: object): Promise<number>;
+	/** A stored document as services answer it: `_id` renamed to `id`. */
+	afterRetrieveTransformID<T>(doc: object, idField: "id"): T;
+}
+
+/** What DbMixin adds to a service's `this` (declare it in the service's local state). */
+export interface DbLocals {
+	adapter: Store;
+	compactStore(): Promise<void>;
+	upsert(id: string, doc: object): Promise<void>;
+	updateWhere(query: object, update: object): Promise<number>;
+	insertNew<T extends { _id: string }>(docs: T[]): Promise<T[]>;
+}
+
 /** The part of moleculer-db's adapters that the mixin itself uses. */
 interface Adapter {
 	db?: {
@@ -63,10 +98,18 @@ export function mapDbError(err: unknown): unknown {
 /** moleculer-db reads the collection name from the schema itself. */
 type DbSchema = Partial<ServiceSchema> & { collection: string };
 
+/** moleculer-db's typings call its export a class; at run time it is a service schema. */
+function isSchema(value: unknown): value is Partial<ServiceSchema> {
+	return typeof value === "object" && value !== null && "methods" in value;
+}
+if (!isSchema(DbService))
+	throw new Error("moleculer-db does not export a service schema: its version is not supported");
+const dbService = DbService;
+
 export function DbMixin(options: DbMixinOptions): DbSchema {
 	const disabled = options.crudActions ? {} : Object.fromEntries(crudActions.map((name) => [name, false]));
 	return {
-		mixins: [DbService as unknown as ServiceSchema],
+		mixins: [dbService],
 		collection: options.collection,
 		// Domain ids are stored as the database key, so they are unique by construction.
 		settings: { idField: "id" } as ServiceSettingSchema,
@@ -87,8 +130,8 @@ export function DbMixin(options: DbMixinOptions): DbSchema {
 				await (this.adapter as Adapter).db?.compactDatafileAsync();
 			},
 			/** Insert or replace the whole document stored under `id` (an atomic write on both databases). */
-			async upsert(id: string, doc: Record<string, unknown>): Promise<void> {
-				const { id: _ignored, ...fields } = doc;
+			async upsert(id: string, doc: object): Promise<void> {
+				const { id: _ignored, ...fields } = doc as { id?: unknown };
 				const adapter = this.adapter as Adapter;
 				if (adapter.db) await adapter.db.updateAsync({ _id: id }, { _id: id, ...fields }, { upsert: true });
 				else await adapter.collection?.replaceOne({ _id: id }, fields, { upsert: true });

@@ -60,16 +60,24 @@ const noop: Metric = {
 export function metric(broker: ServiceBroker, spec: MetricSpec): Metric {
 	if (!broker.isMetricsEnabled()) return noop;
 	const registry = broker.metrics;
-	let found = registry.getMetric(spec.name) as unknown as MoleculerMetric | null;
+	let found: MoleculerMetric | null = registry.getMetric(spec.name);
 	if (!found) {
-		found = registry.register({
-			type: spec.type,
+		const options = {
 			name: spec.name,
 			description: spec.description,
 			labelNames: [...(spec.labelNames ?? [])],
-			...(spec.buckets ? { buckets: [...spec.buckets] } : {}),
-			...(spec.quantiles ? { quantiles: [...spec.quantiles] } : {}),
-		} as Parameters<typeof registry.register>[0]) as unknown as MoleculerMetric | null;
+		};
+		found =
+			spec.type === "histogram"
+				? registry.register({
+						...options,
+						type: "histogram",
+						...(spec.buckets ? { buckets: [...spec.buckets] } : {}),
+						...(spec.quantiles ? { quantiles: [...spec.quantiles] } : {}),
+					})
+				: spec.type === "gauge"
+					? registry.register({ ...options, type: "gauge" })
+					: registry.register({ ...options, type: "counter" });
 	}
 	if (!found) return noop;
 	if (found.type !== spec.type)

@@ -36,12 +36,16 @@ import {
 } from "nats";
 import { configOf } from "../config.ts";
 import type { Clock } from "../domain/clock.ts";
+import type { QueueMessages } from "../domain/contracts.ts";
 import { domainMetrics, metric } from "./domain-metrics.ts";
 
-// CommonJS whose typings declare an ES default export; at run time the module is the class.
-const Datastore = NeDB as unknown as typeof NeDB.default;
+// CommonJS whose typings declare an ES default export: at run time the default import is the
+// class itself, which the typings call `.default`. Either way, the class.
+const Datastore = "default" in NeDB ? NeDB.default : NeDB;
 
-export type Handler = (payload: Record<string, unknown>) => Promise<void>;
+/** Any subject, any JSON object: how the two implementations below hold messages. */
+type AnyMessages = Record<string, object>;
+type Handler = (payload: object) => Promise<void>;
 
 /** A message a group could not handle after its last attempt, kept for an operator. */
 export interface DeadLetter {
@@ -51,17 +55,25 @@ export interface DeadLetter {
 	id: string;
 	subject: string;
 	group: string;
-	payload: Record<string, unknown>;
+	payload: object;
 	attempts: number;
 	error: string;
 	failedAt: string;
 }
 
-export interface DurableQueue {
+/**
+ * The queue, typed by subject: `M` maps each subject to its message (QueueMessages, in
+ * domain/contracts.ts, for the services; a test of the queue itself may name its own).
+ */
+export interface DurableQueue<M extends object = QueueMessages> {
 	/** Kept until every group consuming `subject` handled it; the same id twice is kept once. */
-	publish(subject: string, payload: Record<string, unknown>, id: string): Promise<void>;
+	publish<S extends keyof M & string>(subject: S, payload: M[S], id: string): Promise<void>;
 	/** Handles `subject` for `group` on this node until close(); failures are retried later. */
-	consume(group: string, subject: string, handler: Handler): Promise<void>;
+	consume<S extends keyof M & string>(
+		group: string,
+		subject: S,
+		handler: (payload: M[S]) => Promise<void>,
+	): Promise<void>;
 	/** Every dead letter, newest first. */
 	deadLetters(): Promise<DeadLetter[]>;
 	/**
@@ -94,7 +106,11 @@ const replayId = (letter: DeadLetter, clock: Clock) => `replay:${letter.id}:${cl
 
 const newestFirst = (letters: DeadLetter[]) => letters.sort((a, b) => b.failedAt.localeCompare(a.failedAt));
 
-async function jetStreamQueue(url: string, namespace: string, options: QueueOptions): Promise<DurableQueue> {
+async function jetStreamQueue(
+	url: string,
+	namespace: string,
+	options: QueueOptions,
+): Promise<DurableQueue<AnyMessages>> {
 	const { log, clock, maxAttempts, onDeadLetter } = options;
 	const nc: NatsConnection = await connect({
 		servers: url,
@@ -105,7 +121,8 @@ async function jetStreamQueue(url: string, namespace: string, options: QueueOpti
 	const js: JetStreamClient = nc.jetstream();
 	const stream = `INSIGHTS_${namespace.replace(/[^\w-]/g, "_")}`;
 	const subjectOf = (subject: string) => `insights.${namespace}.${subject}`;
-	const codec = JSONCodec<Record<string, unknown>>();
+	const codec = JSONCodec<object>();
+	const letterCodec = JSONCodec<DeadLetter>();
 	try {
 		await jsm.streams.info(stream);
 	} catch {
@@ -129,7 +146,7 @@ async function jetStreamQueue(url: string, namespace: string, options: QueueOpti
 	const dead = await js.views.kv(`${stream}_DEAD`, { history: 1, storage: StorageType.File });
 	const stops: (() => void)[] = [];
 	const running = new Set<Promise<void>>();
-	const publish: DurableQueue["publish"] = async (subject, payload, id) => {
+	const publish: DurableQueue<AnyMessages>["publish"] = async (subject, payload, id) => {
 		await js.publish(subjectOf(subject), codec.encode(payload), { msgID: id });
 	};
 	return {
@@ -137,15 +154,14 @@ async function jetStreamQueue(url: string, namespace: string, options: QueueOpti
 			const letters: DeadLetter[] = [];
 			for await (const key of await dead.keys()) {
 				const entry = await dead.get(key);
-				if (entry?.value.length)
-					letters.push({ ...(codec.decode(entry.value) as unknown as DeadLetter), key });
+				if (entry?.value.length) letters.push({ ...letterCodec.decode(entry.value), key });
 			}
 			return newestFirst(letters);
 		},
 		async replay(key) {
 			const entry = /^[\w-]+\.\d+$/.test(key) ? await dead.get(key) : null;
 			if (!entry?.value.length) return false;
-			const letter = codec.decode(entry.value) as unknown as DeadLetter;
+			const letter = letterCodec.decode(entry.value);
 			await publish(letter.subject, letter.payload, replayId(letter, clock));
 			await dead.delete(key);
 			return true;
@@ -188,7 +204,7 @@ async function jetStreamQueue(url: string, namespace: string, options: QueueOpti
 								failedAt: new Date(clock.now()).toISOString(),
 							};
 							// Kept first, then let go: a crash in between only redelivers it.
-							await dead.put(key, codec.encode(letter as never));
+							await dead.put(key, letterCodec.encode(letter));
 							message.term();
 							onDeadLetter(letter);
 							log.error(`Queue ${subject} (${group}): dead-lettered after ${attempt} attempts`, {
@@ -218,7 +234,7 @@ async function jetStreamQueue(url: string, namespace: string, options: QueueOpti
 interface StoredMessage {
 	_id: string;
 	subject: string;
-	payload: Record<string, unknown>;
+	payload: object;
 	/** Groups that handled it: { matcher: true }. */
 	done: Record<string, true>;
 	createdAt: number;
@@ -226,7 +242,7 @@ interface StoredMessage {
 	attempts?: Record<string, number>;
 }
 
-function localQueue(dataDir: string, options: QueueOptions): DurableQueue {
+function localQueue(dataDir: string, options: QueueOptions): DurableQueue<AnyMessages> {
 	const { log, clock, maxAttempts, onDeadLetter } = options;
 	const db = new Datastore<StoredMessage>({ filename: join(dataDir, "queue.db"), autoload: true });
 	const dead = new Datastore<DeadLetter & { _id: string }>({
@@ -333,9 +349,20 @@ function localQueue(dataDir: string, options: QueueOptions): DurableQueue {
 }
 
 /** One queue per broker, shared by its services (one NeDB file must have one owner). */
-const queues = new WeakMap<ServiceBroker, { queue: Promise<DurableQueue>; users: number }>();
+const queues = new WeakMap<ServiceBroker, { queue: Promise<DurableQueue<AnyMessages>>; users: number }>();
 
-export function acquireQueue(broker: ServiceBroker): Promise<DurableQueue> {
+/**
+ * The broker's queue, typed by subject (QueueMessages unless a test of the queue names its
+ * own). The one place the untyped queue becomes a typed one: only the typed `publish` writes
+ * to a subject, so what a subject's consumers read is that subject's message.
+ */
+export function acquireQueue<M extends object = QueueMessages>(
+	broker: ServiceBroker,
+): Promise<DurableQueue<M>> {
+	return anyQueue(broker) as Promise<DurableQueue<object>> as Promise<DurableQueue<M>>;
+}
+
+function anyQueue(broker: ServiceBroker): Promise<DurableQueue<AnyMessages>> {
 	const existing = queues.get(broker);
 	if (existing) {
 		existing.users++;

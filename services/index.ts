@@ -27,7 +27,8 @@ const loaders = {
 			import("./products/publications.service.ts"),
 			import("./products/staging.service.ts"),
 		),
-	subscribers: () => schemas(import("./subscribers/subscribers.service.ts")),
+	subscribers: () =>
+		schemas(import("./subscribers/subscribers.service.ts"), import("./subscribers/identity.service.ts")),
 } satisfies Record<string, Loader>;
 
 export type ServiceName = keyof typeof loaders;

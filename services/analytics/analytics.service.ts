@@ -9,7 +9,7 @@
  * (its own consumer group), so each node's view is complete and all nodes answer alike.
  * docs/analytics.md.
  */
-import { type Context, Errors, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
+import { type Context, Errors } from "moleculer";
 import { configOf } from "../../config.ts";
 import {
 	type Actions,
@@ -22,12 +22,13 @@ import {
 } from "../../domain/contracts.ts";
 import { addDays, dateRangeText, isIsoDate, localDate } from "../../domain/dates.ts";
 import { productOrigin } from "../../domain/product.ts";
-import { DbMixin } from "../../mixins/db.mixin.ts";
+import { defineService } from "../../lib/service.ts";
+import { type DbLocals, DbMixin } from "../../mixins/db.mixin.ts";
 import { acquireQueue, type DurableQueue, queueKeepMs, releaseQueue } from "../../mixins/durable-queue.ts";
 import { escapeRegExp } from "../products/catalogue.ts";
 import { type ErasureNote, Erasures, erasureNote, isErasureNote, renamedFacts } from "./erasures.ts";
 import { notificationFacts, publicationFact, type StoredFact, type StoredNotificationFact } from "./facts.ts";
-import { registerAnalyticsMetrics } from "./prometheus.ts";
+import { type AnalyticsMetrics, registerAnalyticsMetrics } from "./prometheus.ts";
 import { DistributionView } from "./view.ts";
 
 /** The longest `frequency` range: two years of days. */
@@ -44,17 +45,97 @@ function checkDay(field: string, value: string | undefined): void {
 	if (value !== undefined && !isIsoDate(value)) invalid(field, `'${field}' must be ${dateRangeText}.`);
 }
 
-const analytics: ServiceSchema = {
+export interface AnalyticsSettings {
+	rest: string;
+}
+
+interface AnalyticsLocals extends DbLocals {
+	queue: DurableQueue;
+	view: DistributionView;
+	erasures: Erasures;
+	/** Absent when the broker's metrics are off. */
+	metrics?: AnalyticsMetrics;
+}
+
+export default defineService<AnalyticsSettings, AnalyticsLocals>()({
 	name: "analytics",
 	mixins: [DbMixin({ collection: "analytics" })],
 
-	settings: { rest: "/analytics" } as ServiceSettingSchema,
+	settings: { rest: "/analytics" },
+
+	methods: {
+		/** Today in São Paulo, by the node's clock. */
+		today(): string {
+			return localDate(new Date(configOf(this.broker).clock.now()));
+		},
+
+		async productNames(ctx: Context, ids: string[]): Promise<Map<string, string>> {
+			if (ids.length === 0) return new Map();
+			const products = await call(ctx, "products.getMany", { ids }).catch(() => []);
+			return new Map(products.map((p) => [p.id, p.name]));
+		},
+
+		async ingestPublication(publicationId: string): Promise<void> {
+			const id = `publication:${publicationId}`;
+			if (this.view.has(id)) return;
+			const publication = await call(this.broker, "publications.get", {
+				id: publicationId,
+				withProducts: false,
+			});
+			await this.record([publicationFact(publication)]);
+		},
+
+		async ingestDistributions(batch: DistributionBatch): Promise<void> {
+			const facts = notificationFacts(this.erasures.anonymise(batch));
+			await this.record(facts.filter((fact) => !this.view.has(fact._id)));
+		},
+
+		/**
+		 * An erased client (erasures.ts): the note first, so a late notification of theirs is
+		 * counted under the replacement; then their stored facts and this node's counters move
+		 * to it, and the file is rewritten so the old keys are gone from disk too. Idempotent.
+		 */
+		async forgetSubscriber({ subscriberId, replacement }: ErasureMessage): Promise<void> {
+			const now = configOf(this.broker).clock.now();
+			const note = erasureNote(subscriberId, replacement, new Date(now + queueKeepMs).toISOString());
+			await this.insertNew([note]);
+			this.erasures.remember(note);
+			await this.adapter.removeMany({ kind: "erasure", until: { $lt: new Date(now).toISOString() } });
+			const stored = await this.adapter.find<StoredNotificationFact>({
+				query: { _id: { $regex: new RegExp(`^${escapeRegExp(subscriberId)}\\|`) } },
+			});
+			if (stored.length > 0) {
+				await this.insertNew(renamedFacts(stored, subscriberId, replacement));
+				await this.adapter.removeMany({ _id: { $in: stored.map((fact) => fact._id) } });
+			}
+			this.view.rename(subscriberId, replacement);
+			await this.compactStore();
+			this.logger.info("Analytics facts of an erased subscriber anonymised", { facts: stored.length });
+		},
+
+		/** The erasure notes still within the queue's keep window; older ones are removed. */
+		async keepErasureNotes(notes: ErasureNote[]): Promise<void> {
+			const now = new Date(configOf(this.broker).clock.now()).toISOString();
+			const expired = notes.filter((note) => note.until < now);
+			for (const note of notes) if (note.until >= now) this.erasures.remember(note);
+			if (expired.length > 0)
+				await this.adapter.removeMany({ _id: { $in: expired.map((note) => note._id) } });
+		},
+
+		/** Stored first, then counted: a crash in between leaves the message to be handled again. */
+		async record(facts: StoredFact[]): Promise<void> {
+			if (facts.length === 0) return;
+			await this.insertNew(facts);
+			for (const fact of facts) this.view.apply(fact);
+			this.metrics?.update(this.view);
+		},
+	},
 
 	async started() {
 		this.view = new DistributionView();
 		this.erasures = new Erasures();
-		const docs: (StoredFact | ErasureNote)[] = await this.adapter.find({});
-		const facts = docs.filter((doc) => !isErasureNote(doc)) as StoredFact[];
+		const docs = await this.adapter.find<StoredFact | ErasureNote>({});
+		const facts = docs.filter((doc): doc is StoredFact => !isErasureNote(doc));
 		for (const fact of facts) this.view.apply(fact);
 		await this.keepErasureNotes(docs.filter(isErasureNote));
 		this.metrics = registerAnalyticsMetrics(this.broker);
@@ -64,15 +145,11 @@ const analytics: ServiceSchema = {
 		this.queue = await acquireQueue(this.broker);
 		// Each node its own group (named by its NODE_ID, so keep that stable), hence every message.
 		const group = configOf(this.broker).transporter ? `analytics-${this.broker.nodeID}` : "analytics";
-		await (this.queue as DurableQueue).consume(group, "publications", (payload) =>
-			this.ingestPublication(String(payload.publicationId)),
+		await this.queue.consume(group, "publications", (payload) =>
+			this.ingestPublication(payload.publicationId),
 		);
-		await (this.queue as DurableQueue).consume(group, "distributions", (payload) =>
-			this.ingestDistributions(payload as unknown as DistributionBatch),
-		);
-		await (this.queue as DurableQueue).consume(group, "erasures", (payload) =>
-			this.forgetSubscriber(payload as unknown as ErasureMessage),
-		);
+		await this.queue.consume(group, "distributions", (payload) => this.ingestDistributions(payload));
+		await this.queue.consume(group, "erasures", (payload) => this.forgetSubscriber(payload));
 	},
 
 	async stopped() {
@@ -108,7 +185,7 @@ const analytics: ServiceSchema = {
 			async handler(ctx: Context<Params<"analytics.top">>): Promise<Actions["analytics.top"]["result"]> {
 				const { period = "30d", limit = 10 } = ctx.params;
 				const since = period === "all" ? undefined : addDays(this.today(), -(periodDays[period] - 1));
-				const ranked = this.view.top(since, limit) as { productId: string; count: number }[];
+				const ranked = this.view.top(since, limit);
 				const names = await this.productNames(
 					ctx,
 					ranked.map((r) => r.productId),
@@ -160,74 +237,4 @@ const analytics: ServiceSchema = {
 			},
 		},
 	},
-
-	methods: {
-		/** Today in São Paulo, by the node's clock. */
-		today(): string {
-			return localDate(new Date(configOf(this.broker).clock.now()));
-		},
-
-		async productNames(ctx: Context, ids: string[]): Promise<Map<string, string>> {
-			if (ids.length === 0) return new Map();
-			const products = await call(ctx, "products.getMany", { ids }).catch(() => []);
-			return new Map(products.map((p) => [p.id, p.name]));
-		},
-
-		async ingestPublication(publicationId: string) {
-			const id = `publication:${publicationId}`;
-			if (this.view.has(id)) return;
-			const publication = await call(this.broker, "publications.get", {
-				id: publicationId,
-				withProducts: false,
-			});
-			await this.record([publicationFact(publication)]);
-		},
-
-		async ingestDistributions(batch: DistributionBatch) {
-			const facts = notificationFacts((this.erasures as Erasures).anonymise(batch));
-			await this.record(facts.filter((fact) => !this.view.has(fact._id)));
-		},
-
-		/**
-		 * An erased client (erasures.ts): the note first, so a late notification of theirs is
-		 * counted under the replacement; then their stored facts and this node's counters move
-		 * to it, and the file is rewritten so the old keys are gone from disk too. Idempotent.
-		 */
-		async forgetSubscriber({ subscriberId, replacement }: ErasureMessage) {
-			const now = configOf(this.broker).clock.now();
-			const note = erasureNote(subscriberId, replacement, new Date(now + queueKeepMs).toISOString());
-			await this.insertNew([note]);
-			(this.erasures as Erasures).remember(note);
-			await this.adapter.removeMany({ kind: "erasure", until: { $lt: new Date(now).toISOString() } });
-			const stored: StoredNotificationFact[] = await this.adapter.find({
-				query: { _id: { $regex: new RegExp(`^${escapeRegExp(subscriberId)}\\|`) } },
-			});
-			if (stored.length > 0) {
-				await this.insertNew(renamedFacts(stored, subscriberId, replacement));
-				await this.adapter.removeMany({ _id: { $in: stored.map((fact) => fact._id) } });
-			}
-			this.view.rename(subscriberId, replacement);
-			await this.compactStore();
-			this.logger.info("Analytics facts of an erased subscriber anonymised", { facts: stored.length });
-		},
-
-		/** The erasure notes still within the queue's keep window; older ones are removed. */
-		async keepErasureNotes(notes: ErasureNote[]) {
-			const now = new Date(configOf(this.broker).clock.now()).toISOString();
-			const expired = notes.filter((note) => note.until < now);
-			for (const note of notes) if (note.until >= now) (this.erasures as Erasures).remember(note);
-			if (expired.length > 0)
-				await this.adapter.removeMany({ _id: { $in: expired.map((note) => note._id) } });
-		},
-
-		/** Stored first, then counted: a crash in between leaves the message to be handled again. */
-		async record(facts: StoredFact[]) {
-			if (facts.length === 0) return;
-			await this.insertNew(facts);
-			for (const fact of facts) this.view.apply(fact);
-			this.metrics?.update(this.view);
-		},
-	},
-};
-
-export default analytics;
+});

@@ -25,7 +25,7 @@ export function erasureNote(subscriberId: string, replacement: string, until: st
 }
 
 export function isErasureNote(doc: object): doc is ErasureNote {
-	return (doc as { kind?: unknown }).kind === "erasure";
+	return "kind" in doc && doc.kind === "erasure";
 }
 
 /** Notification facts' keys start with the subscriber id: the same facts under `replacement`. */

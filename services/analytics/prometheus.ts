@@ -15,9 +15,11 @@ export const analyticsMetricNames = {
 	lastPublication: domainMetrics.analyticsLastPublication.name,
 } as const;
 
-export function registerAnalyticsMetrics(
-	broker: ServiceBroker,
-): { update(view: DistributionView): void } | undefined {
+export interface AnalyticsMetrics {
+	update(view: DistributionView): void;
+}
+
+export function registerAnalyticsMetrics(broker: ServiceBroker): AnalyticsMetrics | undefined {
 	if (!broker.isMetricsEnabled()) return undefined;
 	const labelNames = ["category", "source"];
 	const published = metric(broker, {

@@ -5,25 +5,24 @@
 import { createReadStream, existsSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { fileURLToPath } from "node:url";
-import {
-	type Context,
-	Errors,
-	type ServiceBroker,
-	type ServiceSchema,
-	type ServiceSettingSchema,
-} from "moleculer";
-import ApiGateway from "moleculer-web";
+import { type Context, Errors, type ServiceBroker, type ServiceSchema } from "moleculer";
+import ApiGateway, { type ApiSettingsSchema } from "moleculer-web";
 import { configOf } from "../../config.ts";
-import type { Health } from "../../domain/contracts.ts";
+import { call, type Health } from "../../domain/contracts.ts";
+import { defineService } from "../../lib/service.ts";
 import {
 	bearer,
 	checkCookieWrite,
 	checkOperator,
-	operatorOnly,
 	type SessionCarrier,
 	sessionFromCookie,
 } from "../../mixins/auth.ts";
-import { acquireQueue, type DeadLetter, releaseQueue } from "../../mixins/durable-queue.ts";
+import {
+	acquireQueue,
+	type DeadLetter,
+	type DurableQueue,
+	releaseQueue,
+} from "../../mixins/durable-queue.ts";
 import { payloadProblem } from "../../mixins/payload-guard.ts";
 import pkg from "../../package.json" with { type: "json" };
 import { readiness } from "../../probes.ts";
@@ -106,16 +105,27 @@ function requireJson(
 }
 
 /** moleculer-web's own request handler, which ours wraps. */
-type HttpHandler = (this: unknown, req: IncomingMessage, res: ServerResponse, next?: unknown) => unknown;
-const gatewayHttpHandler = (ApiGateway as unknown as { methods: { httpHandler: HttpHandler } }).methods
-	.httpHandler;
+const gatewayHttpHandler = ApiGateway.methods?.httpHandler;
+if (!gatewayHttpHandler)
+	throw new Error("moleculer-web has no httpHandler method: its version is not supported");
+
+interface ApiLocals {
+	/** Where operator routes take their token from (operator-credential.ts); none: they are off. */
+	operator?: OperatorCredential;
+	/** The durable queue, acquired on the first operator request for dead letters. */
+	queue?: Promise<DurableQueue>;
+	/** Routes are generated: requests go to moleculer-web (before: starting.ts answers). */
+	routing?: boolean;
+	/** moleculer-web's, debounced. */
+	regenerateAllAutoAliases: (() => void) & { flush(): void };
+}
 
 const publicDir = fileURLToPath(new URL("../../public/", import.meta.url));
 const appIndex = `${publicDir}index.html`;
 
-const api: ServiceSchema & { merged(this: { broker: ServiceBroker }, schema: ServiceSchema): void } = {
+export default defineService<ApiSettingsSchema, ApiLocals>()({
 	name: "api",
-	mixins: [ApiGateway as unknown as ServiceSchema],
+	mixins: [ApiGateway],
 
 	settings: {
 		port: 3000,
@@ -162,10 +172,84 @@ const api: ServiceSchema & { merged(this: { broker: ServiceBroker }, schema: Ser
 		// Params hold tokens and personal data: never logged. URLs are, redacted (methods below).
 		logRequestParams: null,
 		logResponseData: null,
-		onError(this: unknown, _req: IncomingMessage, res: ServerResponse, err: Errors.MoleculerError) {
+		onError(_req: IncomingMessage, res: ServerResponse, err: Error) {
 			sendJsonError(res, err);
 		},
-	} as ServiceSettingSchema,
+	},
+
+	methods: {
+		/** The request line without its link tokens (moleculer-web's own logs it whole). */
+		logRequest(req: IncomingMessage & { originalUrl?: string; $route?: { logging?: boolean } }): void {
+			if (req.$route && !req.$route.logging) return;
+			this.logger.info(`=> ${req.method} ${redactUrl(req.originalUrl ?? req.url ?? "")}`);
+		},
+
+		logResponse(
+			req: IncomingMessage & { originalUrl?: string; $route?: { logging?: boolean } },
+			res: ServerResponse,
+		): void {
+			if (req.$route && !req.$route.logging) return;
+			this.logger.info(`<= ${res.statusCode} ${req.method} ${redactUrl(req.originalUrl ?? req.url ?? "")}`);
+		},
+
+		/** Every request: until the node has started, API routes are answered by starting.ts. */
+		httpHandler(req: IncomingMessage, res: ServerResponse, next?: unknown): unknown {
+			if (!this.routing && answerWhileStarting(req, res, () => this.liveness())) return;
+			return gatewayHttpHandler.call(this, req, res, next);
+		},
+
+		liveness(): Omit<Health, "ready" | "status"> {
+			return {
+				version: pkg.version,
+				uptime: Math.round(process.uptime()),
+				nodeId: this.broker.nodeID,
+				nodes: [],
+			};
+		},
+
+		/**
+		 * `auth` on an action says who may call it over HTTP: "operator" needs
+		 * `Authorization: Bearer $OPERATOR_TOKEN`; "subscriber" a session token (bearer, or the
+		 * SPA's HttpOnly cookie), and the action then acts on ctx.meta.subscriberId only.
+		 */
+		async authorize(
+			ctx: Context<unknown, { subscriberId?: string; sessionId?: string; sessionCarrier?: SessionCarrier }>,
+			_route: unknown,
+			req: AuthRequest,
+		): Promise<void> {
+			const auth = req.$action?.auth;
+			if (auth === "operator") checkOperator(this.operator?.token, req.headers.authorization);
+			if (auth === "subscriber") {
+				const given = bearer(req.headers.authorization);
+				const token = given ?? sessionFromCookie(req.headers.cookie);
+				if (!token)
+					throw new Errors.MoleculerClientError(
+						"Sign in first: send Authorization: Bearer <session token>.",
+						401,
+						"UNAUTHORIZED",
+					);
+				if (!given) checkCookieWrite(req.method, req.headers["x-requested-with"]);
+				const { subscriberId, sessionId } = await call(ctx, "identity.authenticate", { token });
+				ctx.meta.subscriberId = subscriberId;
+				ctx.meta.sessionId = sessionId;
+				ctx.meta.sessionCarrier = given ? "bearer" : "cookie";
+			}
+		},
+
+		/** Client routes of the SPA (/dicas, /interesses…) get index.html; the rest a JSON 404. */
+		send404(req: IncomingMessage, res: ServerResponse): void {
+			if (wantsApp(req) && existsSync(appIndex)) {
+				res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
+				if (req.method === "HEAD") res.end();
+				else createReadStream(appIndex).pipe(res);
+				return;
+			}
+			sendJsonError(
+				res,
+				new Errors.MoleculerClientError(`Nothing at ${req.method} ${requestPath(req)}.`, 404, "NOT_FOUND"),
+			);
+		},
+	},
 
 	actions: {
 		// An HTTP request is not safe to replay as a whole: only the calls it makes are retried.
@@ -179,7 +263,7 @@ const api: ServiceSchema & { merged(this: { broker: ServiceBroker }, schema: Ser
 				});
 				return {
 					status: "ok",
-					ready: this.routing && !this.broker.stopping,
+					ready: this.routing === true && !this.broker.stopping,
 					version: pkg.version,
 					uptime: Math.round(process.uptime()),
 					nodeId: this.broker.nodeID,
@@ -208,7 +292,7 @@ const api: ServiceSchema & { merged(this: { broker: ServiceBroker }, schema: Ser
 
 		/** Operators: the durable queue's dead letters, newest first (what no consumer could handle). */
 		deadLetters: {
-			...operatorOnly,
+			auth: "operator",
 			params: { limit: "number|integer|min:1|max:500|convert|default:100" },
 			async handler(ctx: Context<{ limit: number }>): Promise<{ total: number; rows: DeadLetter[] }> {
 				this.queue ??= acquireQueue(this.broker);
@@ -219,7 +303,7 @@ const api: ServiceSchema & { merged(this: { broker: ServiceBroker }, schema: Ser
 
 		/** Operators: a dead letter's message published again, once its cause is fixed. */
 		replayDeadLetter: {
-			...operatorOnly,
+			auth: "operator",
 			params: { key: "string|min:1|max:300" },
 			async handler(ctx: Context<{ key: string }>): Promise<{ replayed: true }> {
 				this.queue ??= acquireQueue(this.broker);
@@ -258,84 +342,6 @@ const api: ServiceSchema & { merged(this: { broker: ServiceBroker }, schema: Ser
 		},
 	},
 
-	methods: {
-		/** The request line without its link tokens (moleculer-web's own logs it whole). */
-		logRequest(req: IncomingMessage & { originalUrl?: string; $route?: { logging?: boolean } }) {
-			if (req.$route && !req.$route.logging) return;
-			this.logger.info(`=> ${req.method} ${redactUrl(req.originalUrl ?? req.url ?? "")}`);
-		},
-
-		logResponse(
-			req: IncomingMessage & { originalUrl?: string; $route?: { logging?: boolean } },
-			res: ServerResponse,
-		) {
-			if (req.$route && !req.$route.logging) return;
-			this.logger.info(`<= ${res.statusCode} ${req.method} ${redactUrl(req.originalUrl ?? req.url ?? "")}`);
-		},
-
-		/** Every request: until the node has started, API routes are answered by starting.ts. */
-		httpHandler(req: IncomingMessage, res: ServerResponse, next?: unknown) {
-			if (!this.routing && answerWhileStarting(req, res, () => this.liveness())) return;
-			return gatewayHttpHandler.call(this, req, res, next);
-		},
-
-		liveness() {
-			return {
-				version: pkg.version,
-				uptime: Math.round(process.uptime()),
-				nodeId: this.broker.nodeID,
-				nodes: [],
-			};
-		},
-
-		/**
-		 * `auth` on an action says who may call it over HTTP: "operator" needs
-		 * `Authorization: Bearer $OPERATOR_TOKEN`; "subscriber" a session token (bearer, or the
-		 * SPA's HttpOnly cookie), and the action then acts on ctx.meta.subscriberId only.
-		 */
-		async authorize(
-			ctx: Context<unknown, { subscriberId?: string; sessionId?: string; sessionCarrier?: SessionCarrier }>,
-			_route: unknown,
-			req: AuthRequest,
-		) {
-			const auth = req.$action?.auth;
-			if (auth === "operator")
-				checkOperator((this.operator as OperatorCredential | undefined)?.token, req.headers.authorization);
-			if (auth === "subscriber") {
-				const given = bearer(req.headers.authorization);
-				const token = given ?? sessionFromCookie(req.headers.cookie);
-				if (!token)
-					throw new Errors.MoleculerClientError(
-						"Sign in first: send Authorization: Bearer <session token>.",
-						401,
-						"UNAUTHORIZED",
-					);
-				if (!given) checkCookieWrite(req.method, req.headers["x-requested-with"]);
-				const { subscriberId, sessionId } = await ctx.call<
-					{ subscriberId: string; sessionId: string },
-					{ token: string }
-				>("subscribers.authenticate", { token });
-				ctx.meta.subscriberId = subscriberId;
-				ctx.meta.sessionId = sessionId;
-				ctx.meta.sessionCarrier = given ? "bearer" : "cookie";
-			}
-		},
-
-		/** Client routes of the SPA (/dicas, /interesses…) get index.html; the rest a JSON 404. */
-		send404(req: IncomingMessage, res: ServerResponse) {
-			if (wantsApp(req) && existsSync(appIndex)) {
-				res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
-				if (req.method === "HEAD") return res.end();
-				createReadStream(appIndex).pipe(res);
-				return;
-			}
-			sendJsonError(
-				res,
-				new Errors.MoleculerClientError(`Nothing at ${req.method} ${requestPath(req)}.`, 404, "NOT_FOUND"),
-			);
-		},
-	},
-
 	/**
 	 * This broker's configuration into the gateway's settings before moleculer-web builds its
 	 * routes: port, CORS and the per-IP rate limit. Copies, never the shared schema object:
@@ -343,9 +349,9 @@ const api: ServiceSchema & { merged(this: { broker: ServiceBroker }, schema: Ser
 	 */
 	merged(schema: ServiceSchema) {
 		const config = configOf(this.broker);
-		const settings = schema.settings as ServiceSettingSchema & { routes: Record<string, unknown>[] };
-		const configured: Record<string, unknown> = {
-			...(settings as object),
+		const settings: ApiSettingsSchema = schema.settings ?? {};
+		const configured: ApiSettingsSchema = {
+			...settings,
 			port: config.port,
 			cors: {
 				origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
@@ -354,7 +360,7 @@ const api: ServiceSchema & { merged(this: { broker: ServiceBroker }, schema: Ser
 				exposedHeaders: ["X-Request-Id", "Retry-After"],
 				maxAge: 3_600,
 			},
-			routes: settings.routes.map((route) => ({
+			routes: (settings.routes ?? []).map((route) => ({
 				...route,
 				rateLimit: {
 					window: 60_000,
@@ -364,7 +370,7 @@ const api: ServiceSchema & { merged(this: { broker: ServiceBroker }, schema: Ser
 				},
 			})),
 		};
-		schema.settings = configured as ServiceSettingSchema;
+		schema.settings = configured;
 	},
 
 	created() {
@@ -378,6 +384,4 @@ const api: ServiceSchema & { merged(this: { broker: ServiceBroker }, schema: Ser
 	async stopped() {
 		if (this.queue) await releaseQueue(this.broker);
 	},
-};
-
-export default api;
+});

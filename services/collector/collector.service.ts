@@ -5,13 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { Cron } from "croner";
-import {
-	type Context,
-	Errors,
-	type ServiceBroker,
-	type ServiceSchema,
-	type ServiceSettingSchema,
-} from "moleculer";
+import { type Context, Errors, type ServiceBroker } from "moleculer";
 import { type Config, configOf } from "../../config.ts";
 import {
 	type Actions,
@@ -21,8 +15,8 @@ import {
 	call,
 } from "../../domain/contracts.ts";
 import type { Product } from "../../domain/product.ts";
-import { operatorOnly } from "../../mixins/auth.ts";
-import { DbMixin } from "../../mixins/db.mixin.ts";
+import { defineService } from "../../lib/service.ts";
+import { type DbLocals, DbMixin } from "../../mixins/db.mixin.ts";
 import { addReadinessCheck } from "../../probes.ts";
 import { pageOf } from "../products/catalogue.ts";
 import { createHttp, type Http } from "./http.ts";
@@ -30,7 +24,7 @@ import { localLock, natsLock, type RunLock } from "./lock.ts";
 import { type CollectorMetrics, collectorMetrics, failureStreaks } from "./metrics.ts";
 import { type CachedBody, cachingBytes, createReader } from "./reader.ts";
 import { collect, type RunDeps } from "./run.ts";
-import { isEnricher, type Source, type SourcesConfig } from "./sources.ts";
+import { isEnricher, type Source, type SourcesConfig, sourcesOf } from "./sources.ts";
 import { collectionStatus } from "./status.ts";
 import { vary } from "./variation.ts";
 
@@ -56,25 +50,28 @@ function describe(source: Source): CollectorSourceInfo {
 	};
 }
 
-interface CollectorThis {
+interface CollectorLocals extends DbLocals {
 	config: Config;
 	sourcesConfig: SourcesConfig;
 	http: Http;
-	lock: RunLock;
+	/** Set in started(): undefined while the node starts. */
+	lock?: RunLock;
 	jobs: Cron[];
-	current: Promise<unknown> | undefined;
+	/** The run in progress, for stopped() to wait for. */
+	current?: Promise<unknown>;
 	metrics: CollectorMetrics;
 	/** Each enricher source's downloads, reused until they are refreshHours old. */
 	registries: Map<string, Map<string, CachedBody>>;
+	/** Removes the collector's readiness check (probes.ts). */
+	readinessCheck?: () => void;
+	/** With a shared database, the streaks are read again now and then. */
+	streakTimer?: NodeJS.Timeout;
 }
 
-function registryCache(collector: CollectorThis, source: string): Map<string, CachedBody> {
-	let cache = collector.registries.get(source);
-	if (!cache) {
-		cache = new Map();
-		collector.registries.set(source, cache);
-	}
-	return cache;
+/** The run lock, which started() sets before anything can run. */
+function lockOf(collector: CollectorLocals): RunLock {
+	if (!collector.lock) throw new Errors.MoleculerError("The collector is still starting.", 503, "STARTING");
+	return collector.lock;
 }
 
 /** Runs searched for each source's latest outcome (a source only run by hand may be older). */
@@ -84,79 +81,14 @@ const streakHistory = 100;
 /** With a shared database (MONGO_URI), how often streaks are read again: other nodes' runs count too. */
 const streakRefreshMs = 60_000;
 
-const collector: ServiceSchema = {
+export default defineService<{ rest: string }, CollectorLocals>()({
 	name: "collector",
 	mixins: [DbMixin({ collection: "collector_runs", indexed: ["startedAt"] })],
 
-	settings: { rest: "/collector" } as ServiceSettingSchema,
-
-	actions: {
-		run: {
-			rest: "POST /run",
-			...operatorOnly,
-			// A run reads every source with retries and answers with the whole summary
-			// (Moleculer honours `timeout` on actions; its typings lack it).
-			...({ timeout: 10 * 60_000 } as object),
-			retryPolicy: { enabled: false },
-			params: {
-				sources: { type: "array", items: "string|min:1|max:50", optional: true, min: 1, max: 100 },
-			},
-			async handler(ctx: Context<Actions["collector.run"]["params"]>): Promise<CollectorRunSummary> {
-				const sources = this.chooseSources(ctx.params.sources);
-				const summary = await this.runExclusive(ctx, "manual", sources);
-				if (!summary)
-					throw new Errors.MoleculerClientError(
-						"A collector run is already in progress; try again when it has finished.",
-						409,
-						"RUN_IN_PROGRESS",
-					);
-				return summary;
-			},
-		},
-
-		sources: {
-			rest: "GET /sources",
-			handler(): CollectorSourceInfo[] {
-				return (this.sourcesConfig as SourcesConfig).sources.map(describe);
-			},
-		},
-
-		/** Public: which enabled sources failed in their latest run, and why (the SPA's notice). */
-		status: {
-			rest: "GET /status",
-			async handler(): Promise<CollectionStatus> {
-				const runs: CollectorRunSummary[] = await this.adapter.find({
-					sort: ["-startedAt"],
-					limit: statusHistory,
-				});
-				return collectionStatus(runs, (this.sourcesConfig as SourcesConfig).sources);
-			},
-		},
-
-		runs: {
-			rest: "GET /runs",
-			params: {
-				page: "number|integer|min:1|convert|default:1",
-				pageSize: "number|integer|min:1|max:100|convert|default:20",
-			},
-			async handler(ctx: Context<{ page: number; pageSize: number }>) {
-				const { page, pageSize } = ctx.params;
-				const [rows, total] = await Promise.all([
-					this.adapter.find({ sort: ["-startedAt"], offset: (page - 1) * pageSize, limit: pageSize }),
-					this.adapter.count({}),
-				]);
-				return pageOf(
-					rows.map((row: object) => this.adapter.afterRetrieveTransformID(row, "id")),
-					total,
-					page,
-					pageSize,
-				);
-			},
-		},
-	},
+	settings: { rest: "/collector" },
 
 	methods: {
-		chooseSources(this: CollectorThis, names: string[] | undefined): Source[] {
+		chooseSources(names: string[] | undefined): Source[] {
 			if (!names) return this.sourcesConfig.sources.filter((source) => source.enabled);
 			const byName = new Map(this.sourcesConfig.sources.map((source) => [source.name, source]));
 			const unknown = names.filter((name) => !byName.has(name));
@@ -166,7 +98,7 @@ const collector: ServiceSchema = {
 					"UNKNOWN_SOURCE",
 					{ unknown },
 				);
-			return [...new Set(names)].map((name) => byName.get(name) as Source);
+			return [...new Set(names)].flatMap((name) => byName.get(name) ?? []);
 		},
 
 		/** Runs unless a run holds the lock anywhere in the cluster; undefined then. */
@@ -181,14 +113,16 @@ const collector: ServiceSchema = {
 				(source: Source) => source.enabled && isEnricher(source.format) && !sources.includes(source),
 			);
 			sources = [...sources, ...enrichers];
-			const release = await this.lock.acquire(`${this.broker.nodeID}/${id}`).catch((err: Error) => {
-				throw new Errors.MoleculerError(
-					`Collection is paused: the run lock is unavailable (${err.message}); it comes back with NATS.`,
-					503,
-					"COLLECTION_UNAVAILABLE",
-					{ retryAfter: 5 },
-				);
-			});
+			const release = await lockOf(this)
+				.acquire(`${this.broker.nodeID}/${id}`)
+				.catch((err: Error) => {
+					throw new Errors.MoleculerError(
+						`Collection is paused: the run lock is unavailable (${err.message}); it comes back with NATS.`,
+						503,
+						"COLLECTION_UNAVAILABLE",
+						{ retryAfter: 5 },
+					);
+				});
 			if (!release) return undefined;
 			const running = (async () => {
 				try {
@@ -204,11 +138,11 @@ const collector: ServiceSchema = {
 							this.runDeps(via, runNumber),
 						);
 					} catch (err) {
-						(this.metrics as CollectorMetrics).recordError(trigger, seconds());
+						this.metrics.recordError(trigger, seconds());
 						throw err;
 					}
-					(this.metrics as CollectorMetrics).recordRun(trigger, summary, seconds());
-					await this.upsert(id, summary as unknown as Record<string, unknown>);
+					this.metrics.recordRun(trigger, summary, seconds());
+					await this.upsert(id, summary);
 					return summary;
 				} finally {
 					await release();
@@ -220,12 +154,13 @@ const collector: ServiceSchema = {
 
 		/** `via` is the request's context (manual runs) or the broker (scheduled ones). */
 		runDeps(via: Context | ServiceBroker, runNumber: number): RunDeps {
-			const { config, http } = this as unknown as CollectorThis;
+			const { config, http, registries } = this;
 			return {
 				reader: (source, headers) => {
 					const reader = createReader(source, http, headers);
 					if (!isEnricher(source.format)) return reader;
-					const cache = registryCache(this as unknown as CollectorThis, source.name);
+					const cache = registries.get(source.name) ?? new Map<string, CachedBody>();
+					registries.set(source.name, cache);
 					return cachingBytes(reader, cache, (source.refreshHours ?? 24) * 3_600_000, config.clock.now);
 				},
 				// The sources' own listings, not the catalogue's products (domain/venues.ts).
@@ -258,7 +193,7 @@ const collector: ServiceSchema = {
 		},
 
 		/** One cron job per distinct schedule; a tick runs on one node of the cluster. */
-		schedule(this: CollectorThis & { runTick(expression: string, sources: Source[]): Promise<void> }) {
+		schedule(): void {
 			const bySchedule = new Map<string, Source[]>();
 			for (const source of this.sourcesConfig.sources) {
 				if (!source.enabled || !source.schedule) continue;
@@ -273,24 +208,24 @@ const collector: ServiceSchema = {
 		},
 
 		/** The sources' failing streaks from the stored runs (metrics only; a failure only logs). */
-		async loadStreaks() {
+		async loadStreaks(): Promise<void> {
 			try {
 				const runs: CollectorRunSummary[] = await this.adapter.find({
 					sort: ["-startedAt"],
 					limit: streakHistory,
 				});
-				const names = (this.sourcesConfig as SourcesConfig).sources.map((source) => source.name);
-				(this.metrics as CollectorMetrics).setStreaks(failureStreaks(runs, names));
+				const names = this.sourcesConfig.sources.map((source) => source.name);
+				this.metrics.setStreaks(failureStreaks(runs, names));
 			} catch (err) {
 				this.logger.warn("Could not read the run history for metrics", { error: (err as Error).message });
 			}
 		},
 
 		/** A schedule tick (or the start, expression "start"): runs on the first node to claim it. */
-		async runTick(expression: string, sources: Source[]) {
+		async runTick(expression: string, sources: Source[]): Promise<void> {
 			const tick = `${Buffer.from(expression).toString("base64url")}-${Math.round(this.config.clock.now() / 1000)}`;
 			try {
-				if (!(await this.lock.claimTick(tick))) return;
+				if (!(await lockOf(this).claimTick(tick))) return;
 				const summary = await this.runExclusive(this.broker, "schedule", sources);
 				if (!summary)
 					this.logger.warn("Scheduled collection skipped: another run is still going.", { expression });
@@ -300,26 +235,91 @@ const collector: ServiceSchema = {
 		},
 	},
 
+	actions: {
+		run: {
+			rest: "POST /run",
+			auth: "operator",
+			// A run reads every source with retries and answers with the whole summary
+			// (types/moleculer.d.ts).
+			timeout: 10 * 60_000,
+			retryPolicy: { enabled: false },
+			params: {
+				sources: { type: "array", items: "string|min:1|max:50", optional: true, min: 1, max: 100 },
+			},
+			async handler(ctx: Context<Actions["collector.run"]["params"]>): Promise<CollectorRunSummary> {
+				const sources = this.chooseSources(ctx.params.sources);
+				const summary = await this.runExclusive(ctx, "manual", sources);
+				if (!summary)
+					throw new Errors.MoleculerClientError(
+						"A collector run is already in progress; try again when it has finished.",
+						409,
+						"RUN_IN_PROGRESS",
+					);
+				return summary;
+			},
+		},
+
+		sources: {
+			rest: "GET /sources",
+			handler(): CollectorSourceInfo[] {
+				return this.sourcesConfig.sources.map(describe);
+			},
+		},
+
+		/** Public: which enabled sources failed in their latest run, and why (the SPA's notice). */
+		status: {
+			rest: "GET /status",
+			async handler(): Promise<CollectionStatus> {
+				const runs: CollectorRunSummary[] = await this.adapter.find({
+					sort: ["-startedAt"],
+					limit: statusHistory,
+				});
+				return collectionStatus(runs, this.sourcesConfig.sources);
+			},
+		},
+
+		runs: {
+			rest: "GET /runs",
+			params: {
+				page: "number|integer|min:1|convert|default:1",
+				pageSize: "number|integer|min:1|max:100|convert|default:20",
+			},
+			async handler(ctx: Context<{ page: number; pageSize: number }>) {
+				const { page, pageSize } = ctx.params;
+				const [rows, total] = await Promise.all([
+					this.adapter.find({ sort: ["-startedAt"], offset: (page - 1) * pageSize, limit: pageSize }),
+					this.adapter.count({}),
+				]);
+				return pageOf(
+					rows.map((row: object) => this.adapter.afterRetrieveTransformID(row, "id")),
+					total,
+					page,
+					pageSize,
+				);
+			},
+		},
+	},
+
 	created() {
 		this.config = configOf(this.broker);
-		if (!this.config.sources) throw new Error("The collector needs a sources file (SOURCES_FILE).");
-		this.sourcesConfig = this.config.sources;
+		this.sourcesConfig = sourcesOf(this.broker);
 		this.http = createHttp(this.sourcesConfig.userAgent);
 		this.registries = new Map();
 		this.jobs = [];
 		this.metrics = collectorMetrics(
 			this.broker,
-			this.sourcesConfig.sources.map((source: Source) => source.name),
+			this.sourcesConfig.sources.map((source) => source.name),
 		);
 	},
 
 	async started() {
-		const { transporter, namespace } = this.config as Config;
-		this.lock = transporter ? await natsLock(transporter, `insights-${namespace}-collector`) : localLock();
-		this.readinessCheck = addReadinessCheck(this.broker, "collector", () => (this.lock as RunLock).problem());
+		const { transporter, namespace } = this.config;
+		const lock = transporter ? await natsLock(transporter, `insights-${namespace}-collector`) : localLock();
+		this.lock = lock;
+		this.readinessCheck = addReadinessCheck(this.broker, "collector", () => lock.problem());
 		if (this.broker.isMetricsEnabled()) {
 			await this.loadStreaks();
-			if ((this.config as Config).mongoUri) {
+			if (this.config.mongoUri) {
 				this.streakTimer = setInterval(() => this.loadStreaks(), streakRefreshMs);
 				this.streakTimer.unref();
 			}
@@ -335,13 +335,11 @@ const collector: ServiceSchema = {
 	},
 
 	async stopped() {
-		for (const job of this.jobs as Cron[]) job.stop();
+		for (const job of this.jobs) job.stop();
 		clearInterval(this.streakTimer);
 		// Let a run in progress finish: its products are staged, not yet half-published.
 		await this.current;
 		this.readinessCheck?.();
-		await (this.lock as RunLock | undefined)?.close();
+		await this.lock?.close();
 	},
-};
-
-export default collector;
+});

@@ -3,7 +3,7 @@
  * them changed since it was last published (a fee, a rate, a minimum, the risk, metrics
  * beyond a tolerance). Which fields matter is configured in the sources file.
  */
-import type { Product } from "../../domain/product.ts";
+import type { Metrics, Product } from "../../domain/product.ts";
 import type { ChangeDetection } from "./sources.ts";
 
 export type Change = { kind: "new" } | { kind: "changed"; fields: string[] } | { kind: "unchanged" };
@@ -37,19 +37,24 @@ function movedBeyond(before: number | undefined, after: number | undefined, tole
 export function detectChange(previous: Product | undefined, next: Product, rules: ChangeDetection): Change {
 	if (!previous) return { kind: "new" };
 	if (!rules.enabled) return { kind: "changed", fields: ["*"] };
-	const before = previous as unknown as Record<string, unknown>;
-	const after = next as unknown as Record<string, unknown>;
-	const fields = rules.fields.filter((field) => !same(before[field], after[field]));
+	// Fields by the names the sources file gives them.
+	const fields = rules.fields.filter(
+		(field) => !same(Reflect.get(previous, field), Reflect.get(next, field)),
+	);
 	// Who may be told at all (gates.ts) is always watched, whatever the sources file says: a
 	// fund closing, its audience narrowing, its source listing it again (withdrawn.ts).
 	for (const [field, read] of gateFields)
 		if (!fields.includes(field) && read(previous) !== read(next)) fields.push(field);
 	// Metrics that could not be computed this time say nothing about whether they moved.
-	const metricsBefore = before.metrics as Record<string, number> | undefined;
-	const metricsAfter = after.metrics as Record<string, number> | undefined;
+	const metricsBefore = "metrics" in previous ? previous.metrics : undefined;
+	const metricsAfter = "metrics" in next ? next.metrics : undefined;
 	if (metricsAfter) {
 		for (const field of rules.metricsFields) {
-			if (movedBeyond(metricsBefore?.[field], metricsAfter[field], rules.metricsTolerance))
+			const read = (metrics: Metrics | undefined) => {
+				const value: unknown = metrics && Reflect.get(metrics, field);
+				return typeof value === "number" ? value : undefined;
+			};
+			if (movedBeyond(read(metricsBefore), read(metricsAfter), rules.metricsTolerance))
 				fields.push(`metrics.${field}`);
 		}
 	}

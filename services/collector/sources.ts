@@ -7,8 +7,10 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Cron } from "croner";
-import FastestValidator from "fastest-validator";
+import type { ServiceBroker } from "moleculer";
+import { type Config, fail } from "../../config.ts";
 import { type Category, categories } from "../../domain/product.ts";
+import { Validator } from "../../domain/validate.ts";
 import { fieldParsers, type ParserName, parserNames } from "./fields.ts";
 
 export const sourceTypes = [
@@ -118,7 +120,6 @@ export class SourcesFileError extends Error {
 	override name = "SourcesFileError";
 }
 
-const Validator = FastestValidator as unknown as typeof FastestValidator.default;
 const validator = new Validator({ useNewCustomCheckerFunction: true });
 
 const defaultLimits: Limits = {
@@ -405,6 +406,37 @@ export function loadSources(file: string): SourcesConfig {
 		throw new SourcesFileError(`cannot read it: ${(err as NodeJS.ErrnoException).code ?? err}`);
 	}
 	return parseSources(text, file);
+}
+
+/**
+ * The sources of a node that runs the collector, read when the node is built (system.ts): a
+ * bad file stops it with one line naming SOURCES_FILE, before anything starts. Undefined for
+ * a node without the collector.
+ */
+export function sourcesForNode(config: Pick<Config, "services" | "sourcesFile">): SourcesConfig | undefined {
+	if (!config.services.includes("collector")) return undefined;
+	try {
+		return loadSources(config.sourcesFile);
+	} catch (err) {
+		fail(
+			"SOURCES_FILE",
+			config.sourcesFile,
+			`a valid sources file (docs/sources.md): ${(err as Error).message}`,
+		);
+	}
+}
+
+/* The sources each broker's collector reads, bound by system.ts (several brokers share a process in tests). */
+const bound = new WeakMap<ServiceBroker, SourcesConfig>();
+
+export function bindSources(broker: ServiceBroker, sources: SourcesConfig): void {
+	bound.set(broker, sources);
+}
+
+export function sourcesOf(broker: ServiceBroker): SourcesConfig {
+	const sources = bound.get(broker);
+	if (!sources) throw new Error("The collector needs a sources file (SOURCES_FILE).");
+	return sources;
 }
 
 /** `${VAR}` in header values, from the environment; the names of unset ones are returned. */

@@ -2,12 +2,11 @@
  * What a client may send over its socket, checked like any REST body, and how often: a
  * socket that floods gets errors in its acks, not server time.
  */
-import FastestValidator from "fastest-validator";
 import { Errors } from "moleculer";
+import { Validator } from "../../domain/validate.ts";
 import { payloadProblem } from "../../mixins/payload-guard.ts";
 import { type Limiter, limiter } from "../subscribers/limits.ts";
 
-const Validator = FastestValidator as unknown as typeof FastestValidator.default;
 const validator = new Validator({ useNewCustomCheckerFunction: true });
 
 const schemas = {

@@ -5,13 +5,14 @@
  * seen notification (in order, once), then every new one as `notifications.created` is
  * broadcast to all live nodes — each node delivers to its own sockets. docs/live.md.
  */
-import { createServer, type Server as HttpServer } from "node:http";
-import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
-import { Server, type Socket } from "socket.io";
+import { createServer, Server as HttpServer } from "node:http";
+import type { Context, ServiceBroker } from "moleculer";
+import { type DefaultEventsMap, type Namespace, type RemoteSocket, Server, type Socket } from "socket.io";
 import { ConfigError, configOf } from "../../config.ts";
 import { type Actions, call, type Events } from "../../domain/contracts.ts";
+import { defineService } from "../../lib/service.ts";
 import { sessionFromCookie } from "../../mixins/auth.ts";
-import { domainMetrics, metric } from "../../mixins/domain-metrics.ts";
+import { domainMetrics, type Metric, metric } from "../../mixins/domain-metrics.ts";
 import { portProblem } from "../../ports.ts";
 import { clientIp } from "../api/client-ip.ts";
 import { type Cursor, compareCursors, formatCursor, parseCursor } from "./cursor.ts";
@@ -39,6 +40,13 @@ interface SocketState {
 	pending?: Row[];
 }
 
+/** Socket.IO's types with each socket's `data` the SocketState it is given when it connects. */
+type LiveServer = Server<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, SocketState>;
+type LiveNamespace = Namespace<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, SocketState>;
+type LiveSocket = Socket<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, SocketState>;
+/** A socket of this node, or as a room's fetchSockets() answers it. */
+type Recipient = LiveSocket | RemoteSocket<DefaultEventsMap, SocketState>;
+
 /** Most notifications replayed on connect; older ones are in the history. */
 const maxReplay = 1_000;
 /** Ids remembered per socket; past that the oldest is forgotten and becomes the floor. */
@@ -55,78 +63,51 @@ export interface LiveSettings {
 	maxSocketsPerClient: number;
 }
 
+interface LiveLocals {
+	/** Catch-ups scheduled after a notifications node came into view, cleared on stop. */
+	catchUpTimers: Set<NodeJS.Timeout>;
+	/** Sockets open on this node. */
+	sockets: Metric;
+	sentTotal: Metric;
+	/** Set in started(); stopped() still checks them, as a failed start leaves them unset. */
+	io: LiveServer;
+	namespace: LiveNamespace;
+	/** The server on LIVE_PORT, when the api does not run on this node. */
+	ownServer?: HttpServer;
+}
+
 function refused(message: string, type: string): Error {
 	return Object.assign(new Error(message), { data: { type, message } });
 }
 
-const live: ServiceSchema = {
+/** The api's HTTP server when the api runs on this node (moleculer-web keeps it as `server`). */
+function apiServer(broker: ServiceBroker): HttpServer | undefined {
+	const api: object | undefined = broker.getLocalService("api");
+	const server = api && "server" in api ? api.server : undefined;
+	return server instanceof HttpServer ? server : undefined;
+}
+
+export default defineService<LiveSettings, LiveLocals>()({
 	name: "live",
 
 	settings: {
 		/** Open sockets per client IP and per signed-in client on one live node. */
 		maxSocketsPerIp: 50,
 		maxSocketsPerClient: 10,
-	} satisfies LiveSettings as ServiceSettingSchema,
-
-	events: {
-		/**
-		 * An erased client's sockets close at once, on every live node: their account is gone.
-		 * A client who turned live alerts off (or on) has their open sockets follow at once.
-		 */
-		async "subscribers.changed"(ctx: Context<Events["subscribers.changed"]>) {
-			const room = this.namespace?.in(`subscriber:${ctx.params.id}`);
-			if (!room) return;
-			if (ctx.params.change === "erased") return room.disconnectSockets(true);
-			if (ctx.params.change !== "preferences") return;
-			const sockets = await room.fetchSockets();
-			if (sockets.length === 0) return;
-			const subscriber = await call(ctx, "subscribers.get", { id: ctx.params.id }).catch(() => undefined);
-			if (!subscriber) return;
-			for (const socket of sockets) (socket.data as SocketState).live = subscriber.preferences.live !== false;
-		},
-
-		/** A notifications node joined or came back: sockets here may have missed its broadcasts. */
-		"$node.connected"(ctx: Context<{ node: { services?: { name: string }[] } }>) {
-			if (ctx.params.node.services?.some((service) => service.name === "notifications"))
-				this.scheduleCatchUp();
-		},
-
-		/**
-		 * Broadcast to every live node: each delivers to the sockets it holds. A publication
-		 * brings thousands at once; the broker's default bulkhead (50 running, 1,000 queued)
-		 * would refuse most of them, so this handler queues up to 100,000.
-		 */
-		"notifications.created": {
-			...({ bulkhead: { enabled: true, concurrency: 20, maxQueueSize: 100_000 } } as object),
-			async handler(ctx: Context<{ subscriberId: string; notificationIds: string[] }>) {
-				const room = `subscriber:${ctx.params.subscriberId}`;
-				const sockets = await this.namespace.in(room).fetchSockets();
-				if (sockets.length === 0) return;
-				const rows: Row[] = await ctx.call(
-					"notifications.byIds",
-					{ ids: ctx.params.notificationIds },
-					{
-						meta: { subscriberId: ctx.params.subscriberId },
-					},
-				);
-				for (const socket of sockets) this.deliver(socket, rows);
-				await this.sendUnread(ctx.params.subscriberId, room);
-			},
-		},
 	},
 
 	methods: {
 		/** Live rows: buffered while the socket is still catching up, otherwise emitted. */
-		deliver(socket: Socket, rows: Row[]) {
-			const state = socket.data as SocketState;
+		deliver(socket: Recipient, rows: Row[]): void {
+			const state = socket.data;
 			if (!state.live) return;
 			if (state.pending) state.pending.push(...rows);
 			else this.emitNewer(socket, rows);
 		},
 
 		/** Emits, oldest first, the rows this connection has not given and the client did not have. */
-		emitNewer(socket: Socket, rows: Row[]) {
-			const state = socket.data as SocketState;
+		emitNewer(socket: Recipient, rows: Row[]): void {
+			const state = socket.data;
 			const sorted = rows
 				.map((row) => ({ row, cursor: parseCursor(row.cursor) }))
 				.filter((entry): entry is { row: Row; cursor: Cursor } => entry.cursor !== undefined)
@@ -150,10 +131,9 @@ const live: ServiceSchema = {
 		 * A notifications node came (back) into view: every socket here asks, a few times over
 		 * the next seconds, for what arrived after the newest it had been given then.
 		 */
-		scheduleCatchUp() {
+		scheduleCatchUp(): void {
 			const marks = new Map<string, Cursor | undefined>();
-			for (const socket of this.namespace?.sockets.values() ?? [])
-				marks.set(socket.id, (socket.data as SocketState).cursor);
+			for (const socket of this.namespace?.sockets.values() ?? []) marks.set(socket.id, socket.data.cursor);
 			for (const delay of catchUpDelaysMs) {
 				const timer = setTimeout(() => {
 					this.catchUpTimers.delete(timer);
@@ -167,8 +147,8 @@ const live: ServiceSchema = {
 		},
 
 		/** The socket's inbox after `since`, oldest first, a page at a time, at most maxReplay rows. */
-		async replay(socket: Socket, since: string, each: (rows: Row[]) => void) {
-			const meta = { subscriberId: (socket.data as SocketState).subscriberId };
+		async replay(socket: LiveSocket, since: string, each: (rows: Row[]) => void): Promise<void> {
+			const meta = { subscriberId: socket.data.subscriberId };
 			for (let sent = 0; sent < maxReplay; ) {
 				const page = await call(this.broker, "notifications.list", { since, limit: 100 }, { meta });
 				const rows = page.rows as Row[];
@@ -180,16 +160,16 @@ const live: ServiceSchema = {
 		},
 
 		/** Sockets still open ask the inbox for what came after their mark, a few at a time. */
-		async catchUp(marks: Map<string, Cursor | undefined>) {
+		async catchUp(marks: Map<string, Cursor | undefined>): Promise<void> {
 			const sockets = [...marks.keys()]
-				.map((id) => this.namespace?.sockets.get(id) as Socket | undefined)
-				.filter((socket): socket is Socket => socket !== undefined && (socket.data as SocketState).live);
+				.map((id) => this.namespace?.sockets.get(id))
+				.filter((socket): socket is LiveSocket => socket?.data.live === true);
 			const next = async (): Promise<void> => {
 				const socket = sockets.pop();
 				if (!socket) return;
 				const mark = marks.get(socket.id);
 				// Without a mark the socket had been given nothing: its floor is where to start.
-				const since = mark ?? (socket.data as SocketState).floor;
+				const since = mark ?? socket.data.floor;
 				if (since)
 					await this.replay(socket, formatCursor(since), (rows: Row[]) => this.deliver(socket, rows));
 				return next();
@@ -197,13 +177,13 @@ const live: ServiceSchema = {
 			await Promise.all(Array.from({ length: 20 }, next));
 		},
 
-		async sendUnread(subscriberId: string, to: string) {
+		async sendUnread(subscriberId: string, to: string): Promise<void> {
 			const counts = await this.broker.call("notifications.unread", {}, { meta: { subscriberId } });
 			this.namespace.to(to).emit("unread", counts);
 		},
 
-		async onConnection(socket: Socket) {
-			const state = socket.data as SocketState;
+		async onConnection(socket: LiveSocket): Promise<void> {
+			const state = socket.data;
 			const meta = { subscriberId: state.subscriberId };
 			state.pending = [];
 			await socket.join(`subscriber:${state.subscriberId}`);
@@ -229,8 +209,8 @@ const live: ServiceSchema = {
 		},
 
 		/** Client events: validated and rate-limited per socket; answers go to the ack. */
-		listen(socket: Socket) {
-			const state = socket.data as SocketState;
+		listen(socket: LiveSocket): void {
+			const state = socket.data;
 			const meta = { subscriberId: state.subscriberId };
 			const limiter = socketLimiter();
 			// Socket.IO passes the ack as the last argument, whatever came before it.
@@ -278,8 +258,7 @@ const live: ServiceSchema = {
 
 	async started() {
 		const config = configOf(this.broker);
-		const api = this.broker.getLocalService("api") as unknown as { server?: HttpServer } | undefined;
-		let server = api?.server;
+		let server = apiServer(this.broker);
 		if (!server) {
 			server = createServer();
 			await new Promise<void>((resolve, reject) => {
@@ -299,8 +278,8 @@ const live: ServiceSchema = {
 		this.namespace = this.io.of("/live");
 		const byIp = new SocketCounts();
 		const byClient = new SocketCounts();
-		const limits = () => this.settings as LiveSettings;
-		this.namespace.use(async (socket: Socket, next: (err?: Error) => void) => {
+		const limits = () => this.settings;
+		this.namespace.use(async (socket: LiveSocket, next: (err?: Error) => void) => {
 			const ip = clientIp(socket.request, config.trustProxy);
 			if (byIp.count(ip) >= limits().maxSocketsPerIp)
 				return next(refused("Too many open connections from this address.", "TOO_MANY_SOCKETS"));
@@ -312,7 +291,7 @@ const live: ServiceSchema = {
 			if (since !== undefined && (typeof since !== "string" || !parseCursor(since)))
 				return next(refused("since must be the cursor of a notification you received.", "INVALID_CURSOR"));
 			try {
-				const { subscriberId, live } = await call(this.broker, "subscribers.authenticate", { token });
+				const { subscriberId, live } = await call(this.broker, "identity.authenticate", { token });
 				if (byClient.count(subscriberId) >= limits().maxSocketsPerClient)
 					return next(
 						refused("Too many open connections for this session: close some tabs.", "TOO_MANY_SOCKETS"),
@@ -321,8 +300,8 @@ const live: ServiceSchema = {
 					subscriberId,
 					ip,
 					live,
-					cursor: since ? parseCursor(since as string) : undefined,
-					floor: since ? parseCursor(since as string) : undefined,
+					cursor: since ? parseCursor(since) : undefined,
+					floor: since ? parseCursor(since) : undefined,
 					given: new Map(),
 				} satisfies SocketState;
 				next();
@@ -331,10 +310,10 @@ const live: ServiceSchema = {
 				next(refused(e.message ?? "Not signed in.", e.type ?? "UNAUTHORIZED"));
 			}
 		});
-		this.namespace.on("connection", (socket: Socket) => {
+		this.namespace.on("connection", (socket: LiveSocket) => {
 			// Counted once connected, not in the middleware: a client gone while it was being
 			// authenticated never connects, and would never have said "disconnect".
-			const { ip, subscriberId } = socket.data as SocketState;
+			const { ip, subscriberId } = socket.data;
 			byIp.add(ip);
 			byClient.add(subscriberId);
 			socket.once("disconnect", () => {
@@ -352,7 +331,7 @@ const live: ServiceSchema = {
 	},
 
 	async stopped() {
-		for (const timer of this.catchUpTimers as Set<NodeJS.Timeout>) clearTimeout(timer);
+		for (const timer of this.catchUpTimers) clearTimeout(timer);
 		// Clients reconnect by themselves when the transport closes: to another node behind
 		// the load balancer. They resume from their last cursor, so nothing is lost.
 		this.namespace?.emit("bye", { reason: "This server is stopping; reconnecting elsewhere." });
@@ -360,6 +339,51 @@ const live: ServiceSchema = {
 		// On the api's server: close the connections only; the api closes its own server.
 		else this.io?.engine.close();
 	},
-};
 
-export default live;
+	events: {
+		/**
+		 * An erased client's sockets close at once, on every live node: their account is gone.
+		 * A client who turned live alerts off (or on) has their open sockets follow at once.
+		 */
+		async "subscribers.changed"(ctx: Context<Events["subscribers.changed"]>) {
+			const room = this.namespace?.in(`subscriber:${ctx.params.id}`);
+			if (!room) return;
+			if (ctx.params.change === "erased") return room.disconnectSockets(true);
+			if (ctx.params.change !== "preferences") return;
+			const sockets = await room.fetchSockets();
+			if (sockets.length === 0) return;
+			const subscriber = await call(ctx, "subscribers.get", { id: ctx.params.id }).catch(() => undefined);
+			if (!subscriber) return;
+			for (const socket of sockets) socket.data.live = subscriber.preferences.live !== false;
+		},
+
+		/** A notifications node joined or came back: sockets here may have missed its broadcasts. */
+		"$node.connected"(ctx: Context<{ node: { services?: { name: string }[] } }>) {
+			if (ctx.params.node.services?.some((service) => service.name === "notifications"))
+				this.scheduleCatchUp();
+		},
+
+		/**
+		 * Broadcast to every live node: each delivers to the sockets it holds. A publication
+		 * brings thousands at once; the broker's default bulkhead (50 running, 1,000 queued)
+		 * would refuse most of them, so this handler queues up to 100,000.
+		 */
+		"notifications.created": {
+			bulkhead: { enabled: true, concurrency: 20, maxQueueSize: 100_000 },
+			async handler(ctx: Context<{ subscriberId: string; notificationIds: string[] }>) {
+				const room = `subscriber:${ctx.params.subscriberId}`;
+				const sockets = await this.namespace.in(room).fetchSockets();
+				if (sockets.length === 0) return;
+				const rows: Row[] = await ctx.call(
+					"notifications.byIds",
+					{ ids: ctx.params.notificationIds },
+					{
+						meta: { subscriberId: ctx.params.subscriberId },
+					},
+				);
+				for (const socket of sockets) this.deliver(socket, rows);
+				await this.sendUnread(ctx.params.subscriberId, room);
+			},
+		},
+	},
+});

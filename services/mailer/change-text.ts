@@ -16,7 +16,7 @@ import {
 	formatDays,
 	formatPercent,
 	formatRate,
-} from "./digest-content.ts";
+} from "./formats.ts";
 
 type Kind = FieldUnit | "date" | "rate" | "boolean" | "text" | "number";
 

@@ -5,17 +5,29 @@
  * text part is plain text.
  */
 import type { FieldChange, Notice } from "../../domain/changes.ts";
-import { type FieldUnit, type InterestField, interestFields } from "../../domain/interests.ts";
+import { type InterestField, interestFields } from "../../domain/interests.ts";
 import type { MatchReason } from "../../domain/notification.ts";
 import { type Category, type Product, type Rate, valueAt } from "../../domain/product.ts";
+import { digestFacts, type FactKind, type FactName, facts, factValue } from "../../domain/product-facts.ts";
 import { rankedVenues, venueLabel } from "../../domain/venues.ts";
 import { changeTexts, noticeTexts } from "./change-text.ts";
-import { httpUrl, resolveLocale } from "./templates.ts";
+import {
+	type DigestLocale,
+	digestLocale,
+	formatBrl,
+	formatDate,
+	formatDays,
+	formatPercent,
+	formatRate,
+	indexLabel,
+	numberFormat,
+	words,
+} from "./formats.ts";
+import { httpUrl } from "./templates.ts";
 
 /** Products shown in one e-mail; the rest are counted in `more` ("and N more in the app"). */
 export const maxDigestProducts = 50;
 
-export type DigestLocale = "pt-BR" | "en";
 export type DigestFrequency = "immediate" | "daily" | "weekly";
 
 export interface DigestInput {
@@ -109,89 +121,7 @@ export const categoryLabels: Record<DigestLocale, Record<Category, string>> = {
 	},
 };
 
-const words = {
-	"pt-BR": { yes: "Sim", no: "Não", day: "dia", days: "dias", of: "do", fixed: "Pré" },
-	en: { yes: "Yes", no: "No", day: "day", days: "days", of: "of", fixed: "Fixed" },
-} as const;
-
-/** The digest's language: English for any `en*` locale, else pt-BR (as the templates resolve it). */
-export function digestLocale(locale: string): DigestLocale {
-	return resolveLocale(["en", "pt-BR"], locale) as DigestLocale;
-}
-
-/** Intl formatters are costly to build (~20 µs) and a digest formats dozens of values: reuse them. */
-const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
-function numberFormat(locale: string, options: Intl.NumberFormatOptions = {}): Intl.NumberFormat {
-	const key = `n|${locale}|${JSON.stringify(options)}`;
-	let format = formatters.get(key) as Intl.NumberFormat | undefined;
-	if (!format) {
-		format = new Intl.NumberFormat(locale, options);
-		formatters.set(key, format);
-	}
-	return format;
-}
-function dateFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-	const key = `d|${locale}|${JSON.stringify(options)}`;
-	let format = formatters.get(key) as Intl.DateTimeFormat | undefined;
-	if (!format) {
-		format = new Intl.DateTimeFormat(locale, options);
-		formatters.set(key, format);
-	}
-	return format;
-}
-
-/** Intl puts no-break spaces in "R$ 1,00" and "BRL 1.00": plain spaces read the same everywhere. */
-const plainSpaces = (text: string) => text.replace(/[\u00a0\u202f]/g, " ");
-
-export function formatBrl(locale: DigestLocale, value: number): string {
-	const options: Intl.NumberFormatOptions = { style: "currency", currency: "BRL" };
-	if (locale === "en") options.currencyDisplay = "code";
-	return plainSpaces(numberFormat(locale, options).format(value));
-}
-
-/** A fraction as a percentage: 0.125 → "12,5%" / "12.5%". */
-export function formatPercent(locale: DigestLocale, fraction: number, minimumFractionDigits = 0): string {
-	return plainSpaces(
-		numberFormat(locale, {
-			style: "percent",
-			minimumFractionDigits,
-			maximumFractionDigits: Math.max(2, minimumFractionDigits),
-		}).format(fraction),
-	);
-}
-
-export function formatDays(locale: DigestLocale, days: number): string {
-	const number = numberFormat(locale).format(days);
-	return `${number} ${days === 1 ? words[locale].day : words[locale].days}`;
-}
-
-/** An ISO date (YYYY-MM-DD): "15/01/2028" / "Jan 15, 2028"; anything else as given. */
-export function formatDate(locale: DigestLocale, iso: string): string {
-	const date = new Date(`${iso.slice(0, 10)}T00:00:00Z`);
-	if (!/^\d{4}-\d{2}-\d{2}/.test(iso) || Number.isNaN(date.getTime())) return iso;
-	const options: Intl.DateTimeFormatOptions =
-		locale === "en" ? { dateStyle: "medium", timeZone: "UTC" } : { timeZone: "UTC" };
-	return dateFormat(locale, options).format(date);
-}
-
-function indexLabel(locale: DigestLocale, index: string): string {
-	return index === "PRE" ? words[locale].fixed : index;
-}
-
-/** "110% do CDI", "IPCA + 6,15%", "Pré 12,40%" / "110% of CDI", "IPCA + 6.15%", "Fixed 12.40%". */
-export function formatRate(locale: DigestLocale, rate: Rate): string {
-	const spread = rate.spread !== undefined ? formatPercent(locale, rate.spread, 2) : undefined;
-	if (rate.index === "PRE") return spread ? `${words[locale].fixed} ${spread}` : words[locale].fixed;
-	const base =
-		rate.percentOfIndex !== undefined
-			? `${formatPercent(locale, rate.percentOfIndex)} ${words[locale].of} ${rate.index}`
-			: rate.index;
-	return spread ? `${base} + ${spread}` : base;
-}
-
-type Kind = FieldUnit | "date" | "rate" | "boolean" | "text";
-
-function formatValue(locale: DigestLocale, kind: Kind, value: unknown): string {
+function formatValue(locale: DigestLocale, kind: FactKind, value: unknown): string {
 	if (typeof value === "boolean") return value ? words[locale].yes : words[locale].no;
 	if (typeof value === "number") {
 		if (kind === "fraction") return formatPercent(locale, value);
@@ -205,52 +135,11 @@ function formatValue(locale: DigestLocale, kind: Kind, value: unknown): string {
 	return String(value);
 }
 
-/** Key fields shown per category; the label comes from the interests catalogue unless given here. */
-interface KeyField {
-	paths: string[];
-	kind: Kind;
-	label?: Record<DigestLocale, string>;
-}
-
-const ticker: KeyField = { paths: ["ticker"], kind: "text", label: { "pt-BR": "Código", en: "Ticker" } };
-const maturity: KeyField = {
-	paths: ["maturityDate"],
-	kind: "date",
-	label: { "pt-BR": "Vencimento", en: "Maturity" },
-};
-const field = (path: string, kind: Kind): KeyField => ({ paths: [path], kind });
-const market = (last: string): KeyField[] => [
-	field("metrics.dividendYield", "fraction"),
-	{ paths: ["metrics.totalReturn12m", "return12m"], kind: "fraction" },
-	ticker,
-	field(last, "text"),
-];
-
-export const keyFields: Record<Category, KeyField[]> = {
-	stock: market("sector"),
-	reit: market("segment"),
-	fund: [
-		field("minimumInvestment", "BRL"),
-		field("adminFee", "fraction"),
-		field("return12m", "fraction"),
-		field("redemptionDays", "days"),
-		field("fundType", "text"),
-	],
-	coe: [
-		field("minimumInvestment", "BRL"),
-		field("termDays", "days"),
-		maturity,
-		field("protectedCapital", "boolean"),
-		field("underlying", "text"),
-	],
-	pension: [field("minimumInvestment", "BRL"), field("adminFee", "fraction"), field("planType", "text")],
-	fixed_income: [
-		{ paths: ["rate"], kind: "rate", label: { "pt-BR": "Taxa", en: "Rate" } },
-		maturity,
-		field("minimumInvestment", "BRL"),
-		field("taxExempt", "boolean"),
-		field("instrument", "text"),
-	],
+/** The e-mail's labels of the facts the interests catalogue has no field for. */
+const factLabels: Partial<Record<FactName, Record<DigestLocale, string>>> = {
+	ticker: { "pt-BR": "Código", en: "Ticker" },
+	maturityDate: { "pt-BR": "Vencimento", en: "Maturity" },
+	rate: { "pt-BR": "Taxa", en: "Rate" },
 };
 
 /** A catalogue label without its unit in parentheses when the value carries it ("Prazo (dias)"). */
@@ -259,14 +148,15 @@ function catalogueLabel(locale: DigestLocale, entry: InterestField): string {
 	return entry.unit === "days" ? label.replace(/\s*\((dias|days)\)$/, "") : label;
 }
 
+/** The digest facts of its category (domain/product-facts.ts) a product has, with their labels. */
 function productFields(locale: DigestLocale, product: Product): DigestField[] {
 	const fields: DigestField[] = [];
-	for (const key of keyFields[product.category]) {
-		const value = key.paths.map((path) => valueAt(product, path)).find((v) => v !== undefined && v !== "");
-		if (value === undefined || value === null) continue;
-		const entry = interestFields[product.category].find((f) => f.path === key.paths[0]);
-		const label = key.label?.[locale] ?? (entry ? catalogueLabel(locale, entry) : key.paths[0]);
-		fields.push({ label: label as string, value: formatValue(locale, key.kind, value) });
+	for (const name of digestFacts[product.category]) {
+		const value = factValue(product, facts[name]);
+		if (value === undefined) continue;
+		const entry = interestFields[product.category].find((f) => f.name === name);
+		const label = factLabels[name]?.[locale] ?? (entry ? catalogueLabel(locale, entry) : name);
+		fields.push({ label, value: formatValue(locale, facts[name].kind, value) });
 	}
 	return fields;
 }
@@ -275,7 +165,7 @@ function productFields(locale: DigestLocale, product: Product): DigestField[] {
 export function reasonText(locale: DigestLocale, category: Category, reason: MatchReason): string {
 	const entry = interestFields[category]?.find((f) => f.name === reason.field);
 	const label = entry ? catalogueLabel(locale, entry) : reason.field;
-	const kind: Kind = entry?.kind === "number" ? (entry.unit ?? "text") : "text";
+	const kind: FactKind = entry?.kind === "number" ? (entry.unit ?? "text") : "text";
 	const one = (value: unknown) =>
 		entry?.name === "rateIndex" && typeof value === "string"
 			? indexLabel(locale, value)

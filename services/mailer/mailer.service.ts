@@ -8,7 +8,7 @@
 import { randomUUID } from "node:crypto";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import { type Context, Errors, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
+import { type Context, Errors } from "moleculer";
 import { type Config, configOf } from "../../config.ts";
 import {
 	type Actions,
@@ -17,8 +17,8 @@ import {
 	type MailTemplate,
 	mailTemplates,
 } from "../../domain/contracts.ts";
-import { operatorOnly } from "../../mixins/auth.ts";
-import { DbMixin } from "../../mixins/db.mixin.ts";
+import { defineService } from "../../lib/service.ts";
+import { type DbLocals, DbMixin } from "../../mixins/db.mixin.ts";
 import { domainMetrics, metric } from "../../mixins/domain-metrics.ts";
 import { escapeRegExp, pageOf } from "../products/catalogue.ts";
 import {
@@ -40,12 +40,22 @@ type Params<A extends keyof Actions> = Actions[A]["params"];
 
 export type { MailerSettings };
 
-interface RawAdapter {
-	db?: {
-		updateAsync(query: object, update: object, options: object): Promise<{ numAffected: number }>;
-		compactDatafileAsync(): Promise<void>;
-	};
-	collection?: { updateMany(query: object, update: object): Promise<{ modifiedCount: number }> };
+interface MailerServiceSettings extends MailerSettings {
+	rest: string;
+}
+
+interface MailerLocals extends DbLocals {
+	config: Config;
+	templates: TemplateSet;
+	/** Made in started; a start that failed early leaves none for stopped to close. */
+	transport?: MailTransport;
+	dispatcher?: Dispatcher;
+	/** The next digest sweep. */
+	digestTimer?: NodeJS.Timeout;
+	/** The delivery log's file is rewritten when this fires (compactSoon). */
+	compactTimer?: NodeJS.Timeout;
+	/** A digest sweep is running on this node: a tick that finds one running is skipped. */
+	digesting?: boolean;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -70,7 +80,7 @@ function listHeaders(unsubscribeUrl: string | undefined): Record<string, string>
 	};
 }
 
-const mailer: ServiceSchema = {
+export default defineService<MailerServiceSettings, MailerLocals>()({
 	name: "mailer",
 	mixins: [
 		DbMixin({
@@ -91,13 +101,153 @@ const mailer: ServiceSchema = {
 		compactAfterMs: 60_000,
 		// Operator routes: /api/admin/mail/deliveries and /api/admin/mail/preview.
 		rest: "/admin/mail",
-	} satisfies MailerSettings & { rest: string } as ServiceSettingSchema,
+	},
+
+	methods: {
+		now(): number {
+			return this.config.clock.now();
+		},
+
+		/** One digest sweep at a time per node; a tick that finds one running is skipped. */
+		async sweepDigests(): Promise<number> {
+			if (this.digesting) return 0;
+			this.digesting = true;
+			try {
+				return await sweepDigests(this.broker, {
+					now: new Date(this.now()),
+					settleMs: this.settings.immediateSettleMs,
+					appUrl: this.config.publicUrl,
+					immediateDailyCap: this.config.immediateDailyCap,
+					immediateSentSince: async (subscriberId, since) => {
+						const rows = await this.adapter.find<StoredDelivery>({
+							query: {
+								subscriberId,
+								_id: { $regex: /^immediate:/ },
+								createdAt: { $gte: since.toISOString() },
+							},
+						});
+						return rows.map((row) => row.createdAt);
+					},
+					exists: async (key) => (await this.findDelivery(key)) !== undefined,
+					send: (input) => call(this.broker, "mailer.send", input),
+				});
+			} finally {
+				this.digesting = false;
+			}
+		},
+
+		async findDelivery(id: string): Promise<StoredDelivery | undefined> {
+			return (await this.adapter.findOne<StoredDelivery>({ _id: id })) ?? undefined;
+		},
+
+		deliveryStore(): DeliveryStore {
+			return {
+				get: (id) => this.findDelivery(id),
+				find: (query, sort, limit) => this.adapter.find<StoredDelivery>({ query, sort, limit }),
+				// DbMixin's conditional update, on either database.
+				update: (query, update) => this.updateWhere(query, update),
+			};
+		},
+
+		/** Rewrites the delivery log's file once for a burst of sends (MailerSettings.compactAfterMs). */
+		compactSoon(): void {
+			if (this.compactTimer) return;
+			this.compactTimer = setTimeout(() => {
+				this.compactTimer = undefined;
+				this.compactStore().catch((err: Error) =>
+					this.logger.warn("Delivery log not compacted", { error: err.message }),
+				);
+			}, this.settings.compactAfterMs);
+			this.compactTimer.unref();
+		},
+
+		async removeOutboxFile(id: string): Promise<void> {
+			await rm(join(this.config.dataDir, "outbox", outboxFileName(id)), { force: true });
+		},
+	},
+
+	created() {
+		// Moleculer hands every instance the schema's own settings object; each gets a copy, so
+		// tuning one node (tests do, on a running service: settings are read per use) leaves others alone.
+		const { settings } = this;
+		const config = configOf(this.broker);
+		this.settings = {
+			...settings,
+			retry: { ...settings.retry },
+			smtpTimeouts: { ...settings.smtpTimeouts },
+			digestIntervalMs: config.digestSweepSeconds * 1000,
+			immediateSettleMs: config.immediateSettleSeconds * 1000,
+		};
+		this.config = config;
+		this.templates = loadTemplates();
+	},
+
+	async started() {
+		const { config } = this;
+		const settings = () => this.settings;
+		const outcomes = {
+			sent: metric(this.broker, domainMetrics.mailSent),
+			retry: metric(this.broker, domainMetrics.mailRetries),
+			failed: metric(this.broker, domainMetrics.mailFailed),
+		};
+		for (const template of mailTemplates) for (const m of Object.values(outcomes)) m.zero({ template });
+		const transport = config.smtpUrl
+			? smtpTransport(config, settings().smtpTimeouts)
+			: outboxTransport(join(config.dataDir, "outbox"));
+		this.transport = transport;
+		const dispatcher = new Dispatcher({
+			owner: `${this.broker.nodeID}:${randomUUID()}`,
+			store: this.deliveryStore(),
+			transport,
+			settings,
+			logger: this.logger,
+			clock: config.clock,
+			onErasedWhileSending: (id) => this.removeOutboxFile(id),
+			onBounce: async (address) => {
+				await this.broker.call("subscribers.markBouncing", { email: address });
+			},
+			onOutcome: (outcome, template) => {
+				outcomes[outcome].increment({ template });
+				if (outcome !== "retry") this.compactSoon();
+			},
+		});
+		this.dispatcher = dispatcher;
+		// Claims held by this node's previous life died with it. A NeDB file is only ever open
+		// in one process, so there every claim found at start is dead.
+		const stale = config.mongoUri
+			? { leaseOwner: { $regex: new RegExp(`^${escapeRegExp(this.broker.nodeID)}:`) } }
+			: { leaseOwner: { $exists: true } };
+		await this.updateWhere(stale, { $unset: { leaseOwner: true, leaseUntil: true } });
+		const pending = await this.adapter.count({ query: { status: { $in: pendingStatuses } } });
+		this.logger.info(
+			config.smtpUrl
+				? `Mailer sending through SMTP (${new URL(config.smtpUrl).host})`
+				: `Mailer writing messages to ${join(config.dataDir, "outbox")}`,
+			{ pending },
+		);
+		// Resumes whatever a previous run left queued or retrying.
+		await dispatcher.sweep();
+		// Digests are pulled from persisted notifications: a mailer that was down catches up here.
+		this.digestTimer = setInterval(() => {
+			this.sweepDigests().catch((err: Error) =>
+				this.logger.warn("Digest sweep failed", { error: err.message }),
+			);
+		}, settings().digestIntervalMs);
+		this.digestTimer.unref();
+	},
+
+	async stopped() {
+		clearInterval(this.digestTimer);
+		clearTimeout(this.compactTimer);
+		await this.dispatcher?.stop();
+		this.transport?.close();
+	},
 
 	actions: {
 		/** Operators: a template rendered with sample data, as HTML (or its text with format=text). */
 		preview: {
 			rest: "GET /preview",
-			...operatorOnly,
+			auth: "operator",
 			params: {
 				template: { type: "enum", values: [...mailTemplates] },
 				locale: { type: "string", max: 35, default: "pt-BR" },
@@ -109,9 +259,9 @@ const mailer: ServiceSchema = {
 					{ $responseType?: string }
 				>,
 			) {
-				const config = this.config as Config;
+				const { config } = this;
 				const rendered = renderMail(
-					this.templates as TemplateSet,
+					this.templates,
 					{
 						template: ctx.params.template,
 						locale: ctx.params.locale,
@@ -157,7 +307,10 @@ const mailer: ServiceSchema = {
 					const existing = await this.findDelivery(idempotencyKey);
 					if (existing) return { id: existing._id, status: existing.status };
 				}
-				const config = this.config as Config;
+				const { config, dispatcher } = this;
+				// Actions are published once started() made the dispatcher; a node without one is not ready.
+				if (!dispatcher)
+					throw new Errors.ServiceNotAvailableError({ action: "mailer.send", nodeID: this.broker.nodeID });
 				let rendered: ReturnType<typeof renderMail>;
 				try {
 					rendered = renderMail(this.templates, ctx.params, config.publicUrl);
@@ -169,7 +322,6 @@ const mailer: ServiceSchema = {
 				const id = idempotencyKey ?? randomUUID();
 				const now = this.now();
 				// Claimed at once when this node has room; otherwise the next sweep picks it up.
-				const dispatcher = this.dispatcher as Dispatcher;
 				const claim = dispatcher.hasRoom();
 				const doc: StoredDelivery = compact({
 					_id: id,
@@ -198,8 +350,9 @@ const mailer: ServiceSchema = {
 				} catch (err) {
 					if (!isDuplicateKey(err)) throw err;
 					// The same key sent twice at the same moment: the first one stored wins.
-					const existing = (await this.findDelivery(id)) as StoredDelivery;
-					return { id, status: existing.status };
+					const first = await this.findDelivery(id);
+					if (!first) throw err;
+					return { id, status: first.status };
 				}
 				this.logger.info("Mail queued", compact({ deliveryId: id, template, subscriberId }));
 				if (claim) dispatcher.run(id);
@@ -211,7 +364,7 @@ const mailer: ServiceSchema = {
 		/** Operators: the log, newest first, without message contents. */
 		deliveries: {
 			rest: "GET /deliveries",
-			...operatorOnly,
+			auth: "operator",
 			params: {
 				status: { type: "enum", values: [...deliveryStatuses], optional: true },
 				subscriberId: "string|min:1|max:200|optional",
@@ -224,10 +377,15 @@ const mailer: ServiceSchema = {
 				if (status) query.status = status;
 				if (subscriberId) query.subscriberId = subscriberId;
 				const [rows, total] = await Promise.all([
-					this.adapter.find({ query, sort: ["-createdAt"], offset: (page - 1) * pageSize, limit: pageSize }),
+					this.adapter.find<StoredDelivery>({
+						query,
+						sort: ["-createdAt"],
+						offset: (page - 1) * pageSize,
+						limit: pageSize,
+					}),
 					this.adapter.count({ query }),
 				]);
-				return pageOf((rows as StoredDelivery[]).map(deliveryView), total, page, pageSize);
+				return pageOf(rows.map(deliveryView), total, page, pageSize);
 			},
 		},
 
@@ -240,169 +398,17 @@ const mailer: ServiceSchema = {
 			params: { subscriberId: "string|min:1|max:200", email: "string|min:3|max:254" },
 			async handler(ctx: Context<Params<"mailer.forget">>): Promise<{ updated: number }> {
 				const { subscriberId, email } = ctx.params;
-				const docs = (await this.adapter.find({
-					query: subjectQuery(subscriberId, email),
-				})) as StoredDelivery[];
+				const docs = await this.adapter.find<StoredDelivery>({ query: subjectQuery(subscriberId, email) });
 				let updated = 0;
 				for (const doc of docs) {
 					updated += await this.updateWhere({ _id: doc._id }, erasure(doc, email, iso(this.now())));
 					await this.removeOutboxFile(doc._id);
 				}
 				// NeDB appends every change to its file; rewriting it now leaves no old copy of the address.
-				if (updated > 0) await (this.adapter as RawAdapter).db?.compactDatafileAsync();
+				if (updated > 0) await this.compactStore();
 				this.logger.info("Deliveries erased", { subscriberId, updated });
 				return { updated };
 			},
 		},
 	},
-
-	methods: {
-		now(): number {
-			return (this.config as Config).clock.now();
-		},
-
-		/** One digest sweep at a time per node; a tick that finds one running is skipped. */
-		async sweepDigests(): Promise<number> {
-			if (this.digesting) return 0;
-			this.digesting = true;
-			const settings = this.settings as MailerSettings;
-			try {
-				return await sweepDigests(this.broker, {
-					now: new Date(this.now()),
-					settleMs: settings.immediateSettleMs,
-					appUrl: (this.config as Config).publicUrl,
-					immediateDailyCap: (this.config as Config).immediateDailyCap,
-					immediateSentSince: async (subscriberId, since) => {
-						const rows: StoredDelivery[] = await this.adapter.find({
-							query: {
-								subscriberId,
-								_id: { $regex: /^immediate:/ },
-								createdAt: { $gte: since.toISOString() },
-							},
-						});
-						return rows.map((row) => row.createdAt);
-					},
-					exists: async (key) => (await this.findDelivery(key)) !== undefined,
-					send: (input) => call(this.broker, "mailer.send", input),
-				});
-			} finally {
-				this.digesting = false;
-			}
-		},
-
-		async findDelivery(id: string): Promise<StoredDelivery | undefined> {
-			return (await this.adapter.findOne({ _id: id })) ?? undefined;
-		},
-
-		/** A conditional update on either database; the number of documents it changed. */
-		async updateWhere(query: object, update: object): Promise<number> {
-			const adapter = this.adapter as RawAdapter;
-			if (adapter.db) return (await adapter.db.updateAsync(query, update, { multi: true })).numAffected;
-			return (await adapter.collection?.updateMany(query, update))?.modifiedCount ?? 0;
-		},
-
-		deliveryStore(): DeliveryStore {
-			return {
-				get: (id) => this.findDelivery(id),
-				find: (query, sort, limit) => this.adapter.find({ query, sort, limit }),
-				update: (query, update) => this.updateWhere(query, update),
-			};
-		},
-
-		/** Rewrites the delivery log's file once for a burst of sends (MailerSettings.compactAfterMs). */
-		compactSoon() {
-			if (this.compactTimer) return;
-			this.compactTimer = setTimeout(
-				() => {
-					this.compactTimer = undefined;
-					this.compactStore().catch((err: Error) =>
-						this.logger.warn("Delivery log not compacted", { error: err.message }),
-					);
-				},
-				(this.settings as MailerSettings).compactAfterMs,
-			);
-			this.compactTimer.unref();
-		},
-
-		async removeOutboxFile(id: string) {
-			await rm(join((this.config as Config).dataDir, "outbox", outboxFileName(id)), { force: true });
-		},
-	},
-
-	created() {
-		// Moleculer hands every instance the schema's own settings object; each gets a copy, so
-		// tuning one node (tests do, on a running service: settings are read per use) leaves others alone.
-		const settings = this.settings as MailerSettings;
-		const config = configOf(this.broker);
-		this.settings = {
-			...settings,
-			retry: { ...settings.retry },
-			smtpTimeouts: { ...settings.smtpTimeouts },
-			digestIntervalMs: config.digestSweepSeconds * 1000,
-			immediateSettleMs: config.immediateSettleSeconds * 1000,
-		} as ServiceSettingSchema;
-		this.config = config;
-		this.templates = loadTemplates() satisfies TemplateSet;
-	},
-
-	async started() {
-		const config = this.config as Config;
-		const settings = () => this.settings as MailerSettings;
-		const outcomes = {
-			sent: metric(this.broker, domainMetrics.mailSent),
-			retry: metric(this.broker, domainMetrics.mailRetries),
-			failed: metric(this.broker, domainMetrics.mailFailed),
-		};
-		for (const template of mailTemplates) for (const m of Object.values(outcomes)) m.zero({ template });
-		this.transport = config.smtpUrl
-			? smtpTransport(config, settings().smtpTimeouts)
-			: outboxTransport(join(config.dataDir, "outbox"));
-		this.dispatcher = new Dispatcher({
-			owner: `${this.broker.nodeID}:${randomUUID()}`,
-			store: this.deliveryStore(),
-			transport: this.transport,
-			settings,
-			logger: this.logger,
-			clock: (this.config as Config).clock,
-			onErasedWhileSending: (id) => this.removeOutboxFile(id),
-			onBounce: async (address) => {
-				await this.broker.call("subscribers.markBouncing", { email: address });
-			},
-			onOutcome: (outcome, template) => {
-				outcomes[outcome].increment({ template });
-				if (outcome !== "retry") this.compactSoon();
-			},
-		});
-		// Claims held by this node's previous life died with it. A NeDB file is only ever open
-		// in one process, so there every claim found at start is dead.
-		const stale = config.mongoUri
-			? { leaseOwner: { $regex: new RegExp(`^${escapeRegExp(this.broker.nodeID)}:`) } }
-			: { leaseOwner: { $exists: true } };
-		await this.updateWhere(stale, { $unset: { leaseOwner: true, leaseUntil: true } });
-		const pending = await this.adapter.count({ query: { status: { $in: pendingStatuses } } });
-		this.logger.info(
-			config.smtpUrl
-				? `Mailer sending through SMTP (${new URL(config.smtpUrl).host})`
-				: `Mailer writing messages to ${join(config.dataDir, "outbox")}`,
-			{ pending },
-		);
-		// Resumes whatever a previous run left queued or retrying.
-		await (this.dispatcher as Dispatcher).sweep();
-		// Digests are pulled from persisted notifications: a mailer that was down catches up here.
-		this.digestTimer = setInterval(() => {
-			this.sweepDigests().catch((err: Error) =>
-				this.logger.warn("Digest sweep failed", { error: err.message }),
-			);
-		}, settings().digestIntervalMs);
-		this.digestTimer.unref();
-	},
-
-	async stopped() {
-		clearInterval(this.digestTimer);
-		clearTimeout(this.compactTimer);
-		await (this.dispatcher as Dispatcher | undefined)?.stop();
-		(this.transport as MailTransport | undefined)?.close();
-	},
-};
-
-export default mailer;
+});

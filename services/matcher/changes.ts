@@ -117,14 +117,6 @@ export function decide(
 	return undefined;
 }
 
-/** A match task (durable queue subject "match-tasks"): products of a publication and their changes. */
-export interface MatchTask {
-	publicationId: string;
-	productIds: string[];
-	/** Absent in tasks queued before changes existed: every product counts as new. */
-	changes?: Record<string, FieldChange[]>;
-}
-
 /** The part of a result a match carries beyond its reasons: venue, changes and notice, when present. */
 export function toldOf(result: ChangeAwareResult): Pick<ChangeAwareResult, "venue" | "changes" | "notice"> {
 	return {

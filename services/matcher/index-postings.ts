@@ -5,24 +5,10 @@
  * keeps a match under a millisecond at 1M subscribers (docs/matching.md).
  */
 import type { RuleStore } from "./index-rules.ts";
+import { grow } from "./typed-arrays.ts";
 
 /** Set on a posting's copy of a predicate that reaching it through its list proves. */
 export const implied = 8;
-
-/** A copy of `array` with room for at least `size` items (doubling, so appends stay O(1)). */
-export function grow<T extends Int32Array | Float64Array | Uint8Array>(array: T, size: number): T {
-	if (size <= array.length) return array;
-	const bigger = new (array.constructor as new (length: number) => T)(Math.max(size, array.length * 2, 8));
-	bigger.set(array);
-	return bigger;
-}
-
-/** A copy of `array` with exactly `size` items (or its first `size`). */
-export function resized<T extends Int32Array | Float64Array | Uint8Array>(array: T, size: number): T {
-	const copy = new (array.constructor as new (length: number) => T)(size);
-	copy.set(array.length > size ? array.subarray(0, size) : array);
-	return copy;
-}
 
 /** Postings struct-of-arrays, each with its rule's predicates in [starts[i], starts[i + 1]). */
 export class Postings {

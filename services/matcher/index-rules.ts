@@ -10,7 +10,7 @@ import type {
 	RangeConstraint,
 	SetConstraint,
 } from "../../domain/interests.ts";
-import { grow, resized } from "./index-postings.ts";
+import { grow, resized } from "./typed-arrays.ts";
 
 /** Predicate operators, in the order reasons are given within a field. */
 export const opMin = 0;

@@ -11,8 +11,9 @@
  * values, takes the satisfied prefix or suffix of each sorted list by binary search, and
  * verifies those candidates in full — the expiry of the profile among their predicates.
  */
-import { type InterestField, suits } from "../../domain/interests.ts";
+import type { InterestField } from "../../domain/interests.ts";
 import { audiences, type Category, categories, type Product } from "../../domain/product.ts";
+import { suits } from "../../domain/risk.ts";
 import { riskProfiles } from "../../domain/subscriber.ts";
 import { chosenProfile, investorRank, isOpen, profileExpiry, requiredRank } from "./gates.ts";
 import {
@@ -28,10 +29,11 @@ import {
 	placeAll,
 	statsOf,
 } from "./index-category.ts";
-import { firstAbove, firstAtLeast, grow, minSide, type Postings, plain, resized } from "./index-postings.ts";
+import { firstAbove, firstAtLeast, minSide, type Postings, plain } from "./index-postings.ts";
 import { predicatesOf, RuleStore } from "./index-rules.ts";
 import { holds, reasons } from "./index-verify.ts";
 import type { MatchResult, Subscription } from "./reference.ts";
+import { grow, resized } from "./typed-arrays.ts";
 
 export type { CategoryStatsView } from "./index-category.ts";
 

@@ -5,33 +5,48 @@
  * no matcher ran, or one a matcher died in the middle of, is matched (again) later, and
  * several matcher nodes share a publication's chunks. docs/matching.md.
  */
-import { type Context, Errors, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
+import { type Context, Errors, type ServiceBroker } from "moleculer";
 import { configOf } from "../../config.ts";
 import { productVersion } from "../../domain/audit.ts";
-import { type Actions, call, type Match } from "../../domain/contracts.ts";
+import { type Actions, call, type Match, type MatchTask } from "../../domain/contracts.ts";
 import { checkInterests } from "../../domain/interests.ts";
 import { type Audience, audiences, type Product } from "../../domain/product.ts";
 import { type RiskProfile, riskProfiles } from "../../domain/subscriber.ts";
 import { firstVenueFitting, matchAtVenues } from "../../domain/venues.ts";
-import { domainMetrics, metric } from "../../mixins/domain-metrics.ts";
+import { defineService } from "../../lib/service.ts";
+import { domainMetrics, type Metric, metric } from "../../mixins/domain-metrics.ts";
 import { acquireQueue, type DurableQueue, releaseQueue } from "../../mixins/durable-queue.ts";
 import { AuditedIndex, auditOf, standingOf } from "./audit.ts";
-import { changeAware, type MatchTask, toldOf } from "./changes.ts";
+import { changeAware, toldOf } from "./changes.ts";
 import { profileAt } from "./gates.ts";
 import { RecentProducts } from "./recent.ts";
 import { type InForce, type MatchResult, matchInterests, matchOne, type Subscription } from "./reference.ts";
 import { subscriptionOf, subscriptionOfRecord } from "./subscription.ts";
 
 interface MatcherSettings {
+	rest: string;
 	reconcileEveryMs: number;
 	reconcileOverlapMs: number;
+}
+
+interface MatcherLocals {
+	index: AuditedIndex;
+	recent: RecentProducts;
+	matches: Metric;
+	subscriptions: Metric;
+	/** Set in started(). */
+	queue?: DurableQueue;
+	/** When the last reconcile pass started (ms). */
+	reconciledAt?: number;
+	reconcileTimer?: NodeJS.Timeout;
+	/** Match tasks this node handled (tests read it to see the work spread). */
+	tasksHandled?: number;
 }
 
 /** Products per match task: small enough to redo cheaply, large enough to batch stores. */
 const chunkSize = 100;
 /** Matches per notifications.store call: a NATS message holds about 1 MB, a match with its audit ~700 bytes. */
 const storeBatch = 1_000;
-const sessionOnly = { auth: "subscriber" } as unknown as Record<string, never>;
 /**
  * `subscribers.changed` kinds that cannot widen what reaches a client: every other (a
  * newcomer, new interests, a renewed questionnaire, a higher category) brings the recent
@@ -61,6 +76,12 @@ async function whileUnavailable<T>(load: () => Promise<T>, attempts = 20, waitMs
 	}
 }
 
+/** The durable queue, which started() acquires before any message can arrive. */
+function queueOf(matcher: MatcherLocals): DurableQueue {
+	if (!matcher.queue) throw new Error("The matcher's queue is not acquired yet");
+	return matcher.queue;
+}
+
 /** A stable spread of subscribers over the matcher nodes, for work one node must do. */
 function owner(subscriberId: string, nodes: string[]): string | undefined {
 	let h = 0;
@@ -68,7 +89,7 @@ function owner(subscriberId: string, nodes: string[]): string | undefined {
 	return nodes[Math.abs(h) % nodes.length];
 }
 
-const matcher: ServiceSchema = {
+export default defineService<MatcherSettings, MatcherLocals>()({
 	name: "matcher",
 	dependencies: ["subscribers", "products", "publications", "notifications"],
 
@@ -78,7 +99,189 @@ const matcher: ServiceSchema = {
 		// or NATS blinked): how often, and how far back before the previous pass (clock skew).
 		reconcileEveryMs: 30_000,
 		reconcileOverlapMs: 60_000,
-	} as ServiceSettingSchema,
+	},
+
+	methods: {
+		preview(interestsInput: unknown, client: InForce, days: number): Actions["matcher.preview"]["result"] {
+			const checked = checkInterests(interestsInput);
+			if (!checked.ok)
+				throw new Errors.ValidationError(
+					checked.errors.map((e) => e.message).join("; "),
+					"INVALID_INTERESTS",
+					checked.errors,
+				);
+			const matched = [];
+			for (const entry of this.recent.since(this.now() - days * 86_400_000)) {
+				const fit = firstVenueFitting(entry.product, (version) =>
+					matchInterests(checked.value, client, version),
+				);
+				if (fit)
+					matched.push({ ...entry.product, reasons: fit.result, ...(fit.venue ? { venue: fit.venue } : {}) });
+			}
+			return { count: matched.length, days, products: matched.slice(0, 20) };
+		},
+
+		now(): number {
+			return configOf(this.broker).clock.now();
+		},
+
+		ownsSubscriber(subscriberId: string): boolean {
+			const nodes = this.broker.registry
+				.getServiceList({ onlyAvailable: true })
+				.filter((service) => service.name === "matcher")
+				.map((service) => service.nodeID ?? "")
+				.sort();
+			return owner(subscriberId, nodes.length > 0 ? nodes : [this.broker.nodeID]) === this.broker.nodeID;
+		},
+
+		async backfill(via: Context | ServiceBroker, subscription: Subscription): Promise<void> {
+			const now = this.now();
+			const since = now - configOf(this.broker).backfillHours * 3_600_000;
+			const byPublication = new Map<string, Match[]>();
+			const standing = standingOf(subscription);
+			for (const entry of this.recent.since(since)) {
+				const fit = firstVenueFitting(entry.product, (version) => matchOne(subscription, version, now));
+				if (!fit) continue;
+				const match = {
+					subscriberId: subscription.subscriberId,
+					productId: entry.product.id,
+					category: entry.product.category,
+					reasons: fit.result,
+					...(fit.venue ? { venue: fit.venue } : {}),
+					audit: auditOf(standing, productVersion(entry.product), now),
+				};
+				byPublication.set(entry.publicationId, [...(byPublication.get(entry.publicationId) ?? []), match]);
+			}
+			for (const [publicationId, matches] of byPublication) {
+				// Only news to the client: not a product they were told about already (notices.ts).
+				await call(via, "notifications.store", { publicationId, matches, backfill: true });
+				this.matches.increment(undefined, matches.length);
+			}
+		},
+
+		/** A publication becomes match tasks of `chunkSize` products, each kept until done. */
+		async splitPublication(payload: { publicationId: string }): Promise<void> {
+			const publication = await call(this.broker, "publications.get", {
+				id: payload.publicationId,
+				withProducts: false,
+			});
+			const parts = chunks(publication.productIds, chunkSize);
+			for (const [i, productIds] of parts.entries())
+				await queueOf(this).publish(
+					"match-tasks",
+					{
+						publicationId: publication.id,
+						productIds,
+						changes: await call(this.broker, "publications.changesOf", { id: publication.id, productIds }),
+					},
+					`${publication.id}:${i}`,
+				);
+		},
+
+		/** `changes`: per product that was published before, what changed (services/matcher/changes.ts). */
+		async matchTask(payload: MatchTask): Promise<void> {
+			const products = await call(this.broker, "products.getMany", { ids: payload.productIds });
+			// Profiles that lapsed by now count as conservative (the index checks each expiry).
+			const now = this.now();
+			const matches: Match[] = [];
+			for (const product of products) {
+				const changed = payload.changes?.[product.id];
+				const asMatched = productVersion(product);
+				const matchVenues = (version: Product): MatchResult[] =>
+					matchAtVenues(version, (at): MatchResult[] => this.index.match(at, now));
+				for (const result of changeAware(product, changed, matchVenues))
+					matches.push({
+						subscriberId: result.subscriberId,
+						productId: product.id,
+						category: product.category,
+						reasons: result.reasons,
+						...toldOf(result),
+						audit: this.index.auditOf(result.subscriberId, asMatched, now),
+					});
+			}
+			for (const batch of chunks(matches, storeBatch))
+				await call(this.broker, "notifications.store", {
+					publicationId: payload.publicationId,
+					matches: batch,
+				});
+			this.matches.increment(undefined, matches.length);
+			this.tasksHandled = (this.tasksHandled ?? 0) + 1;
+			this.logger.debug("Matched", {
+				publicationId: payload.publicationId,
+				products: products.length,
+				matches: matches.length,
+			});
+		},
+
+		/**
+		 * Applies every subscriber change since the previous pass (minus an overlap): verified
+		 * ones upserted (a newcomer this node owns gets its backfill), the others removed —
+		 * erased clients among them, which changedSince returns as tombstones. Idempotent, so
+		 * events and passes may overlap freely. Then files the profiles that lapsed since the
+		 * last pass under conservative (they already count as such; this only saves work).
+		 */
+		async reconcile(): Promise<void> {
+			const passStarted = this.now();
+			const since = new Date(
+				(this.reconciledAt ?? passStarted) - this.settings.reconcileOverlapMs,
+			).toISOString();
+			let after: string | undefined;
+			let changed = 0;
+			do {
+				const page = await call(this.broker, "subscribers.changedSince", {
+					since,
+					pageSize: 1_000,
+					...(after ? { after } : {}),
+				});
+				for (const row of page.rows) {
+					changed++;
+					if (row.status !== "verified") {
+						this.index.remove(row.subscriberId);
+						continue;
+					}
+					const known = this.index.has(row.subscriberId);
+					const subscription = subscriptionOf(row);
+					this.index.upsert(subscription);
+					if (!known && this.ownsSubscriber(row.subscriberId)) await this.backfill(this.broker, subscription);
+				}
+				after = page.next;
+			} while (after);
+			const lapsed = this.index.expire(passStarted);
+			this.subscriptions.set(this.index.size);
+			this.reconciledAt = passStarted;
+			if (changed > 0 || lapsed > 0) this.logger.debug("Reconciled subscribers", { changed, lapsed, since });
+		},
+
+		/** (Re)starts the reconcile passes every `reconcileEveryMs`. */
+		scheduleReconcile(): void {
+			clearInterval(this.reconcileTimer);
+			this.reconcileTimer = setInterval(() => {
+				this.reconcile().catch((err: Error) => this.logger.warn("Reconcile failed", { error: err.message }));
+			}, this.settings.reconcileEveryMs);
+			this.reconcileTimer.unref();
+		},
+
+		async buildIndex(): Promise<void> {
+			const started = performance.now();
+			let after: string | undefined;
+			do {
+				const page = await call(this.broker, "subscribers.active", {
+					pageSize: 5_000,
+					...(after ? { after } : {}),
+				});
+				for (const row of page.rows) this.index.upsert(subscriptionOf(row));
+				after = page.next;
+			} while (after);
+			this.index.expire(this.now());
+			// Place every rule now rather than on the first product matched.
+			this.index.flush();
+			this.subscriptions.set(this.index.size);
+			this.logger.info("Interest index built", {
+				subscribers: this.index.size,
+				ms: Math.round(performance.now() - started),
+			});
+		},
+	},
 
 	actions: {
 		/**
@@ -109,7 +312,7 @@ const matcher: ServiceSchema = {
 		 */
 		previewMine: {
 			rest: "POST /me/interests/preview",
-			...sessionOnly,
+			auth: "subscriber",
 			params: {
 				interests: "object",
 				riskProfile: { type: "enum", values: [...riskProfiles], optional: true },
@@ -163,194 +366,6 @@ const matcher: ServiceSchema = {
 		},
 	},
 
-	methods: {
-		preview(interestsInput: unknown, client: InForce, days: number) {
-			const checked = checkInterests(interestsInput);
-			if (!checked.ok)
-				throw new Errors.ValidationError(
-					checked.errors.map((e) => e.message).join("; "),
-					"INVALID_INTERESTS",
-					checked.errors,
-				);
-			const matched = [];
-			for (const entry of this.recent.since(this.now() - days * 86_400_000)) {
-				const fit = firstVenueFitting(entry.product, (version) =>
-					matchInterests(checked.value, client, version),
-				);
-				if (fit)
-					matched.push({ ...entry.product, reasons: fit.result, ...(fit.venue ? { venue: fit.venue } : {}) });
-			}
-			return { count: matched.length, days, products: matched.slice(0, 20) };
-		},
-
-		now(): number {
-			return configOf(this.broker).clock.now();
-		},
-
-		ownsSubscriber(subscriberId: string): boolean {
-			const nodes = this.broker.registry
-				.getServiceList({ onlyAvailable: true })
-				.filter((service) => service.name === "matcher")
-				.map((service) => service.nodeID ?? "")
-				.sort();
-			return owner(subscriberId, nodes.length > 0 ? nodes : [this.broker.nodeID]) === this.broker.nodeID;
-		},
-
-		async backfill(ctx: Context, subscription: Subscription) {
-			const now = this.now();
-			const since = now - configOf(this.broker).backfillHours * 3_600_000;
-			const byPublication = new Map<string, Match[]>();
-			const standing = standingOf(subscription);
-			for (const entry of this.recent.since(since)) {
-				const fit = firstVenueFitting(entry.product, (version) => matchOne(subscription, version, now));
-				if (!fit) continue;
-				const match = {
-					subscriberId: subscription.subscriberId,
-					productId: entry.product.id,
-					category: entry.product.category,
-					reasons: fit.result,
-					...(fit.venue ? { venue: fit.venue } : {}),
-					audit: auditOf(standing, productVersion(entry.product), now),
-				};
-				byPublication.set(entry.publicationId, [...(byPublication.get(entry.publicationId) ?? []), match]);
-			}
-			for (const [publicationId, matches] of byPublication) {
-				// Only news to the client: not a product they were told about already (notices.ts).
-				await call(ctx, "notifications.store", { publicationId, matches, backfill: true });
-				this.matches.increment(undefined, matches.length);
-			}
-		},
-
-		/** A publication becomes match tasks of `chunkSize` products, each kept until done. */
-		async splitPublication(payload: { publicationId: string }) {
-			const publication = await call(this.broker, "publications.get", {
-				id: payload.publicationId,
-				withProducts: false,
-			});
-			const parts = chunks(publication.productIds, chunkSize);
-			for (const [i, productIds] of parts.entries())
-				await (this.queue as DurableQueue).publish(
-					"match-tasks",
-					{
-						publicationId: publication.id,
-						productIds,
-						changes: await call(this.broker, "publications.changesOf", { id: publication.id, productIds }),
-					},
-					`${publication.id}:${i}`,
-				);
-		},
-
-		/** `changes`: per product that was published before, what changed (services/matcher/changes.ts). */
-		async matchTask(payload: MatchTask) {
-			const products = await call(this.broker, "products.getMany", { ids: payload.productIds });
-			// Profiles that lapsed by now count as conservative (the index checks each expiry).
-			const now = this.now();
-			const matches: Match[] = [];
-			for (const product of products) {
-				const changed = payload.changes?.[product.id];
-				const asMatched = productVersion(product);
-				const matchVenues = (version: Product): MatchResult[] =>
-					matchAtVenues(version, (at): MatchResult[] => this.index.match(at, now));
-				for (const result of changeAware(product, changed, matchVenues))
-					matches.push({
-						subscriberId: result.subscriberId,
-						productId: product.id,
-						category: product.category,
-						reasons: result.reasons,
-						...toldOf(result),
-						audit: this.index.auditOf(result.subscriberId, asMatched, now),
-					});
-			}
-			for (const batch of chunks(matches, storeBatch))
-				await call(this.broker, "notifications.store", {
-					publicationId: payload.publicationId,
-					matches: batch,
-				});
-			this.matches.increment(undefined, matches.length);
-			this.tasksHandled = (this.tasksHandled ?? 0) + 1;
-			this.logger.debug("Matched", {
-				publicationId: payload.publicationId,
-				products: products.length,
-				matches: matches.length,
-			});
-		},
-
-		/**
-		 * Applies every subscriber change since the previous pass (minus an overlap): verified
-		 * ones upserted (a newcomer this node owns gets its backfill), the others removed —
-		 * erased clients among them, which changedSince returns as tombstones. Idempotent, so
-		 * events and passes may overlap freely. Then files the profiles that lapsed since the
-		 * last pass under conservative (they already count as such; this only saves work).
-		 */
-		async reconcile() {
-			const passStarted = this.now();
-			const since = new Date(
-				(this.reconciledAt ?? passStarted) - (this.settings as MatcherSettings).reconcileOverlapMs,
-			).toISOString();
-			let after: string | undefined;
-			let changed = 0;
-			do {
-				const page = await call(this.broker, "subscribers.changedSince", {
-					since,
-					pageSize: 1_000,
-					...(after ? { after } : {}),
-				});
-				for (const row of page.rows) {
-					changed++;
-					if (row.status !== "verified") {
-						this.index.remove(row.subscriberId);
-						continue;
-					}
-					const known = this.index.has(row.subscriberId);
-					const subscription = subscriptionOf(row);
-					this.index.upsert(subscription);
-					if (!known && this.ownsSubscriber(row.subscriberId))
-						await this.backfill(this.broker as unknown as Context, subscription);
-				}
-				after = page.next;
-			} while (after);
-			const lapsed = this.index.expire(passStarted);
-			this.subscriptions.set(this.index.size);
-			this.reconciledAt = passStarted;
-			if (changed > 0 || lapsed > 0) this.logger.debug("Reconciled subscribers", { changed, lapsed, since });
-		},
-
-		/** (Re)starts the reconcile passes every `reconcileEveryMs`. */
-		scheduleReconcile() {
-			clearInterval(this.reconcileTimer);
-			this.reconcileTimer = setInterval(
-				() => {
-					this.reconcile().catch((err: Error) =>
-						this.logger.warn("Reconcile failed", { error: err.message }),
-					);
-				},
-				(this.settings as MatcherSettings).reconcileEveryMs,
-			);
-			this.reconcileTimer.unref();
-		},
-
-		async buildIndex() {
-			const started = performance.now();
-			let after: string | undefined;
-			do {
-				const page = await call(this.broker, "subscribers.active", {
-					pageSize: 5_000,
-					...(after ? { after } : {}),
-				});
-				for (const row of page.rows) this.index.upsert(subscriptionOf(row));
-				after = page.next;
-			} while (after);
-			this.index.expire(this.now());
-			// Place every rule now rather than on the first product matched.
-			this.index.flush();
-			this.subscriptions.set(this.index.size);
-			this.logger.info("Interest index built", {
-				subscribers: this.index.size,
-				ms: Math.round(performance.now() - started),
-			});
-		},
-	},
-
 	created() {
 		// The index with each client's standing beside it, for the audit of every match (audit.ts).
 		this.index = new AuditedIndex();
@@ -367,8 +382,8 @@ const matcher: ServiceSchema = {
 		// or that this node missed (an erasure among them).
 		this.scheduleReconcile();
 		await whileUnavailable(() => this.recent.load());
-		this.queue = (await acquireQueue(this.broker)) as DurableQueue;
-		const queue = this.queue as DurableQueue;
+		const queue = await acquireQueue(this.broker);
+		this.queue = queue;
 		await queue.consume("matcher", "publications", (payload) => this.splitPublication(payload));
 		await queue.consume("matcher", "match-tasks", (payload) => this.matchTask(payload));
 	},
@@ -377,6 +392,4 @@ const matcher: ServiceSchema = {
 		clearInterval(this.reconcileTimer);
 		await releaseQueue(this.broker);
 	},
-};
-
-export default matcher;
+});

@@ -10,10 +10,10 @@ import {
 	interestFields,
 	type RangeConstraint,
 	type SetConstraint,
-	suits,
 } from "../../domain/interests.ts";
 import type { MatchReason } from "../../domain/notification.ts";
 import type { Audience, Category, Product } from "../../domain/product.ts";
+import { suits } from "../../domain/risk.ts";
 import type { Interests, RiskProfile } from "../../domain/subscriber.ts";
 import { admits, isOpen, profileAt } from "./gates.ts";
 

@@ -1,11 +1,12 @@
 /**
  * Market metrics of stocks and FIIs at a base date, from the prices service's history.
  */
-import { type Context, Errors, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
+import { type Context, Errors } from "moleculer";
 import { clockOf } from "../../config.ts";
 import { type Actions, call } from "../../domain/contracts.ts";
 import { addMonths, dateRangeText, isIsoDate, localDate } from "../../domain/dates.ts";
 import type { Metrics } from "../../domain/product.ts";
+import { defineService } from "../../lib/service.ts";
 import { computeMetrics, NoPricesError } from "./formulas.ts";
 
 type ComputeParams = Actions["metrics.compute"]["params"];
@@ -24,10 +25,32 @@ const baseDateRule = {
 /** How many tickers of a batch are computed at once (each may need a Yahoo request). */
 const BATCH_CONCURRENCY = 8;
 
-const metrics: ServiceSchema = {
+export interface MetricsSettings {
+	rest: string;
+}
+
+export default defineService<MetricsSettings>()({
 	name: "metrics",
 
-	settings: { rest: "/metrics" } as ServiceSettingSchema,
+	settings: { rest: "/metrics" },
+
+	methods: {
+		async compute(ctx: Context, ticker: string, baseDate?: string): Promise<Metrics> {
+			// Without a base date, ask for the default range so every caller shares one cached history.
+			const history = await call(
+				ctx,
+				"prices.history",
+				baseDate ? { ticker, from: addMonths(baseDate, -13), to: baseDate } : { ticker },
+			);
+			try {
+				return computeMetrics(history, baseDate ?? localDate(new Date(clockOf(this.broker).now())));
+			} catch (err) {
+				if (err instanceof NoPricesError)
+					throw new Errors.MoleculerClientError(err.message, 404, "NO_PRICES", { ticker });
+				throw err;
+			}
+		},
+	},
 
 	actions: {
 		compute: {
@@ -61,24 +84,4 @@ const metrics: ServiceSchema = {
 			},
 		},
 	},
-
-	methods: {
-		async compute(ctx: Context, ticker: string, baseDate?: string): Promise<Metrics> {
-			// Without a base date, ask for the default range so every caller shares one cached history.
-			const history = await call(
-				ctx,
-				"prices.history",
-				baseDate ? { ticker, from: addMonths(baseDate, -13), to: baseDate } : { ticker },
-			);
-			try {
-				return computeMetrics(history, baseDate ?? localDate(new Date(clockOf(this.broker).now())));
-			} catch (err) {
-				if (err instanceof NoPricesError)
-					throw new Errors.MoleculerClientError(err.message, 404, "NO_PRICES", { ticker });
-				throw err;
-			}
-		},
-	},
-};
-
-export default metrics;
+});

@@ -5,7 +5,7 @@
  * their own inbox (the subscriber comes from the session).
  */
 import { createHash } from "node:crypto";
-import { type Context, Errors, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
+import { type Context, Errors } from "moleculer";
 import { clockOf } from "../../config.ts";
 import { isoNow } from "../../domain/clock.ts";
 import {
@@ -19,15 +19,15 @@ import {
 import { erasedDigest } from "../../domain/erasure.ts";
 import { type Notification, notificationKey } from "../../domain/notification.ts";
 import { categories, type Product } from "../../domain/product.ts";
-import { DbMixin } from "../../mixins/db.mixin.ts";
-import { domainMetrics, metric } from "../../mixins/domain-metrics.ts";
+import { defineService } from "../../lib/service.ts";
+import { type DbLocals, DbMixin } from "../../mixins/db.mixin.ts";
+import { domainMetrics, type Metric, metric } from "../../mixins/domain-metrics.ts";
 import { acquireQueue, type DurableQueue, queueKeepMs, releaseQueue } from "../../mixins/durable-queue.ts";
 import { AuditExport } from "./audit.mixin.ts";
 import { withDueNotices } from "./notices.ts";
 import { cursorOf, pageQuery } from "./paging.ts";
 
 type Meta = { subscriberId?: string };
-const sessionOnly = { auth: "subscriber" } as unknown as Record<string, never>;
 
 function subscriberOf(ctx: Context<unknown, Meta>): string {
 	if (!ctx.meta.subscriberId) throw new Errors.MoleculerClientError("Sign in first.", 401, "UNAUTHORIZED");
@@ -51,7 +51,21 @@ interface StoredNotification extends Omit<Notification, "id"> {
 	order: number;
 }
 
-const notifications: ServiceSchema = {
+/** A notification as clients get it: its cursor, and its product while the catalogue has it. */
+type InboxEntry = Notification & { cursor: string; product?: Product };
+
+interface NotificationsSettings {
+	rest: string;
+}
+
+interface NotificationsLocals extends DbLocals {
+	queue: DurableQueue;
+	/** Erasure marks this node knows (their ids): matches of those clients are not stored. */
+	erased: Set<string>;
+	createdTotal: Metric;
+}
+
+export default defineService<NotificationsSettings, NotificationsLocals>()({
 	name: "notifications",
 	mixins: [
 		DbMixin({
@@ -64,7 +78,89 @@ const notifications: ServiceSchema = {
 		AuditExport,
 	],
 
-	settings: { rest: "/me/notifications" } as ServiceSettingSchema,
+	settings: { rest: "/me/notifications" },
+
+	methods: {
+		/** Kept while a match of theirs may still be in flight (the durable queue's window). */
+		async markErased(subscriberId: string): Promise<void> {
+			const id = erasureMarkId(subscriberId);
+			this.erased.add(id);
+			const until = new Date(clockOf(this.broker).now() + queueKeepMs).toISOString();
+			await this.upsert(id, { kind: "erasure", until } satisfies Omit<ErasureMark, "_id">);
+		},
+
+		/** A client's newest notification of a product (for the one notice). */
+		async latestOf(subscriberId: string, productId: string): Promise<StoredNotification | undefined> {
+			const [doc] = await this.adapter.find<StoredNotification>({
+				query: { subscriberId, productId },
+				sort: ["-order"],
+				limit: 1,
+			});
+			return doc;
+		},
+
+		withoutErased(matches: Match[]): Match[] {
+			const { erased } = this;
+			if (erased.size === 0) return matches;
+			const gone = new Map<string, boolean>();
+			const isGone = (id: string) => {
+				const known = gone.get(id);
+				if (known !== undefined) return known;
+				const found = erased.has(erasureMarkId(id));
+				gone.set(id, found);
+				return found;
+			};
+			return matches.filter((match) => !isGone(match.subscriberId));
+		},
+
+		async publishDistributions(publicationId: string, stored: StoredNotification[]): Promise<void> {
+			if (stored.length === 0) return;
+			const batch: DistributionBatch = {
+				publicationId,
+				notifications: stored.map((doc) => ({
+					subscriberId: doc.subscriberId,
+					productId: doc.productId,
+					category: doc.category,
+					createdAt: doc.createdAt,
+				})),
+			};
+			const digest = createHash("sha1")
+				.update(stored.map((doc) => doc._id).join("\n"))
+				.digest("hex");
+			await this.queue.publish("distributions", { ...batch }, `distributions:${digest}`);
+		},
+
+		/** A notification as clients see it, with its `cursor` for `since` and `before`; the audit is for operators. */
+		view(doc: StoredNotification): Notification & { cursor: string } {
+			const { _id, order: _order, audit: _audit, ...rest } = doc;
+			return { id: _id, ...rest, cursor: cursorOf(doc) };
+		},
+
+		async withProducts(ctx: Context, docs: StoredNotification[]): Promise<InboxEntry[]> {
+			const products: Product[] = docs.length
+				? await call(ctx, "products.getMany", { ids: [...new Set(docs.map((n) => n.productId))] })
+				: [];
+			const byId = new Map(products.map((p) => [p.id, p]));
+			return docs.map((doc) => ({ ...this.view(doc), product: byId.get(doc.productId) }));
+		},
+	},
+
+	created() {
+		this.createdTotal = metric(this.broker, domainMetrics.notificationsCreated);
+		for (const category of categories) this.createdTotal.zero({ category });
+	},
+
+	async started() {
+		const now = new Date(clockOf(this.broker).now()).toISOString();
+		await this.adapter.removeMany({ kind: "erasure", until: { $lt: now } });
+		const marks = await this.adapter.find<ErasureMark>({ query: { kind: "erasure" } });
+		this.erased = new Set(marks.map((mark) => mark._id));
+		this.queue = await acquireQueue(this.broker);
+	},
+
+	async stopped() {
+		await releaseQueue(this.broker);
+	},
 
 	actions: {
 		/** Internal: the matcher's results for one publication (a chunk of them). */
@@ -102,12 +198,14 @@ const notifications: ServiceSchema = {
 					createdAt: new Date(now).toISOString(),
 					order: now * 10_000 + (i % 10_000),
 				}));
-				const created: StoredNotification[] = await this.insertNew(docs);
+				const created = await this.insertNew(docs);
 				for (const doc of created) this.createdTotal.increment({ category: doc.category });
 				// Analytics counts every stored notification once: the whole batch goes out each time,
 				// with the times first stored, so a batch retried after a crash is counted too.
-				const stored: StoredNotification[] =
-					created.length === docs.length ? docs : await this.adapter.findByIds(docs.map((d) => d._id));
+				const stored =
+					created.length === docs.length
+						? docs
+						: await this.adapter.findByIds<StoredNotification>(docs.map((d) => d._id));
 				await this.publishDistributions(publicationId, stored);
 				// Every stored one, not only the new: a batch redelivered because the node died
 				// between the insert and the broadcast is then pushed after all (live skips what a
@@ -127,7 +225,7 @@ const notifications: ServiceSchema = {
 
 		list: {
 			rest: "GET /",
-			...sessionOnly,
+			auth: "subscriber",
 			params: {
 				since: "string|max:300|optional",
 				before: "string|max:300|optional",
@@ -140,7 +238,7 @@ const notifications: ServiceSchema = {
 				const { limit, unread, category, since, before } = ctx.params;
 				const query = pageQuery({ subscriberId, unread, category, since, before });
 				// Newest first; `since` (catching up) is oldest first so it can be replayed in order.
-				const rows: StoredNotification[] = await this.adapter.find({
+				const rows = await this.adapter.find<StoredNotification>({
 					query,
 					sort: since ? ["order", "_id"] : ["-order", "-_id"],
 					limit: limit + 1,
@@ -162,7 +260,7 @@ const notifications: ServiceSchema = {
 			params: { ids: { type: "array", items: "string", max: 5_000 } },
 			async handler(ctx: Context<{ ids: string[] }, Meta>) {
 				const subscriberId = subscriberOf(ctx);
-				const docs: StoredNotification[] = await this.adapter.find({
+				const docs = await this.adapter.find<StoredNotification>({
 					query: { subscriberId, _id: { $in: ctx.params.ids } },
 					sort: ["order", "_id"],
 				});
@@ -180,7 +278,7 @@ const notifications: ServiceSchema = {
 			},
 			async handler(ctx: Context<{ subscriberId: string; createdBefore?: string; limit: number }>) {
 				const { subscriberId, createdBefore, limit } = ctx.params;
-				const docs: StoredNotification[] = await this.adapter.find({
+				const docs = await this.adapter.find<StoredNotification>({
 					query: {
 						subscriberId,
 						mailedAt: { $exists: false },
@@ -207,7 +305,7 @@ const notifications: ServiceSchema = {
 
 		unread: {
 			rest: "GET /unread",
-			...sessionOnly,
+			auth: "subscriber",
 			async handler(ctx: Context<unknown, Meta>) {
 				const unread = await this.adapter.count({
 					query: { subscriberId: subscriberOf(ctx), readAt: { $exists: false } },
@@ -218,7 +316,7 @@ const notifications: ServiceSchema = {
 
 		markRead: {
 			rest: "POST /read",
-			...sessionOnly,
+			auth: "subscriber",
 			params: {
 				ids: { type: "array", items: "string|min:1|max:400", max: 500, optional: true },
 				all: { type: "equal", value: true, optional: true },
@@ -253,91 +351,7 @@ const notifications: ServiceSchema = {
 	events: {
 		/** Every notifications node learns of an erasure (the one that ran forget marked it already). */
 		async "subscribers.changed"(ctx: Context<Events["subscribers.changed"]>) {
-			if (ctx.params.change === "erased") (this.erased as Set<string>).add(erasureMarkId(ctx.params.id));
+			if (ctx.params.change === "erased") this.erased.add(erasureMarkId(ctx.params.id));
 		},
 	},
-
-	created() {
-		this.createdTotal = metric(this.broker, domainMetrics.notificationsCreated);
-		for (const category of categories) this.createdTotal.zero({ category });
-	},
-
-	async started() {
-		const now = new Date(clockOf(this.broker).now()).toISOString();
-		await this.adapter.removeMany({ kind: "erasure", until: { $lt: now } });
-		const marks: ErasureMark[] = await this.adapter.find({ query: { kind: "erasure" } });
-		this.erased = new Set(marks.map((mark) => mark._id));
-		this.queue = await acquireQueue(this.broker);
-	},
-
-	async stopped() {
-		await releaseQueue(this.broker);
-	},
-
-	methods: {
-		/** Kept while a match of theirs may still be in flight (the durable queue's window). */
-		async markErased(subscriberId: string) {
-			const id = erasureMarkId(subscriberId);
-			(this.erased as Set<string>).add(id);
-			const until = new Date(clockOf(this.broker).now() + queueKeepMs).toISOString();
-			await this.upsert(id, { kind: "erasure", until } satisfies Omit<ErasureMark, "_id">);
-		},
-
-		/** A client's newest notification of a product (for the one notice). */
-		async latestOf(subscriberId: string, productId: string): Promise<StoredNotification | undefined> {
-			const [doc] = await this.adapter.find({
-				query: { subscriberId, productId },
-				sort: ["-order"],
-				limit: 1,
-			});
-			return doc;
-		},
-
-		withoutErased(matches: Match[]): Match[] {
-			const erased = this.erased as Set<string>;
-			if (erased.size === 0) return matches;
-			const gone = new Map<string, boolean>();
-			const isGone = (id: string) => {
-				const known = gone.get(id);
-				if (known !== undefined) return known;
-				const found = erased.has(erasureMarkId(id));
-				gone.set(id, found);
-				return found;
-			};
-			return matches.filter((match) => !isGone(match.subscriberId));
-		},
-
-		async publishDistributions(publicationId: string, stored: StoredNotification[]) {
-			if (stored.length === 0) return;
-			const batch: DistributionBatch = {
-				publicationId,
-				notifications: stored.map((doc) => ({
-					subscriberId: doc.subscriberId,
-					productId: doc.productId,
-					category: doc.category,
-					createdAt: doc.createdAt,
-				})),
-			};
-			const digest = createHash("sha1")
-				.update(stored.map((doc) => doc._id).join("\n"))
-				.digest("hex");
-			await (this.queue as DurableQueue).publish("distributions", { ...batch }, `distributions:${digest}`);
-		},
-
-		/** A notification as clients see it, with its `cursor` for `since` and `before`; the audit is for operators. */
-		view(doc: StoredNotification): Notification & { cursor: string } {
-			const { _id, order: _order, audit: _audit, ...rest } = doc;
-			return { id: _id, ...rest, cursor: cursorOf(doc) };
-		},
-
-		async withProducts(ctx: Context, docs: StoredNotification[]) {
-			const products: Product[] = docs.length
-				? await call(ctx, "products.getMany", { ids: [...new Set(docs.map((n) => n.productId))] })
-				: [];
-			const byId = new Map(products.map((p) => [p.id, p]));
-			return docs.map((doc) => ({ ...this.view(doc), product: byId.get(doc.productId) }));
-		},
-	},
-};
-
-export default notifications;
+});

@@ -3,10 +3,11 @@
  * bundled sample series), cached for the day, one upstream request per ticker and range
  * however many callers ask at once.
  */
-import { type Context, Errors, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
+import { type Context, Errors } from "moleculer";
 import { clockOf, configOf } from "../../config.ts";
 import type { PriceHistory } from "../../domain/contracts.ts";
 import { addMonths, dateRangeText, isIsoDate, localDate, secondsUntilEndOfDay } from "../../domain/dates.ts";
+import { defineService } from "../../lib/service.ts";
 import { UnknownTickerError } from "./errors.ts";
 import type { PriceProvider } from "./provider.ts";
 import { sampleProvider } from "./sample.provider.ts";
@@ -45,10 +46,23 @@ export function resolveRange(params: HistoryParams, today: string): { from: stri
 
 const UNKNOWN_TTL_SECONDS = 3_600;
 
-const prices: ServiceSchema = {
+export interface PricesSettings {
+	rest: string;
+}
+
+interface PricesLocals {
+	provider: PriceProvider;
+	upstream: Upstream;
+	/** Histories being fetched, by cache key: callers asking meanwhile share the one request. */
+	inflight: Map<string, Promise<PriceHistory>>;
+	/** Upstream requests this node made (the `upstream` action). */
+	upstreamRequests: number;
+}
+
+export default defineService<PricesSettings, PricesLocals>()({
 	name: "prices",
 
-	settings: { rest: "/prices" } as ServiceSettingSchema,
+	settings: { rest: "/prices" },
 
 	actions: {
 		history: {
@@ -58,9 +72,8 @@ const prices: ServiceSchema = {
 				from: "string|optional",
 				to: "string|optional",
 			},
-			// Up to three upstream attempts with backoff fit in here (Moleculer reads
-			// `timeout` on actions; its typings lack it).
-			...({ timeout: 30_000 } as object),
+			// Up to three upstream attempts with backoff fit in here (types/moleculer.d.ts).
+			timeout: 30_000,
 			// The upstream breaker in upstream.ts answers for Yahoo; Moleculer's would mark this
 			// healthy node unavailable instead (callers would see 404 SERVICE_NOT_AVAILABLE).
 			circuitBreaker: { enabled: false },
@@ -78,7 +91,7 @@ const prices: ServiceSchema = {
 				if (cached && "unknown" in cached) throw new UnknownTickerError(ticker);
 				if (cached) return cached;
 
-				let pending = this.inflight.get(key) as Promise<PriceHistory> | undefined;
+				let pending = this.inflight.get(key);
 				if (!pending) {
 					pending = this.upstream.history(ticker, symbol, from, to).then(
 						async (history: PriceHistory) => {
@@ -97,10 +110,10 @@ const prices: ServiceSchema = {
 						},
 					);
 					this.inflight.set(key, pending);
-					(pending as Promise<PriceHistory>).finally(() => this.inflight.delete(key)).catch(() => {});
+					pending.finally(() => this.inflight.delete(key)).catch(() => {});
 					this.upstreamRequests++;
 				}
-				return pending as Promise<PriceHistory>;
+				return pending;
 			},
 		},
 
@@ -133,8 +146,6 @@ const prices: ServiceSchema = {
 	},
 
 	stopped() {
-		(this.upstream as Upstream).shutdown();
+		this.upstream.shutdown();
 	},
-};
-
-export default prices;
+});

@@ -64,7 +64,7 @@ export function guardedUpstream(
 		async history(ticker, symbol, from, to) {
 			for (let attempt = 0; ; attempt++) {
 				try {
-					return (await breaker.fire(ticker, symbol, from, to)) as PriceHistory;
+					return await breaker.fire(ticker, symbol, from, to);
 				} catch (err) {
 					if (err instanceof UnknownTickerError) throw err;
 					if (breaker.opened || attempt >= options.retries) {

@@ -6,7 +6,6 @@
 import YahooFinance from "yahoo-finance2";
 import { addDays } from "../../domain/dates.ts";
 import { UnknownTickerError } from "./errors.ts";
-import type { ChartResult } from "./history.ts";
 import { toPriceHistory } from "./history.ts";
 import type { PriceProvider } from "./provider.ts";
 
@@ -57,7 +56,7 @@ export function yahooProvider(options: YahooOptions): PriceProvider {
 					interval: "1d",
 					events: "div|split",
 				});
-				return toPriceHistory(ticker, chart as unknown as ChartResult);
+				return toPriceHistory(ticker, chart);
 			} catch (err) {
 				if (isNotFound(err)) throw new UnknownTickerError(ticker);
 				throw err;

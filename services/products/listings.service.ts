@@ -4,20 +4,24 @@
  * compares a run with these (change detection, withdrawals, per source); clients see the
  * products. A listing stays with the product it first joined. Internal to the products folder.
  */
-import type { Context, ServiceSchema } from "moleculer";
+import type { Context } from "moleculer";
 import type { Actions } from "../../domain/contracts.ts";
 import type { Product } from "../../domain/product.ts";
-import { DbMixin } from "../../mixins/db.mixin.ts";
+import { defineService } from "../../lib/service.ts";
+import { type DbLocals, DbMixin } from "../../mixins/db.mixin.ts";
 
 type Params<A extends keyof Actions> = Actions[A]["params"];
 
 interface StoredListing {
 	_id: string;
 	productId: string;
+	source: string;
+	/** Open to new investment at its source (for openIdsOf). */
+	open: boolean;
 	listing: Product;
 }
 
-const listings: ServiceSchema = {
+export default defineService<object, DbLocals>()({
 	name: "listings",
 	mixins: [DbMixin({ collection: "listings", indexed: ["productId", "source"] })],
 
@@ -81,17 +85,18 @@ const listings: ServiceSchema = {
 				},
 			},
 			async handler(ctx: Context<Params<"listings.put">>): Promise<number> {
-				for (const { productId, listing } of ctx.params.listings)
-					await this.upsert(listing.id, {
-						productId,
-						source: listing.source,
-						open: listing.openToInvestment !== false,
-						listing,
-					});
-				return ctx.params.listings.length;
+				const docs: StoredListing[] = ctx.params.listings.map(({ productId, listing }) => ({
+					_id: listing.id,
+					productId,
+					source: listing.source,
+					open: listing.openToInvestment !== false,
+					listing,
+				}));
+				// New listings in one batch; those known before replaced one by one.
+				const inserted = new Set((await this.insertNew(docs)).map((doc) => doc._id));
+				for (const doc of docs) if (!inserted.has(doc._id)) await this.upsert(doc._id, doc);
+				return docs.length;
 			},
 		},
 	},
-};
-
-export default listings;
+});

@@ -4,13 +4,7 @@
  * before telling anyone about it.
  */
 import { randomUUID } from "node:crypto";
-import {
-	type Context,
-	Errors,
-	type ServiceBroker,
-	type ServiceSchema,
-	type ServiceSettingSchema,
-} from "moleculer";
+import { type Context, Errors, type ServiceBroker } from "moleculer";
 import { clockOf } from "../../config.ts";
 import { diffProducts, type FieldChange } from "../../domain/changes.ts";
 import { isoNow } from "../../domain/clock.ts";
@@ -20,14 +14,24 @@ import { audiences, type Category, categories, type Product, valueAt } from "../
 import type { Publication } from "../../domain/publication.ts";
 import { validateProduct } from "../../domain/validate.ts";
 import { consolidate, instrumentKey, withVenues } from "../../domain/venues.ts";
-import { DbMixin } from "../../mixins/db.mixin.ts";
-import { acquireQueue, releaseQueue } from "../../mixins/durable-queue.ts";
+import { defineService } from "../../lib/service.ts";
+import { type DbLocals, DbMixin } from "../../mixins/db.mixin.ts";
+import { acquireQueue, type DurableQueue, releaseQueue } from "../../mixins/durable-queue.ts";
 import { chunks, countByCategory, escapeRegExp, pageOf } from "./catalogue.ts";
 import { assignProducts } from "./identity.ts";
 
 export interface ProductsSettings {
+	rest: string;
 	/** How often publications whose announcement failed are looked for (and how old they must be). */
 	announceSweepMs: number;
+}
+
+interface ProductsLocals extends DbLocals {
+	queue: DurableQueue;
+	/** The next sweep for announcements that failed. */
+	announcer?: NodeJS.Timeout;
+	/** A sweep is running: the next one waits its turn. */
+	announcing?: boolean;
 }
 
 type Params<A extends keyof Actions> = Actions[A]["params"];
@@ -51,51 +55,36 @@ function validateAll(inputs: unknown[]): Product[] {
 	return valid;
 }
 
-const products: ServiceSchema = {
+export default defineService<ProductsSettings, ProductsLocals>()({
 	name: "products",
 	mixins: [DbMixin({ collection: "products", indexed: ["category", "ticker", "instrumentKey"] })],
 
-	settings: { rest: "/products", announceSweepMs: 30_000 } as ServiceSettingSchema,
-
-	async started() {
-		this.queue = await acquireQueue(this.broker);
-		// A publication stored but never announced (queue down, node killed in between) would
-		// never be matched: the next run sees its products as unchanged. Announce it again.
-		this.sweepAnnouncements();
-	},
-
-	async stopped() {
-		clearTimeout(this.announcer);
-		await releaseQueue(this.broker);
-	},
+	settings: { rest: "/products", announceSweepMs: 30_000 },
 
 	methods: {
 		/** Durable for the matcher (kept until handled), the event for everyone else, then marked. */
-		async announce(via: Context | ServiceBroker, publicationId: string) {
+		async announce(via: Context | ServiceBroker, publicationId: string): Promise<void> {
 			await this.queue.publish("publications", { publicationId }, publicationId);
 			await broadcast(via, "products.published", { publicationId });
 			await call(via, "publications.markAnnounced", { id: publicationId });
 		},
 
 		/** The next sweep for missed announcements, one interval from now (the interval read each time). */
-		sweepAnnouncements() {
+		sweepAnnouncements(): void {
 			if (this.broker.stopping) return;
 			clearTimeout(this.announcer);
-			this.announcer = setTimeout(
-				async () => {
-					await this.announceMissed();
-					this.sweepAnnouncements();
-				},
-				(this.settings as ProductsSettings).announceSweepMs,
-			);
+			this.announcer = setTimeout(async () => {
+				await this.announceMissed();
+				this.sweepAnnouncements();
+			}, this.settings.announceSweepMs);
 			this.announcer.unref();
 		},
 
-		async announceMissed() {
+		async announceMissed(): Promise<void> {
 			if (this.announcing) return;
 			this.announcing = true;
 			try {
-				const { announceSweepMs } = this.settings as ProductsSettings;
+				const { announceSweepMs } = this.settings;
 				// Older than a sweep: a publish in progress right now is not one that failed.
 				const before = new Date(clockOf(this.broker).now() - announceSweepMs).toISOString();
 				for (const id of await call(this.broker, "publications.unannounced", { before })) {
@@ -137,7 +126,7 @@ const products: ServiceSchema = {
 			const keys = [...new Set(staged.flatMap((listing) => instrumentKey(listing) ?? []))];
 			const [productOf, own, keyed] = await Promise.all([
 				call(ctx, "listings.productsOf", { ids }),
-				this.adapter.findByIds(ids).then((docs: { _id: string }[]) => new Set(docs.map((doc) => doc._id))),
+				this.adapter.findByIds<{ _id: string }>(ids).then((docs) => new Set(docs.map((doc) => doc._id))),
 				keys.length > 0
 					? this.adapter
 							.find({ query: { instrumentKey: { $in: keys } } })
@@ -152,7 +141,7 @@ const products: ServiceSchema = {
 					return [product.id, product];
 				}),
 			);
-			const before = await ctx.call<Record<string, Product | null>, object>("staging.remember", {
+			const before = await call(ctx, "staging.remember", {
 				publicationId,
 				before: Object.fromEntries(
 					productIds.map((productId) => [productId, current.get(productId) ?? null]),
@@ -184,6 +173,13 @@ const products: ServiceSchema = {
 			return { products, changes };
 		},
 
+		/** Products into the catalogue: the new ones in one batch, the others replaced one by one. */
+		async store(products: Product[]): Promise<void> {
+			const docs = products.map(({ id, ...fields }) => ({ _id: id, ...fields }));
+			const inserted = new Set((await this.insertNew(docs)).map((doc) => doc._id));
+			for (const doc of docs) if (!inserted.has(doc._id)) await this.upsert(doc._id, doc);
+		},
+
 		/** A stored product as everyone sees it; one stored before venues existed gets its one venue. */
 		view(doc: object): Product {
 			return withVenues(this.adapter.afterRetrieveTransformID(doc, "id"));
@@ -198,6 +194,18 @@ const products: ServiceSchema = {
 				throw err;
 			}
 		},
+	},
+
+	async started() {
+		this.queue = await acquireQueue(this.broker);
+		// A publication stored but never announced (queue down, node killed in between) would
+		// never be matched: the next run sees its products as unchanged. Announce it again.
+		this.sweepAnnouncements();
+	},
+
+	async stopped() {
+		clearTimeout(this.announcer);
+		await releaseQueue(this.broker);
 	},
 
 	actions: {
@@ -258,7 +266,7 @@ const products: ServiceSchema = {
 			},
 			async handler(ctx: Context<Params<"products.stage">>): Promise<{ staged: number }> {
 				const valid = validateAll(ctx.params.products);
-				await ctx.call("staging.add", { publicationId: ctx.params.publicationId, products: valid });
+				await call(ctx, "staging.add", { publicationId: ctx.params.publicationId, products: valid });
 				return { staged: valid.length };
 			},
 		},
@@ -279,8 +287,8 @@ const products: ServiceSchema = {
 			async handler(ctx: Context<Params<"products.publish">>) {
 				const id = ctx.params.id ?? randomUUID();
 				if (ctx.params.products)
-					await ctx.call("staging.add", { publicationId: id, products: validateAll(ctx.params.products) });
-				const staged = await ctx.call<Product[], { publicationId: string }>("staging.take", {
+					await call(ctx, "staging.add", { publicationId: id, products: validateAll(ctx.params.products) });
+				const staged = await call(ctx, "staging.take", {
 					publicationId: id,
 				});
 				const existing = staged.length === 0 ? await this.existingPublication(ctx, id) : undefined;
@@ -303,8 +311,8 @@ const products: ServiceSchema = {
 					id,
 					staged,
 				);
-				for (const product of consolidated)
-					await this.upsert(product.id, product as unknown as Record<string, unknown>);
+				await this.store(consolidated);
+
 				const publication = await call(ctx, "publications.create", {
 					id,
 					publishedAt: ctx.params.publishedAt ?? isoNow(clockOf(this.broker)),
@@ -320,7 +328,7 @@ const products: ServiceSchema = {
 					this.sweepAnnouncements();
 					throw err;
 				});
-				await ctx.call("staging.clear", { publicationId: id });
+				await call(ctx, "staging.clear", { publicationId: id });
 				this.logger.info("Published", { publicationId: publication.id, products: staged.length });
 				// As publications.get answers it (a retry's answer too): the changes go to matchers only.
 				const { changes: _changes, ...answered } = publication;
@@ -366,6 +374,4 @@ const products: ServiceSchema = {
 			},
 		},
 	},
-};
-
-export default products;
+});

@@ -1,20 +1,35 @@
 /**
  * Publications: what each collector run published, in order. Written once, never changed.
  */
-import { type Context, Errors, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
+import { type Context, Errors } from "moleculer";
 import type { FieldChange } from "../../domain/changes.ts";
-import type { Actions } from "../../domain/contracts.ts";
-import { categories, type Product } from "../../domain/product.ts";
+import { type Actions, call } from "../../domain/contracts.ts";
+import { categories } from "../../domain/product.ts";
 import { type Publication, publicationSchema } from "../../domain/publication.ts";
-import { DbMixin } from "../../mixins/db.mixin.ts";
-import { domainMetrics, metric } from "../../mixins/domain-metrics.ts";
+import { defineService } from "../../lib/service.ts";
+import { type DbLocals, DbMixin } from "../../mixins/db.mixin.ts";
+import { domainMetrics, type Metric, metric } from "../../mixins/domain-metrics.ts";
 import { pageOf } from "./catalogue.ts";
 
-const publications: ServiceSchema = {
+interface PublicationsLocals extends DbLocals {
+	published: Metric;
+}
+
+export default defineService<{ rest: string }, PublicationsLocals>()({
 	name: "publications",
 	mixins: [DbMixin({ collection: "publications", indexed: ["publishedAt"] })],
 
-	settings: { rest: "/publications" } as ServiceSettingSchema,
+	settings: { rest: "/publications" },
+
+	methods: {
+		/** A stored publication as everyone sees it: `announced` is the products service's bookkeeping. */
+		view(doc: object): Publication {
+			const { announced: _, ...publication } = this.adapter.afterRetrieveTransformID<
+				Publication & { announced?: boolean }
+			>(doc, "id");
+			return publication;
+		},
+	},
 
 	actions: {
 		list: {
@@ -63,7 +78,7 @@ const publications: ServiceSchema = {
 				const { changes, ...rest }: Publication = this.view(doc);
 				const publication: Publication = ctx.params.withChanges && changes ? { ...rest, changes } : rest;
 				if (!ctx.params.withProducts) return publication;
-				const products = await ctx.call<Product[], { ids: string[] }>("products.getMany", {
+				const products = await call(ctx, "products.getMany", {
 					ids: publication.productIds,
 				});
 				return { ...publication, products };
@@ -80,8 +95,8 @@ const publications: ServiceSchema = {
 			async handler(
 				ctx: Context<{ id: string; productIds: string[] }>,
 			): Promise<Record<string, FieldChange[]>> {
-				const doc = await this.adapter.findById(ctx.params.id);
-				const all: Record<string, FieldChange[]> = doc?.changes ?? {};
+				const doc = await this.adapter.findById<Publication>(ctx.params.id);
+				const all = doc?.changes ?? {};
 				return Object.fromEntries(ctx.params.productIds.flatMap((id) => (all[id] ? [[id, all[id]]] : [])));
 			},
 		},
@@ -120,21 +135,13 @@ const publications: ServiceSchema = {
 			visibility: "public",
 			params: { before: "string", limit: "number|integer|min:1|max:1000|default:100" },
 			async handler(ctx: Context<{ before: string; limit: number }>): Promise<string[]> {
-				const rows = await this.adapter.find({
+				const rows = await this.adapter.find<{ _id: string }>({
 					query: { announced: false, publishedAt: { $lt: ctx.params.before } },
 					sort: ["publishedAt"],
 					limit: ctx.params.limit,
 				});
-				return rows.map((row: { _id: string }) => row._id);
+				return rows.map((row) => row._id);
 			},
-		},
-	},
-
-	methods: {
-		/** A stored publication as everyone sees it: `announced` is the products service's bookkeeping. */
-		view(doc: Record<string, unknown>): Publication {
-			const { announced: _, ...publication } = this.adapter.afterRetrieveTransformID(doc, "id");
-			return publication as Publication;
 		},
 	},
 
@@ -142,6 +149,4 @@ const publications: ServiceSchema = {
 		this.published = metric(this.broker, domainMetrics.productsPublished);
 		for (const category of categories) this.published.zero({ category });
 	},
-};
-
-export default publications;
+});

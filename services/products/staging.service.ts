@@ -4,21 +4,21 @@
  * publication is complete, so a collector that dies half-way leaves the catalogue as it was
  * and the next run finds the same changes again. Internal to the products folder.
  */
-import type { Context, ServiceSchema } from "moleculer";
+import type { Context } from "moleculer";
 import type { Product } from "../../domain/product.ts";
-import { DbMixin } from "../../mixins/db.mixin.ts";
+import { defineService } from "../../lib/service.ts";
+import { type DbLocals, DbMixin } from "../../mixins/db.mixin.ts";
 
-/** A listing staged, or the catalogue's version of a product from before the publication. */
+/** A listing staged, or the catalogue's versions of a publication's products from before it. */
 interface Staged {
 	_id: string;
 	publicationId: string;
 	listing?: Product;
-	/** Before: the product as the catalogue held it (null: not there), kept from the first attempt. */
-	productId?: string;
-	before?: Product | null;
+	/** By product id, as the catalogue held it (null: not there), kept from the first attempt. */
+	before?: Record<string, Product | null>;
 }
 
-const staging: ServiceSchema = {
+export default defineService<object, DbLocals>()({
 	name: "staging",
 	mixins: [DbMixin({ collection: "staged_products", indexed: ["publicationId"] })],
 
@@ -50,15 +50,12 @@ const staging: ServiceSchema = {
 				ctx: Context<{ publicationId: string; before: Record<string, Product | null> }>,
 			): Promise<Record<string, Product | null>> {
 				const { publicationId, before } = ctx.params;
-				const keyOf = (productId: string) => `${publicationId}#before/${productId}`;
-				const kept: Staged[] = await this.adapter.findByIds(Object.keys(before).map(keyOf));
-				const remembered = new Map(kept.map((doc) => [doc.productId, doc.before ?? null]));
-				for (const [productId, product] of Object.entries(before)) {
-					if (remembered.has(productId)) continue;
-					await this.upsert(keyOf(productId), { publicationId, productId, before: product });
-					remembered.set(productId, product);
-				}
-				return Object.fromEntries(remembered);
+				// One document per publication: a publication of thousands of products is one write.
+				const key = `${publicationId}#before`;
+				const kept = await this.adapter.findById<Staged>(key);
+				if (kept?.before) return kept.before;
+				await this.upsert(key, { publicationId, before });
+				return before;
 			},
 		},
 
@@ -83,6 +80,4 @@ const staging: ServiceSchema = {
 			},
 		},
 	},
-};
-
-export default staging;
+});

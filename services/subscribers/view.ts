@@ -14,6 +14,9 @@ export interface StoredSubscriber extends Subscriber {
 	sessions?: string[];
 }
 
+/** A record as a store query answers it: its id is read from `_id`. */
+export type SubscriberDoc = StoredSubscriber & { _id: string };
+
 /**
  * What is left of an erased client for a while (queueKeepMs): their id and when they were
  * erased (updatedAt), so a matcher that missed the event learns it from changedSince.

@@ -68,7 +68,7 @@ describe("connection floods on the live feed", () => {
 		// Sign-in slowed down, so each of these is gone before it is let in.
 		const call = system.broker.call.bind(system.broker);
 		system.broker.call = ((name: string, ...rest: unknown[]) =>
-			name === "subscribers.authenticate"
+			name === "identity.authenticate"
 				? new Promise((resolve) => setTimeout(resolve, 300)).then(() => call(name, ...(rest as [])))
 				: call(name, ...(rest as []))) as typeof system.broker.call;
 		try {

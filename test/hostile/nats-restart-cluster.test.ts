@@ -4,7 +4,7 @@
  *
  *   gateway   api, live                         (REST, and sockets on the api's port)
  *   market    collector, products, prices, metrics
- *   matching  matcher, notifications, subscribers
+ *   matching  matcher, notifications, subscribers (and identity)
  *   delivery  mailer, analytics, live, matcher  (a second live node on LIVE_PORT, a second matcher)
  *
  * Three clients with immediate e-mails, each with a socket on a live node. A collection
@@ -52,7 +52,7 @@ const topology = {
 	},
 	matching: {
 		services: "matcher,notifications,subscribers",
-		shows: ["matcher", "notifications", "subscribers"],
+		shows: ["matcher", "notifications", "subscribers", "identity"],
 	},
 	delivery: { services: "mailer,analytics,live,matcher", shows: ["mailer", "analytics", "live", "matcher"] },
 } as const;

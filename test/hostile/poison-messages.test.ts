@@ -27,13 +27,16 @@ for (const [label, env] of [
 				QUEUE_MAX_ATTEMPTS: "2",
 				METRICS_PORT: String(metricsPort),
 			});
-			const queue = await acquireQueue(system.broker);
+			// A subject of the test's own, beside the services' (QueueMessages).
+			const queue = await acquireQueue<{ "poison.subject": { name: string; poison?: boolean } }>(
+				system.broker,
+			);
 			try {
 				const handled: string[] = [];
 				let fixed = false;
 				await queue.consume("poison-test", "poison.subject", async (payload) => {
 					if (payload.poison && !fixed) throw new Error(`cannot handle ${payload.name}`);
-					handled.push(payload.name as string);
+					handled.push(payload.name);
 				});
 				await queue.publish("poison.subject", { name: "<b>bad</b>", poison: true }, "m1");
 				await queue.publish("poison.subject", { name: "good" }, "m2");

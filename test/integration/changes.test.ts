@@ -9,6 +9,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { CollectorRunSummary } from "../../domain/contracts.ts";
+import { call } from "../../domain/contracts.ts";
 import type { Product } from "../../domain/product.ts";
 import { acquireQueue, releaseQueue } from "../../mixins/durable-queue.ts";
 import { type BrokerFixture, startBrokerFixture, xpFund } from "../fixtures/brokers.ts";
@@ -134,7 +135,7 @@ describe("change-aware tips", () => {
 		const matcher = system.broker.getLocalService("matcher") as unknown as { tasksHandled: number };
 		const handled = matcher.tasksHandled;
 		const queue = await acquireQueue(system.broker);
-		const changes = await system.broker.call("publications.changesOf", {
+		const changes = await call(system.broker, "publications.changesOf", {
 			id: closed,
 			productIds: ["house:fund:alpha"],
 		});

@@ -122,7 +122,7 @@ describe("processes", () => {
 			const { body: health } = await getJson(`http://127.0.0.1:${port}/api/health`);
 			assert.deepEqual(
 				health.nodes[0].services,
-				[...serviceNames, "listings", "publications", "staging"].sort(),
+				[...serviceNames, "identity", "listings", "publications", "staging"].sort(),
 			);
 			const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
 			assert.match(metrics, /moleculer_broker_started/);
@@ -251,7 +251,13 @@ describe("processes", () => {
 			assert.deepEqual(byId["node-a"], ["api"]);
 			assert.deepEqual(
 				byId["node-b"],
-				[...serviceNames.filter((name) => name !== "api"), "listings", "publications", "staging"].sort(),
+				[
+					...serviceNames.filter((name) => name !== "api"),
+					"identity",
+					"listings",
+					"publications",
+					"staging",
+				].sort(),
 			);
 			// The gateway on A serves B's routes.
 			const products = await waitFor(

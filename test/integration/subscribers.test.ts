@@ -476,7 +476,7 @@ describe("subscribers over REST with real e-mail", () => {
 	it("does not let a stranger's sign-in requests lock the owner out of their links", async () => {
 		await signUp("owner@example.com", "Owner");
 		const ask = (ip: string) =>
-			system.broker.call("subscribers.magicLink", { email: "owner@example.com" }, { meta: { ip } });
+			system.broker.call("identity.magicLink", { email: "owner@example.com" }, { meta: { ip } });
 		for (let i = 0; i < 3; i++) await ask("198.51.100.7");
 		await assert.rejects(
 			ask("198.51.100.7"),

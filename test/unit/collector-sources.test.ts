@@ -12,6 +12,7 @@ import {
 	parseSources,
 	resolveHeaders,
 	SourcesFileError,
+	sourcesForNode,
 } from "../../services/collector/sources.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -415,7 +416,7 @@ describe("loadSources", () => {
 	});
 });
 
-describe("loadConfig: SOURCES_FILE", () => {
+describe("SOURCES_FILE: the sources of a node that runs the collector", () => {
 	let dir: string;
 	let bad: string;
 	before(() => {
@@ -430,20 +431,19 @@ describe("loadConfig: SOURCES_FILE", () => {
 	it("loads config/sources.json by default", () => {
 		const config = loadConfig({});
 		assert.equal(config.sourcesFile, defaultSourcesFile);
-		assert.ok(config.sources);
-		assert.deepEqual(config.sources, loadSources(defaultSourcesFile));
+		assert.deepEqual(sourcesForNode(config), loadSources(defaultSourcesFile));
 	});
 
 	it("loads the file SOURCES_FILE names", () => {
 		const config = loadConfig({ SOURCES_FILE: demoFile });
 		assert.equal(config.sourcesFile, resolve(demoFile));
-		assert.ok(config.sources?.sources.every((s) => s.type === "sample"));
+		assert.ok(sourcesForNode(config)?.sources.every((s) => s.type === "sample"));
 	});
 
 	it("rejects a bad file with a message naming the variable and the problem", () => {
 		for (const env of [{ SOURCES_FILE: bad }, { SOURCES_FILE: bad, SERVICES: "collector,api" }]) {
 			assert.throws(
-				() => loadConfig(env),
+				() => sourcesForNode(loadConfig(env)),
 				(err: Error) =>
 					err instanceof ConfigError &&
 					err.message.startsWith("Invalid SOURCES_FILE=") &&
@@ -455,14 +455,14 @@ describe("loadConfig: SOURCES_FILE", () => {
 
 	it("rejects a missing file", () => {
 		assert.throws(
-			() => loadConfig({ SOURCES_FILE: join(dir, "missing.json") }),
+			() => sourcesForNode(loadConfig({ SOURCES_FILE: join(dir, "missing.json") })),
 			(err: Error) => err instanceof ConfigError && err.message.startsWith("Invalid SOURCES_FILE="),
 		);
 	});
 
 	it("does not read the file on a node without the collector", () => {
 		const config = loadConfig({ SOURCES_FILE: bad, SERVICES: "api,products" });
-		assert.equal(config.sources, undefined);
+		assert.equal(sourcesForNode(config), undefined);
 		assert.equal(config.sourcesFile, bad);
 	});
 });

@@ -5,15 +5,17 @@ import type { Metrics, Product } from "../../domain/product.ts";
 import {
 	type DigestProduct,
 	digestData,
+	maxDigestProducts,
+	reasonText,
+} from "../../services/mailer/digest-content.ts";
+import {
 	digestLocale,
 	formatBrl,
 	formatDate,
 	formatDays,
 	formatPercent,
 	formatRate,
-	maxDigestProducts,
-	reasonText,
-} from "../../services/mailer/digest-content.ts";
+} from "../../services/mailer/formats.ts";
 
 const base = { source: "xp", nativeId: "1", collectedAt: "2025-01-01T00:00:00.000Z" };
 const metrics: Metrics = {

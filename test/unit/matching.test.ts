@@ -6,7 +6,6 @@ import {
 	type Constraint,
 	type InterestField,
 	interestFields,
-	suits,
 } from "../../domain/interests.ts";
 import {
 	type Audience,
@@ -16,6 +15,7 @@ import {
 	type Product,
 	valueAt,
 } from "../../domain/product.ts";
+import { suits } from "../../domain/risk.ts";
 import { type RiskProfile, riskProfiles } from "../../domain/subscriber.ts";
 import { type IndexOptions, InterestIndex } from "../../services/matcher/index.ts";
 import {

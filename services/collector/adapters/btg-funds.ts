@@ -10,8 +10,8 @@ import { cleanText } from "../formats.ts";
 import { addProduct, emptyParsed, type Parsed } from "../normalize.ts";
 import { parseJson, SourceFormatError, shapeOf } from "../reader.ts";
 import type { Source } from "../sources.ts";
-import type { Adapter } from "./index.ts";
 import { isObject, itemObjects, mergeParsed, type RawItem, redemptionDays } from "./json.ts";
+import type { Adapter } from "./types.ts";
 
 /** The list a snapshot stands in for (a sample source has no URL of its own). */
 export const btgListUrl =

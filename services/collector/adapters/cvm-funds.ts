@@ -16,7 +16,7 @@ import { parsers, preview } from "../fields.ts";
 import { cleanText } from "../formats.ts";
 import { emptyParsed } from "../normalize.ts";
 import { SourceFormatError, splitLines } from "../reader.ts";
-import type { Enricher } from "./index.ts";
+import type { Enricher } from "./types.ts";
 
 const fundEntry = "registro_fundo.csv";
 const classEntry = "registro_classe.csv";

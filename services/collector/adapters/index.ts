@@ -3,9 +3,7 @@
  * for an enricher, completes the products other sources made. A `sample` source uses the
  * adapter of the type it stands in for, on a bundled snapshot in that type's real format.
  */
-import type { Product } from "../../../domain/product.ts";
 import type { Parsed } from "../normalize.ts";
-import type { SourceReader } from "../reader.ts";
 import type { EnricherType, ParsedType, ProductSourceType, Source } from "../sources.ts";
 import { btgFunds } from "./btg-funds.ts";
 import { cvmFunds } from "./cvm-funds.ts";
@@ -13,19 +11,8 @@ import { parseFile } from "./file.ts";
 import { parseHtml } from "./html.ts";
 import { opinPension } from "./opin-pension.ts";
 import { tesouroDireto } from "./tesouro-direto.ts";
+import type { Adapter, Enricher } from "./types.ts";
 import { parseXpFunds } from "./xp-funds.ts";
-
-export type Adapter = (source: Source, reader: SourceReader, collectedAt: string) => Promise<Parsed>;
-
-/** What an enricher did: the products (completed where it could), and its report. */
-export interface Enriched {
-	products: Product[];
-	/** fetched: records read; products: unused; skipped/unparsed: what it could not use, and why. */
-	report: Parsed;
-	/** How many products it completed. */
-	enriched: number;
-}
-export type Enricher = (products: Product[], source: Source, reader: SourceReader) => Promise<Enriched>;
 
 /** A parser of one whole body, for the sources that are one response. */
 const wholeBody =

@@ -19,8 +19,8 @@ import { FetchError } from "../http.ts";
 import { absoluteUrl, addProduct, emptyParsed, keyId, type Parsed } from "../normalize.ts";
 import { parseJson, SourceFormatError, type SourceReader, shapeOf } from "../reader.ts";
 import type { Source } from "../sources.ts";
-import type { Adapter } from "./index.ts";
 import type { RawItem } from "./json.ts";
+import type { Adapter } from "./types.ts";
 
 const apiPath = "/open-insurance/products-services/v2/life-pension";
 const familyType = "products-services_life-pension";

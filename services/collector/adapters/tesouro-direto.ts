@@ -11,7 +11,7 @@ import { preview, type Unparsed } from "../fields.ts";
 import { parseDate, parseMoney, parsePercent } from "../formats.ts";
 import { addProduct, emptyParsed, type Parsed } from "../normalize.ts";
 import { SourceFormatError, type SourceReader } from "../reader.ts";
-import type { Adapter } from "./index.ts";
+import type { Adapter } from "./types.ts";
 
 export const pricesHeader =
 	"Tipo Titulo;Data Vencimento;Data Base;Taxa Compra Manha;Taxa Venda Manha;PU Compra Manha;PU Venda Manha;PU Base Manha";

@@ -15,13 +15,13 @@ import type {
 	Category,
 	CategoryGround,
 	CollectionStatus,
-	CollectorRun,
+	CollectorRunSummary,
+	CollectorSourceInfo,
 	DeadLetter,
 	Delivery,
 	Frequency,
 	Interests,
 	InterestsSchema,
-	InvestorStatements,
 	Locale,
 	Notification,
 	NotificationPage,
@@ -31,7 +31,7 @@ import type {
 	PublicationReach,
 	Questionnaire,
 	RiskProfile,
-	SourceInfo,
+	StatementSet,
 	Subscriber,
 	TopProduct,
 	Unread,
@@ -70,8 +70,8 @@ export class Api {
 		return this.get<Questionnaire>("/api/suitability/questionnaire");
 	}
 	/** The statements a qualified or professional investor attests. */
-	investorStatements(): Promise<InvestorStatements> {
-		return this.get<InvestorStatements>("/api/investor-category/statements");
+	investorStatements(): Promise<StatementSet> {
+		return this.get<StatementSet>("/api/investor-category/statements");
 	}
 	frequency(query: { from?: string; to?: string; groupBy?: "category" | "source" }): Promise<Frequency> {
 		return this.get<Frequency>("/api/analytics/frequency", query);
@@ -171,15 +171,15 @@ export class Api {
 	}
 
 	// Operator
-	sources(): Promise<SourceInfo[]> {
-		return this.get<SourceInfo[]>("/api/collector/sources");
+	sources(): Promise<CollectorSourceInfo[]> {
+		return this.get<CollectorSourceInfo[]>("/api/collector/sources");
 	}
-	runs(page = 1, pageSize = 10): Promise<Page<CollectorRun>> {
-		return this.get<Page<CollectorRun>>("/api/collector/runs", { page, pageSize });
+	runs(page = 1, pageSize = 10): Promise<Page<CollectorRunSummary>> {
+		return this.get<Page<CollectorRunSummary>>("/api/collector/runs", { page, pageSize });
 	}
-	runNow(sources?: string[]): Promise<CollectorRun> {
+	runNow(sources?: string[]): Promise<CollectorRunSummary> {
 		return this.send(
-			this.http.post<CollectorRun>("/api/collector/run", sources ? { sources } : {}, {
+			this.http.post<CollectorRunSummary>("/api/collector/run", sources ? { sources } : {}, {
 				headers: this.headers("operator"),
 			}),
 		);

@@ -3,7 +3,7 @@ import { type ComponentFixture, TestBed } from "@angular/core/testing";
 import { Router } from "@angular/router";
 import { testProviders } from "../../../testing/setup";
 import { Language } from "../../core/i18n";
-import type { InvestorStatements, Subscriber } from "../../core/models";
+import type { StatementSet, Subscriber } from "../../core/models";
 import { Session } from "../../core/session";
 import { assessed as assessedClient, expired as expiredClient } from "../interests/fixtures";
 import { Account } from "./account";
@@ -18,13 +18,17 @@ const ana: Subscriber = {
 	interests: {},
 	preferences: { email: true, live: true, digest: "daily", digestHour: 8, timeZone: "America/Sao_Paulo" },
 	createdAt: "2026-11-01T12:00:00.000Z",
+	updatedAt: "2026-11-01T12:00:00.000Z",
+	consent: { version: "2026-11", acceptedAt: "2026-11-01T12:00:00.000Z" },
+	effectiveProfile: "conservative",
+	investorCategory: { category: "general" },
 };
 
 /** Ana with a questionnaire that holds until 2028, and the same 24 months later. */
 const assessed: Subscriber = { ...assessedClient, email: ana.email, name: ana.name };
 const expired: Subscriber = { ...expiredClient, email: ana.email, name: ana.name };
 
-const statements: InvestorStatements = {
+const statements: StatementSet = {
 	version: "2026-12",
 	statements: {
 		qualified: {

@@ -19,7 +19,7 @@ import {
 import { Api } from "../../core/api";
 import { WhenPipe } from "../../core/format";
 import { Language } from "../../core/i18n";
-import type { Audience, CategoryGround, InvestorStatements, Subscriber } from "../../core/models";
+import type { Audience, CategoryGround, StatementSet, Subscriber } from "../../core/models";
 import { TranslatePipe } from "../../core/translate";
 
 export const grounds: Record<Audience, CategoryGround[]> = {
@@ -71,7 +71,7 @@ export class InvestorCategoryForm {
 	protected readonly saving = signal(false);
 	protected readonly done = signal(false);
 	protected readonly failure = signal<string | null>(null);
-	protected readonly statements = signal<InvestorStatements | null>(null);
+	protected readonly statements = signal<StatementSet | null>(null);
 	protected readonly statementsError = signal<string | null>(null);
 	private loadingStatements = false;
 

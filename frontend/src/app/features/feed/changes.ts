@@ -109,6 +109,7 @@ export function describeChanges(
 			one(labelOf[change.field] ?? change.field, change.before ?? absent, change.after ?? absent);
 		}
 	}
-	if (rateParts.length > 0) one("rate", ...rateSides(rateParts, product?.rate));
+	if (rateParts.length > 0)
+		one("rate", ...rateSides(rateParts, product?.category === "fixed_income" ? product.rate : undefined));
 	return views;
 }

@@ -4,7 +4,7 @@ import { TestBed } from "@angular/core/testing";
 import { answerCollectionStatus, failingCollection, testProviders } from "../../../testing/setup";
 import { Language } from "../../core/i18n";
 import { LiveFeed } from "../../core/live";
-import type { Category, Notification, NotificationPage } from "../../core/models";
+import type { Category, Notification, NotificationPage, Product } from "../../core/models";
 import { Feed } from "./feed";
 
 const inbox = "/api/me/notifications";
@@ -15,20 +15,24 @@ function tip(n: number, changes: Partial<Notification> = {}, category: Category 
 	const id = `sub-1|pub-${n}|${productId}`;
 	return {
 		id,
+		subscriberId: "sub-1",
 		productId,
 		publicationId: `pub-${n}`,
 		category,
 		reasons: [{ field: "adminFee", operator: "≤", value: 0.005, bound: 0.01 }],
 		createdAt: "2026-11-26T12:00:00.000Z",
 		cursor: `${17_800_000_000_000_000 + n}~${id}`,
+		// A fund's fields whatever the category: these tests read the card, not its facts.
 		product: {
 			id: productId,
 			source: "xp",
+			nativeId: String(n),
 			category,
 			name: `Produto ${n}`,
 			adminFee: 0.005,
 			url: `https://example.com/p/${n}`,
-		},
+			collectedAt: "2026-11-26T11:00:00.000Z",
+		} as Product,
 		...changes,
 	};
 }

@@ -3,8 +3,17 @@
  * key missing in either language fails the build. The reason and fact formatters read
  * `feedWords` directly (they are pure functions, not templates).
  */
+import type { InterestFieldName } from "@domain/interests";
+import type { FactName } from "@domain/product-facts";
 import type { Texts } from "../../core/i18n";
 import type { Locale } from "../../core/models";
+
+/**
+ * A label for every field a reason, a fact or a change names: the interests catalogue's
+ * fields, the card's facts, and the product's name and openness. A field the backend adds
+ * to either catalogue fails to compile until it has its label here.
+ */
+type FieldLabels = Record<InterestFieldName | FactName | "name" | "openToInvestment", string>;
 
 const ptBR = {
 	feed: {
@@ -102,7 +111,7 @@ const ptBR = {
 			taxExempt: "Isento de IR",
 			name: "Nome",
 			openToInvestment: "Aberto a novas aplicações",
-		},
+		} satisfies FieldLabels,
 	},
 };
 

@@ -2,7 +2,7 @@ import { TestBed } from "@angular/core/testing";
 import { testProviders } from "../../../testing/setup";
 import { Format } from "../../core/format";
 import { Language } from "../../core/i18n";
-import type { Locale, Product } from "../../core/models";
+import type { Locale, Metrics, Product } from "../../core/models";
 import { productFacts } from "./product-facts";
 import { formatRate, httpUrl, type Wording, wording } from "./wording";
 
@@ -17,7 +17,25 @@ function factsOf(product: Product, w: Wording): Record<string, string> {
 	return Object.fromEntries(productFacts(product, w).map((fact) => [fact.label, plain(fact.value)]));
 }
 
-const base = { source: "xp", name: "Produto", collectedAt: "2026-01-01T00:00:00Z" };
+const base = { source: "xp", nativeId: "1", name: "Produto", collectedAt: "2026-01-01T00:00:00Z" };
+
+/** A ticker's metrics as the enricher writes them, with the values a test is about. */
+const metrics = (values: Partial<Metrics>): Metrics => ({
+	ticker: "PETR4",
+	baseDate: "2026-01-01",
+	windowStart: "2025-01-01",
+	dividendYield: 0,
+	meanDailyReturn: 0,
+	meanDailyVolume: 0,
+	meanDailyTradedValue: 0,
+	totalReturn12m: 0,
+	priceReturn12m: 0,
+	volatility: 0,
+	maxDrawdown: 0,
+	points: 250,
+	partial: false,
+	...values,
+});
 
 describe("product facts", () => {
 	beforeEach(() => TestBed.configureTestingModule({ providers: testProviders() }));
@@ -81,7 +99,7 @@ describe("product facts", () => {
 			category: "stock",
 			ticker: "PETR4",
 			return12m: 0.5,
-			metrics: { dividendYield: 0.091, totalReturn12m: 0.2, volatility: 0.3 },
+			metrics: metrics({ dividendYield: 0.091, totalReturn12m: 0.2, volatility: 0.3 }),
 		};
 		expect(factsOf(stock, wordingIn("pt-BR"))).toMatchObject({
 			Código: "PETR4",

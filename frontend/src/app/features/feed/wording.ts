@@ -4,6 +4,8 @@
  * words for that locale, so the same inputs always give the same text and tests need no
  * component.
  */
+import type { InterestFieldName } from "@domain/interests";
+import type { FactName } from "@domain/product-facts";
 import type { Format } from "../../core/format";
 import type { Locale } from "../../core/models";
 import { type FeedWords, feedWords } from "./i18n";
@@ -25,7 +27,10 @@ export function wording(locale: Locale, format: Formatter): Wording {
  */
 export type Unit = "fraction" | "BRL" | "days" | "level" | "risk" | "index" | "date" | "text";
 
-/** The unit of each field the matcher compares (mirrors the backend's interests catalogue). */
+/**
+ * The unit of each field a reason or a change names, where it is not text (the backend's
+ * interests catalogue says the same of its fields; the feed does not load it).
+ */
 export const fieldUnits: Readonly<Record<string, Unit>> = {
 	dividendYield: "fraction",
 	totalReturn12m: "fraction",
@@ -43,7 +48,7 @@ export const fieldUnits: Readonly<Record<string, Unit>> = {
 	riskLevel: "level",
 	rateIndex: "index",
 	maturityDate: "date",
-};
+} satisfies Partial<Record<InterestFieldName | FactName, Unit>>;
 
 /** "{{count}} dias" with { count: "30" } → "30 dias". */
 export function fill(template: string, params: Record<string, string>): string {

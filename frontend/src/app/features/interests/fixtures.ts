@@ -75,6 +75,10 @@ export const subscriber: Subscriber = {
 	interests: { fund: {} },
 	preferences: { email: true, live: true, digest: "daily", digestHour: 8, timeZone: "America/Sao_Paulo" },
 	createdAt: "2026-11-01T10:00:00.000Z",
+	updatedAt: "2026-11-01T10:00:00.000Z",
+	consent: { version: "2026-11", acceptedAt: "2026-11-01T10:00:00.000Z" },
+	effectiveProfile: "conservative",
+	investorCategory: { category: "general" },
 };
 
 /** Three questions of the server's questionnaire (the real one has eight). */

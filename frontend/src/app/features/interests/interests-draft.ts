@@ -5,13 +5,14 @@
  * so a half-typed "8," is never rewritten under their cursor; they become numbers, in the
  * stored unit (0.08), only here. Plain functions, tested without Angular.
  */
+import type { InterestFieldName } from "@domain/interests";
 import type {
 	Category,
 	InterestField,
 	Interests,
 	InterestsSchema,
 	Locale,
-	Range,
+	RangeConstraint,
 	SetConstraint,
 } from "../../core/models";
 import { categories } from "../../core/models";
@@ -76,13 +77,13 @@ export function fromDisplay(field: InterestField, value: number): number {
  * Sane bounds, in percent, for what a client may type in a fraction field: returns can be
  * negative, a percentage of an index or a volatility can pass 100 %, fees and yields cannot.
  */
-const percentBounds: Record<string, { min: number; max: number }> = {
+const percentBounds: Readonly<Record<string, { min: number; max: number }>> = {
 	totalReturn12m: { min: -100, max: 1000 },
 	return12m: { min: -100, max: 1000 },
 	volatility: { min: 0, max: 500 },
 	percentOfIndex: { min: 0, max: 500 },
 	spread: { min: -100, max: 100 },
-};
+} satisfies Partial<Record<InterestFieldName, { min: number; max: number }>>;
 const defaultPercentBounds = { min: 0, max: 100 };
 
 export function percentBoundsOf(field: InterestField): { min: number; max: number } {
@@ -143,7 +144,7 @@ export function toDraft(schema: InterestsSchema, interests: Interests, locale: L
 			const constraint = stored?.[field.name];
 			if (constraint === undefined) continue;
 			if (field.kind === "number") {
-				const { min, max } = constraint as Range;
+				const { min, max } = constraint as RangeConstraint;
 				editing.ranges[field.name] = {
 					min: min === undefined ? "" : formatBound(field, min, locale),
 					max: max === undefined ? "" : formatBound(field, max, locale),
@@ -217,10 +218,10 @@ export function toInterests(schema: InterestsSchema, draft: Draft, locale: Local
 	for (const category of schemaCategories(schema)) {
 		const editing = draft[category];
 		if (!editing?.wanted) continue;
-		const constraints: Record<string, Range | SetConstraint | boolean> = {};
+		const constraints: Record<string, RangeConstraint | SetConstraint | boolean> = {};
 		for (const field of schema.categories[category]) {
 			if (field.kind === "number") {
-				const range: Range = {};
+				const range: RangeConstraint = {};
 				const { min, max } = editing.ranges[field.name];
 				const low = parseDecimal(min, locale);
 				const high = parseDecimal(max, locale);

@@ -16,10 +16,13 @@ function preview(count: number, names: string[] = []): Preview {
 		count,
 		days: 30,
 		products: names.map((name, i) => ({
-			id: `p${i}`,
+			id: `sample:reit:${i}`,
 			source: "sample",
 			category: "reit",
+			nativeId: String(i),
+			ticker: `ABCD${i}11`,
 			name,
+			collectedAt: "2026-11-26T11:00:00.000Z",
 			reasons: [],
 		})),
 	};

@@ -3,7 +3,7 @@
  * how a reason and a version read, and the name of a downloaded file (docs/audit.md).
  */
 import type { AuditQuery } from "../../core/api";
-import type { MatchReason } from "./operator-models";
+import type { MatchReason } from "../../core/models";
 
 export const auditKinds = ["subscriber", "product"] as const;
 export type AuditKind = (typeof auditKinds)[number];

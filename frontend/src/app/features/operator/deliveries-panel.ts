@@ -5,11 +5,11 @@
 import { ChangeDetectionStrategy, Component, computed, inject, linkedSignal, signal } from "@angular/core";
 import { Api } from "../../core/api";
 import { NumberPipe, WhenPipe } from "../../core/format";
-import type { Page } from "../../core/models";
+import type { Delivery, DeliveryStatus, Page } from "../../core/models";
 import { TranslatePipe } from "../../core/translate";
 import { Status } from "../../shared/status";
 import { OperatorAccess } from "./operator-access";
-import { type DeliveryEntry, type DeliveryStatus, deliveryStatuses } from "./operator-models";
+import { deliveryStatuses } from "./operator-models";
 import { Pager } from "./pager";
 import { Remote } from "./remote";
 
@@ -32,7 +32,7 @@ export class DeliveriesPanel {
 
 	protected readonly deliveries = new Remote(
 		() => ({ status: this.status(), page: this.page(), pageSize }),
-		(params) => this.access.guard(this.api.deliveries(params)) as Promise<Page<DeliveryEntry>>,
+		(params) => this.access.guard(this.api.deliveries(params)) as Promise<Page<Delivery>>,
 	);
 	/**
 	 * The log answers no counts, so each is the total of a one-row page per status: four

@@ -2,9 +2,10 @@ import { HttpTestingController, type TestRequest } from "@angular/common/http/te
 import type { ComponentFixture } from "@angular/core/testing";
 import { TestBed } from "@angular/core/testing";
 import { answerCollectionStatus, failingCollection, testProviders } from "../../../testing/setup";
+import type { CollectorRunSummary, CollectorSourceInfo, Delivery } from "../../core/models";
 import { Session } from "../../core/session";
 import { Operator } from "./operator";
-import type { CollectorRunSummary, DeliveryEntry, SourceInfo, SubscriberPage } from "./operator-models";
+import type { SubscriberPage } from "./operator-models";
 
 const token = "operator-token-0123456789";
 
@@ -24,7 +25,7 @@ const deadLetters = {
 	],
 };
 
-const sources: SourceInfo[] = [
+const sources: CollectorSourceInfo[] = [
 	{
 		name: "xp",
 		type: "broker",
@@ -42,6 +43,9 @@ function sourceRun(status: "ok" | "failed", extra: Partial<CollectorRunSummary["
 		fetched: 10,
 		normalized: 10,
 		skipped: 0,
+		skippedReasons: [],
+		unparsed: 0,
+		unparsedExamples: [],
 		new: 2,
 		changed: 1,
 		unchanged: 7,
@@ -58,6 +62,7 @@ const failedRun: CollectorRunSummary = {
 	finishedAt: "2026-11-26T12:00:05.000Z",
 	publicationId: "pub-2",
 	published: 3,
+	enrichment: { enriched: 0, unavailable: 0 },
 	sources: {
 		xp: sourceRun("ok", { withdrawn: 2 }),
 		btg: sourceRun("failed", {
@@ -80,6 +85,7 @@ const quietRun: CollectorRunSummary = {
 	startedAt: "2026-11-25T12:00:00.000Z",
 	finishedAt: "2026-11-25T12:00:04.000Z",
 	published: 0,
+	enrichment: { enriched: 0, unavailable: 0 },
 	sources: { xp: sourceRun("ok"), btg: sourceRun("ok") },
 };
 
@@ -106,6 +112,10 @@ const subscribers: SubscriberPage = {
 					timeZone: "America/Sao_Paulo",
 				},
 				createdAt: "2026-11-20T10:00:00.000Z",
+				updatedAt: "2026-11-20T10:00:00.000Z",
+				consent: { version: "2026-11", acceptedAt: "2026-11-20T10:00:00.000Z" },
+				effectiveProfile: "conservative",
+				investorCategory: { category: "general" },
 			},
 		],
 		1,
@@ -114,10 +124,11 @@ const subscribers: SubscriberPage = {
 	counts: { pending: 2, verified: 5, unsubscribed: 1, bouncing: 3 },
 };
 
-const failedDelivery: DeliveryEntry = {
+const failedDelivery: Delivery = {
 	id: "d1",
 	to: "bia@example.com",
 	template: "verify",
+	locale: "pt-BR",
 	status: "failed",
 	attempts: [{ at: "2026-11-26T11:00:00.000Z", error: "550 <mailbox> unavailable" }],
 	error: "550 <mailbox> unavailable",

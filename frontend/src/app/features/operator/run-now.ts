@@ -6,9 +6,9 @@
 import { ChangeDetectionStrategy, Component, computed, inject, output, signal } from "@angular/core";
 import { Api, isApiError } from "../../core/api";
 import { NumberPipe, WhenPipe } from "../../core/format";
+import type { CollectorRunSummary } from "../../core/models";
 import { TranslatePipe } from "../../core/translate";
 import { errorText, OperatorAccess } from "./operator-access";
-import type { CollectorRunSummary } from "./operator-models";
 
 @Component({
 	selector: "app-run-now",

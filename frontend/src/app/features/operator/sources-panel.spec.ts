@@ -1,7 +1,7 @@
-import type { CollectorRunSummary, SourceInfo } from "./operator-models";
+import type { CollectorRunSummary, CollectorSourceInfo } from "../../core/models";
 import { overview } from "./sources-panel";
 
-const source = (name: string): SourceInfo => ({
+const source = (name: string): CollectorSourceInfo => ({
 	name,
 	type: "broker",
 	format: "csv",
@@ -18,6 +18,9 @@ function run(id: string, results: Record<string, "ok" | "failed">): CollectorRun
 				fetched: 1,
 				normalized: 1,
 				skipped: 0,
+				skippedReasons: [],
+				unparsed: 0,
+				unparsedExamples: [],
 				new: 0,
 				changed: 0,
 				unchanged: 1,
@@ -26,7 +29,8 @@ function run(id: string, results: Record<string, "ok" | "failed">): CollectorRun
 			},
 		]),
 	);
-	return { id, trigger: "schedule", startedAt: "", finishedAt: "", published: 0, sources };
+	const enrichment = { enriched: 0, unavailable: 0 };
+	return { id, trigger: "schedule", startedAt: "", finishedAt: "", published: 0, enrichment, sources };
 }
 
 describe("overview", () => {

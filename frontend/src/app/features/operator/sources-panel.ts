@@ -6,23 +6,23 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input } from "@angular/core";
 import { Api } from "../../core/api";
 import { NumberPipe, WhenPipe } from "../../core/format";
+import type { CollectorRunSummary, CollectorSourceInfo, SourceRunSummary } from "../../core/models";
 import { TranslatePipe } from "../../core/translate";
 import { Status } from "../../shared/status";
-import type { CollectorRunSummary, SourceInfo, SourceRunSummary } from "./operator-models";
 import { Remote } from "./remote";
 
 /** How many recent runs the history looks at. */
 const recentRuns = 5;
 
 export interface SourceOverview {
-	source: SourceInfo;
+	source: CollectorSourceInfo;
 	/** The newest run that read this source, if any did lately. */
 	latest?: { run: CollectorRunSummary; result: SourceRunSummary };
 	/** Its status in each recent run that read it, newest first. */
 	history: { runId: string; status: SourceRunSummary["status"] }[];
 }
 
-export function overview(sources: SourceInfo[], runs: CollectorRunSummary[]): SourceOverview[] {
+export function overview(sources: CollectorSourceInfo[], runs: CollectorRunSummary[]): SourceOverview[] {
 	return sources.map((source) => {
 		const read = runs.filter((run) => run.sources[source.name]);
 		const [newest] = read;

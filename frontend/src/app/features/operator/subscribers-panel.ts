@@ -6,10 +6,11 @@
 import { ChangeDetectionStrategy, Component, computed, inject, linkedSignal, signal } from "@angular/core";
 import { Api } from "../../core/api";
 import { NumberPipe, WhenPipe } from "../../core/format";
+import type { SubscriberStatus } from "../../core/models";
 import { TranslatePipe } from "../../core/translate";
 import { Status } from "../../shared/status";
 import { OperatorAccess } from "./operator-access";
-import { type SubscriberPage, type SubscriberStatus, subscriberStatuses } from "./operator-models";
+import { type SubscriberPage, subscriberStatuses } from "./operator-models";
 import { Pager } from "./pager";
 import { Remote } from "./remote";
 

@@ -1,0 +1,77 @@
+/**
+ * The subscribers service's internal feeds, mixed into it: what the matcher indexes
+ * (active, changedSince), whom the mailer may write to (mailable), and how many clients
+ * there are (countActive). Never routed over HTTP. Paging: ./feed.ts.
+ */
+import type { Context } from "moleculer";
+import { configOf } from "../../config.ts";
+import { defineMixin } from "../../lib/service.ts";
+import type { DbLocals } from "../../mixins/db.mixin.ts";
+import { type FeedCursor, feedPage, feedParams } from "./feed.ts";
+import { changedRow, type SubscriberDoc, subscriptionRow } from "./view.ts";
+
+export const FeedsMixin = defineMixin<object, DbLocals>()({
+	actions: {
+		/**
+		 * Internal: verified subscribers' matching data in pages by id (a cursor, not an
+		 * offset, so a million subscribers load in linear time); `next` is absent at the end.
+		 */
+		active: {
+			visibility: "public",
+			params: { ...feedParams },
+			handler(ctx: Context<FeedCursor>) {
+				const { suitabilityValidMonths } = configOf(this.broker);
+				return feedPage(this.adapter, { status: "verified" }, ctx.params, (row: SubscriberDoc) =>
+					subscriptionRow(row, suitabilityValidMonths),
+				);
+			},
+		},
+
+		/**
+		 * Internal (matcher): every subscriber changed since `since`, whatever their status, in
+		 * pages by id, so a matcher that missed a `subscribers.changed` event can catch up.
+		 * Clients erased within the queue's keep window come back as tombstones (id only).
+		 */
+		changedSince: {
+			visibility: "public",
+			params: { since: { type: "string", pattern: /^\d{4}-\d{2}-\d{2}T/ }, ...feedParams },
+			handler(ctx: Context<FeedCursor & { since: string }>) {
+				const { suitabilityValidMonths } = configOf(this.broker);
+				return feedPage(
+					this.adapter,
+					{ updatedAt: { $gte: ctx.params.since } },
+					ctx.params,
+					(row: SubscriberDoc) => changedRow(row, suitabilityValidMonths),
+				);
+			},
+		},
+
+		/** Internal (publications, analytics): how many verified subscribers there are now. */
+		countActive: {
+			visibility: "public",
+			async handler() {
+				return { count: await this.adapter.count({ query: { status: "verified" } }) };
+			},
+		},
+
+		/** Internal (mailer digests): who may receive e-mail now, a page at a time by id. */
+		mailable: {
+			visibility: "public",
+			params: { ...feedParams },
+			handler(ctx: Context<FeedCursor>) {
+				return feedPage(
+					this.adapter,
+					{ status: "verified", "preferences.email": true },
+					ctx.params,
+					(row: SubscriberDoc) => ({
+						id: row._id,
+						email: row.email,
+						name: row.name,
+						locale: row.locale,
+						preferences: row.preferences,
+					}),
+				);
+			},
+		},
+	},
+});
