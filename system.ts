@@ -5,7 +5,7 @@
 import { mkdirSync } from "node:fs";
 import { ServiceBroker } from "moleculer";
 import { bindConfig, type Config } from "./config.ts";
-import { trackEventLoopLag } from "./mixins/domain-metrics.ts";
+import { trackEventLoopLag } from "./lib/domain-metrics.ts";
 import { brokerOptions } from "./moleculer.config.ts";
 import { bindSources, sourcesForNode } from "./services/collector/sources.ts";
 import { loadServiceSchemas } from "./services/index.ts";

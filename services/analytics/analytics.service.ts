@@ -22,10 +22,10 @@ import {
 } from "../../domain/contracts.ts";
 import { addDays, dateRangeText, isIsoDate, localDate } from "../../domain/dates.ts";
 import { productOrigin } from "../../domain/product.ts";
+import { escapeRegExp } from "../../lib/collections.ts";
+import { acquireQueue, type DurableQueue, queueKeepMs, releaseQueue } from "../../lib/durable-queue.ts";
 import { defineService } from "../../lib/service.ts";
 import { type DbLocals, DbMixin } from "../../mixins/db.mixin.ts";
-import { acquireQueue, type DurableQueue, queueKeepMs, releaseQueue } from "../../mixins/durable-queue.ts";
-import { escapeRegExp } from "../products/catalogue.ts";
 import { type ErasureNote, Erasures, erasureNote, isErasureNote, renamedFacts } from "./erasures.ts";
 import { notificationFacts, publicationFact, type StoredFact, type StoredNotificationFact } from "./facts.ts";
 import { type AnalyticsMetrics, registerAnalyticsMetrics } from "./prometheus.ts";

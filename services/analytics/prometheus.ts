@@ -4,7 +4,7 @@
  * restart they continue from the true totals instead of from zero.
  */
 import type { ServiceBroker } from "moleculer";
-import { domainMetrics, metric } from "../../mixins/domain-metrics.ts";
+import { domainMetrics, metric } from "../../lib/domain-metrics.ts";
 import type { DistributionView } from "./view.ts";
 
 export const analyticsMetricNames = {

@@ -9,21 +9,16 @@ import { type Context, Errors, type ServiceBroker, type ServiceSchema } from "mo
 import ApiGateway, { type ApiSettingsSchema } from "moleculer-web";
 import { configOf } from "../../config.ts";
 import { call, type Health } from "../../domain/contracts.ts";
-import { defineService } from "../../lib/service.ts";
 import {
 	bearer,
 	checkCookieWrite,
 	checkOperator,
 	type SessionCarrier,
 	sessionFromCookie,
-} from "../../mixins/auth.ts";
-import {
-	acquireQueue,
-	type DeadLetter,
-	type DurableQueue,
-	releaseQueue,
-} from "../../mixins/durable-queue.ts";
-import { payloadProblem } from "../../mixins/payload-guard.ts";
+} from "../../lib/auth.ts";
+import { acquireQueue, type DeadLetter, type DurableQueue, releaseQueue } from "../../lib/durable-queue.ts";
+import { payloadProblem } from "../../lib/payload-guard.ts";
+import { defineService } from "../../lib/service.ts";
 import pkg from "../../package.json" with { type: "json" };
 import { readiness } from "../../probes.ts";
 import { clientIp } from "./client-ip.ts";

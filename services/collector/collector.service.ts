@@ -15,10 +15,10 @@ import {
 	call,
 } from "../../domain/contracts.ts";
 import type { Product } from "../../domain/product.ts";
+import { chunks, pageOf } from "../../lib/collections.ts";
 import { defineService } from "../../lib/service.ts";
 import { type DbLocals, DbMixin } from "../../mixins/db.mixin.ts";
 import { addReadinessCheck } from "../../probes.ts";
-import { pageOf } from "../products/catalogue.ts";
 import { createHttp, type Http } from "./http.ts";
 import { localLock, natsLock, type RunLock } from "./lock.ts";
 import { type CollectorMetrics, collectorMetrics, failureStreaks } from "./metrics.ts";
@@ -30,12 +30,6 @@ import { vary } from "./variation.ts";
 
 /** Products per message to the products service: well under NATS's 1 MB payload. */
 const chunkSize = 500;
-
-function chunks<T>(items: T[], size = chunkSize): T[][] {
-	const out: T[][] = [];
-	for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-	return out;
-}
 
 function describe(source: Source): CollectorSourceInfo {
 	const { location } = source;
@@ -166,21 +160,21 @@ export default defineService<{ rest: string }, CollectorLocals>()({
 				// The sources' own listings, not the catalogue's products (domain/venues.ts).
 				async previous(ids) {
 					const found = await Promise.all(
-						chunks(ids).map((part) => call(via, "listings.getMany", { ids: part })),
+						chunks(ids, chunkSize).map((part) => call(via, "listings.getMany", { ids: part })),
 					);
 					return found.flat();
 				},
 				async listed(source) {
 					const ids = await call(via, "listings.openIdsOf", { source });
 					const found = await Promise.all(
-						chunks(ids).map((part) => call(via, "listings.getMany", { ids: part })),
+						chunks(ids, chunkSize).map((part) => call(via, "listings.getMany", { ids: part })),
 					);
 					return found.flat();
 				},
 				computeMany: (tickers, deadlineMs) =>
 					call(via, "metrics.computeMany", { tickers }, { timeout: deadlineMs, retries: 0 }),
 				async publish(publicationId, sources, products: Product[]) {
-					for (const part of chunks(products))
+					for (const part of chunks(products, chunkSize))
 						await call(via, "products.stage", { publicationId, products: part });
 					const publication = await call(via, "products.publish", { id: publicationId, sources });
 					return publication.id;

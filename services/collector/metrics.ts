@@ -5,7 +5,7 @@
  */
 import type { ServiceBroker } from "moleculer";
 import type { CollectorRunSummary, SourceRunSummary } from "../../domain/contracts.ts";
-import { domainMetrics, metric } from "../../mixins/domain-metrics.ts";
+import { domainMetrics, metric } from "../../lib/domain-metrics.ts";
 
 export type RunStatus = "ok" | "partial" | "failed";
 type Trigger = CollectorRunSummary["trigger"];

@@ -4,7 +4,7 @@
  */
 import { Errors } from "moleculer";
 import { Validator } from "../../domain/validate.ts";
-import { payloadProblem } from "../../mixins/payload-guard.ts";
+import { payloadProblem } from "../../lib/payload-guard.ts";
 import { type Limiter, limiter } from "../subscribers/limits.ts";
 
 const validator = new Validator({ useNewCustomCheckerFunction: true });

@@ -9,17 +9,15 @@ import { createServer, Server as HttpServer } from "node:http";
 import type { Context, ServiceBroker } from "moleculer";
 import { type DefaultEventsMap, type Namespace, type RemoteSocket, Server, type Socket } from "socket.io";
 import { ConfigError, configOf } from "../../config.ts";
-import { type Actions, call, type Events } from "../../domain/contracts.ts";
+import { call, type Events, type InboxRow } from "../../domain/contracts.ts";
+import { sessionFromCookie } from "../../lib/auth.ts";
+import { domainMetrics, type Metric, metric } from "../../lib/domain-metrics.ts";
 import { defineService } from "../../lib/service.ts";
-import { sessionFromCookie } from "../../mixins/auth.ts";
-import { domainMetrics, type Metric, metric } from "../../mixins/domain-metrics.ts";
 import { portProblem } from "../../ports.ts";
 import { clientIp } from "../api/client-ip.ts";
 import { type Cursor, compareCursors, formatCursor, parseCursor } from "./cursor.ts";
 import { checkEvent, socketLimiter } from "./events.ts";
 import { SocketCounts } from "./socket-counts.ts";
-
-type Row = Actions["notifications.list"]["result"]["rows"][number] & { cursor: string };
 
 interface SocketState {
 	subscriberId: string;
@@ -37,7 +35,7 @@ interface SocketState {
 	 */
 	given: Map<string, Cursor>;
 	/** While replaying: live notifications wait here, so the order holds. */
-	pending?: Row[];
+	pending?: InboxRow[];
 }
 
 /** Socket.IO's types with each socket's `data` the SocketState it is given when it connects. */
@@ -98,7 +96,7 @@ export default defineService<LiveSettings, LiveLocals>()({
 
 	methods: {
 		/** Live rows: buffered while the socket is still catching up, otherwise emitted. */
-		deliver(socket: Recipient, rows: Row[]): void {
+		deliver(socket: Recipient, rows: InboxRow[]): void {
 			const state = socket.data;
 			if (!state.live) return;
 			if (state.pending) state.pending.push(...rows);
@@ -106,11 +104,11 @@ export default defineService<LiveSettings, LiveLocals>()({
 		},
 
 		/** Emits, oldest first, the rows this connection has not given and the client did not have. */
-		emitNewer(socket: Recipient, rows: Row[]): void {
+		emitNewer(socket: Recipient, rows: InboxRow[]): void {
 			const state = socket.data;
 			const sorted = rows
 				.map((row) => ({ row, cursor: parseCursor(row.cursor) }))
-				.filter((entry): entry is { row: Row; cursor: Cursor } => entry.cursor !== undefined)
+				.filter((entry): entry is { row: InboxRow; cursor: Cursor } => entry.cursor !== undefined)
 				.sort((a, b) => compareCursors(a.cursor, b.cursor));
 			for (const { row, cursor } of sorted) {
 				if (state.floor && compareCursors(cursor, state.floor) <= 0) continue;
@@ -147,11 +145,11 @@ export default defineService<LiveSettings, LiveLocals>()({
 		},
 
 		/** The socket's inbox after `since`, oldest first, a page at a time, at most maxReplay rows. */
-		async replay(socket: LiveSocket, since: string, each: (rows: Row[]) => void): Promise<void> {
+		async replay(socket: LiveSocket, since: string, each: (rows: InboxRow[]) => void): Promise<void> {
 			const meta = { subscriberId: socket.data.subscriberId };
 			for (let sent = 0; sent < maxReplay; ) {
 				const page = await call(this.broker, "notifications.list", { since, limit: 100 }, { meta });
-				const rows = page.rows as Row[];
+				const rows = page.rows;
 				each(rows);
 				sent += rows.length;
 				if (!page.hasMore || rows.length === 0) return;
@@ -171,14 +169,14 @@ export default defineService<LiveSettings, LiveLocals>()({
 				// Without a mark the socket had been given nothing: its floor is where to start.
 				const since = mark ?? socket.data.floor;
 				if (since)
-					await this.replay(socket, formatCursor(since), (rows: Row[]) => this.deliver(socket, rows));
+					await this.replay(socket, formatCursor(since), (rows: InboxRow[]) => this.deliver(socket, rows));
 				return next();
 			};
 			await Promise.all(Array.from({ length: 20 }, next));
 		},
 
 		async sendUnread(subscriberId: string, to: string): Promise<void> {
-			const counts = await this.broker.call("notifications.unread", {}, { meta: { subscriberId } });
+			const counts = await call(this.broker, "notifications.unread", {}, { meta: { subscriberId } });
 			this.namespace.to(to).emit("unread", counts);
 		},
 
@@ -190,13 +188,13 @@ export default defineService<LiveSettings, LiveLocals>()({
 			try {
 				if (state.cursor && state.live) {
 					// Catch up from the last one the client saw, oldest first.
-					await this.replay(socket, socket.handshake.auth.since as string, (rows: Row[]) =>
+					await this.replay(socket, socket.handshake.auth.since as string, (rows: InboxRow[]) =>
 						this.emitNewer(socket, rows),
 					);
 				} else {
 					// A first connection starts at the newest: the inbox holds the past.
 					const newest = await call(this.broker, "notifications.list", { limit: 1 }, { meta });
-					const top = newest.rows[0] as Row | undefined;
+					const top = newest.rows[0];
 					if (top) state.cursor = state.floor = parseCursor(top.cursor);
 				}
 			} finally {
@@ -374,12 +372,11 @@ export default defineService<LiveSettings, LiveLocals>()({
 				const room = `subscriber:${ctx.params.subscriberId}`;
 				const sockets = await this.namespace.in(room).fetchSockets();
 				if (sockets.length === 0) return;
-				const rows: Row[] = await ctx.call(
+				const rows = await call(
+					ctx,
 					"notifications.byIds",
 					{ ids: ctx.params.notificationIds },
-					{
-						meta: { subscriberId: ctx.params.subscriberId },
-					},
+					{ meta: { subscriberId: ctx.params.subscriberId } },
 				);
 				for (const socket of sockets) this.deliver(socket, rows);
 				await this.sendUnread(ctx.params.subscriberId, room);

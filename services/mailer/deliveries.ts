@@ -4,7 +4,7 @@
  * attempting it, so two nodes sharing a database never send the same message at once.
  */
 import type { Delivery, DeliveryStatus } from "../../domain/contracts.ts";
-import { escapeRegExp } from "../products/catalogue.ts";
+import { escapeRegExp } from "../../lib/collections.ts";
 
 export const pendingStatuses: readonly DeliveryStatus[] = ["queued", "retrying"];
 

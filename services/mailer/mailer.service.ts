@@ -17,10 +17,10 @@ import {
 	type MailTemplate,
 	mailTemplates,
 } from "../../domain/contracts.ts";
+import { escapeRegExp, pageOf } from "../../lib/collections.ts";
+import { domainMetrics, metric } from "../../lib/domain-metrics.ts";
 import { defineService } from "../../lib/service.ts";
 import { type DbLocals, DbMixin } from "../../mixins/db.mixin.ts";
-import { domainMetrics, metric } from "../../mixins/domain-metrics.ts";
-import { escapeRegExp, pageOf } from "../products/catalogue.ts";
 import {
 	compact,
 	deliveryView,
@@ -204,7 +204,7 @@ export default defineService<MailerServiceSettings, MailerLocals>()({
 			clock: config.clock,
 			onErasedWhileSending: (id) => this.removeOutboxFile(id),
 			onBounce: async (address) => {
-				await this.broker.call("subscribers.markBouncing", { email: address });
+				await call(this.broker, "subscribers.markBouncing", { email: address });
 			},
 			onOutcome: (outcome, template) => {
 				outcomes[outcome].increment({ template });

@@ -13,9 +13,10 @@ import { checkInterests } from "../../domain/interests.ts";
 import { type Audience, audiences, type Product } from "../../domain/product.ts";
 import { type RiskProfile, riskProfiles } from "../../domain/subscriber.ts";
 import { firstVenueFitting, matchAtVenues } from "../../domain/venues.ts";
+import { chunks } from "../../lib/collections.ts";
+import { domainMetrics, type Metric, metric } from "../../lib/domain-metrics.ts";
+import { acquireQueue, type DurableQueue, releaseQueue } from "../../lib/durable-queue.ts";
 import { defineService } from "../../lib/service.ts";
-import { domainMetrics, type Metric, metric } from "../../mixins/domain-metrics.ts";
-import { acquireQueue, type DurableQueue, releaseQueue } from "../../mixins/durable-queue.ts";
 import { AuditedIndex, auditOf, standingOf } from "./audit.ts";
 import { changeAware, toldOf } from "./changes.ts";
 import { profileAt } from "./gates.ts";
@@ -53,12 +54,6 @@ const storeBatch = 1_000;
  * matches to a client this node owns. Repeats store nothing twice.
  */
 const noBackfill = new Set(["preferences", "unsubscribed", "bouncing"]);
-
-function chunks<T>(items: T[], size: number): T[][] {
-	const out: T[][] = [];
-	for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-	return out;
-}
 
 /**
  * Startup calls to other nodes, retried while their services are briefly unavailable (a node

@@ -19,7 +19,8 @@ import { admits, isOpen, profileAt } from "./gates.ts";
 
 /**
  * What the matcher knows of a subscriber: who, how much risk and until when, which
- * investor category, what they want. The fields of SubscriptionRow (domain/contracts.ts).
+ * investor category, what they want. The fields of SubscriptionRow
+ * (domain/contracts/subscribers.ts).
  */
 export interface Subscription {
 	subscriberId: string;

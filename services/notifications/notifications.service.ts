@@ -19,10 +19,10 @@ import {
 import { erasedDigest } from "../../domain/erasure.ts";
 import { type Notification, notificationKey } from "../../domain/notification.ts";
 import { categories, type Product } from "../../domain/product.ts";
+import { domainMetrics, type Metric, metric } from "../../lib/domain-metrics.ts";
+import { acquireQueue, type DurableQueue, queueKeepMs, releaseQueue } from "../../lib/durable-queue.ts";
 import { defineService } from "../../lib/service.ts";
 import { type DbLocals, DbMixin } from "../../mixins/db.mixin.ts";
-import { domainMetrics, type Metric, metric } from "../../mixins/domain-metrics.ts";
-import { acquireQueue, type DurableQueue, queueKeepMs, releaseQueue } from "../../mixins/durable-queue.ts";
 import { AuditExport } from "./audit.mixin.ts";
 import { withDueNotices } from "./notices.ts";
 import { cursorOf, pageQuery } from "./paging.ts";

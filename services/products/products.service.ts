@@ -14,10 +14,11 @@ import { audiences, type Category, categories, type Product, valueAt } from "../
 import type { Publication } from "../../domain/publication.ts";
 import { validateProduct } from "../../domain/validate.ts";
 import { consolidate, instrumentKey, withVenues } from "../../domain/venues.ts";
+import { chunks, escapeRegExp, pageOf } from "../../lib/collections.ts";
+import { acquireQueue, type DurableQueue, releaseQueue } from "../../lib/durable-queue.ts";
 import { defineService } from "../../lib/service.ts";
 import { type DbLocals, DbMixin } from "../../mixins/db.mixin.ts";
-import { acquireQueue, type DurableQueue, releaseQueue } from "../../mixins/durable-queue.ts";
-import { chunks, countByCategory, escapeRegExp, pageOf } from "./catalogue.ts";
+import { countByCategory } from "./catalogue.ts";
 import { assignProducts } from "./identity.ts";
 
 export interface ProductsSettings {

@@ -6,10 +6,10 @@ import type { FieldChange } from "../../domain/changes.ts";
 import { type Actions, call } from "../../domain/contracts.ts";
 import { categories } from "../../domain/product.ts";
 import { type Publication, publicationSchema } from "../../domain/publication.ts";
+import { pageOf } from "../../lib/collections.ts";
+import { domainMetrics, type Metric, metric } from "../../lib/domain-metrics.ts";
 import { defineService } from "../../lib/service.ts";
 import { type DbLocals, DbMixin } from "../../mixins/db.mixin.ts";
-import { domainMetrics, type Metric, metric } from "../../mixins/domain-metrics.ts";
-import { pageOf } from "./catalogue.ts";
 
 interface PublicationsLocals extends DbLocals {
 	published: Metric;

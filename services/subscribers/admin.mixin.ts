@@ -5,8 +5,8 @@
 import { randomUUID } from "node:crypto";
 import type { Context } from "moleculer";
 import { defaultPreferences } from "../../domain/subscriber.ts";
+import { pageOf } from "../../lib/collections.ts";
 import { defineMixin } from "../../lib/service.ts";
-import { pageOf } from "../products/catalogue.ts";
 import { consentVersion } from "./accounts.mixin.ts";
 import { callAccounts } from "./accounts.ts";
 import { importClients } from "./import.ts";

@@ -4,7 +4,7 @@
  */
 import type { Context, ServiceBroker } from "moleculer";
 import { configOf } from "../../config.ts";
-import { type SessionCarrier, sessionCookie } from "../../mixins/auth.ts";
+import { type SessionCarrier, sessionCookie } from "../../lib/auth.ts";
 import { lifetimeSeconds } from "./tokens.ts";
 
 /** ctx.meta of any route: the caller's address, and what the answer carries besides its body. */

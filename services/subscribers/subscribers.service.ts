@@ -22,9 +22,9 @@ import {
 	type Subscriber,
 } from "../../domain/subscriber.ts";
 import { answersInWords } from "../../domain/suitability.ts";
+import { acquireQueue, type DurableQueue, releaseQueue } from "../../lib/durable-queue.ts";
 import { defineService } from "../../lib/service.ts";
 import { DbMixin } from "../../mixins/db.mixin.ts";
-import { acquireQueue, type DurableQueue, releaseQueue } from "../../mixins/durable-queue.ts";
 import { AccountsMixin } from "./accounts.mixin.ts";
 import { AdminMixin } from "./admin.mixin.ts";
 import { FeedsMixin } from "./feeds.mixin.ts";

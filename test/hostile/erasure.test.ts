@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { io as connectSocket } from "socket.io-client";
-import { acquireQueue, releaseQueue } from "../../mixins/durable-queue.ts";
+import { acquireQueue, releaseQueue } from "../../lib/durable-queue.ts";
 import { type Client, verifiedClient } from "../fixtures/clients.ts";
 import { getJson, type RunningSystem, startSystem, tempDir, waitFor } from "../harness.ts";
 

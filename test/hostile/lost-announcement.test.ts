@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import type { DurableQueue } from "../../mixins/durable-queue.ts";
+import type { DurableQueue } from "../../lib/durable-queue.ts";
 import type { ProductsSettings } from "../../services/products/products.service.ts";
 import { type Client, inbox, verifiedClient } from "../fixtures/clients.ts";
 import { type RunningSystem, startSystem, tempDir, waitFor } from "../harness.ts";

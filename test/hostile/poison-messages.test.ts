@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { acquireQueue, releaseQueue } from "../../mixins/durable-queue.ts";
+import { acquireQueue, releaseQueue } from "../../lib/durable-queue.ts";
 import { freePort, getJson, natsUrl, startSystem, uniqueNamespace, waitFor } from "../harness.ts";
 
 const operator = "poison-operator-token-123";

@@ -8,7 +8,7 @@ import { after, before, describe, it } from "node:test";
 import type { DistributionBatch } from "../../domain/contracts.ts";
 import { localDate } from "../../domain/dates.ts";
 import type { Product } from "../../domain/product.ts";
-import { acquireQueue, releaseQueue } from "../../mixins/durable-queue.ts";
+import { acquireQueue, releaseQueue } from "../../lib/durable-queue.ts";
 import { verifiedClient } from "../fixtures/clients.ts";
 import { type RawNotification, type RawPublication, recount } from "../fixtures/recount.ts";
 import {

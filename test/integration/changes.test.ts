@@ -11,7 +11,7 @@ import { after, before, describe, it } from "node:test";
 import type { CollectorRunSummary } from "../../domain/contracts.ts";
 import { call } from "../../domain/contracts.ts";
 import type { Product } from "../../domain/product.ts";
-import { acquireQueue, releaseQueue } from "../../mixins/durable-queue.ts";
+import { acquireQueue, releaseQueue } from "../../lib/durable-queue.ts";
 import { type BrokerFixture, startBrokerFixture, xpFund } from "../fixtures/brokers.ts";
 import { type Client, inbox, verifiedClient } from "../fixtures/clients.ts";
 import { type RunningSystem, sharedClock, startSystem, tempDir, waitFor } from "../harness.ts";

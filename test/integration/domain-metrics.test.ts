@@ -13,7 +13,7 @@ import { ServiceBroker } from "moleculer";
 import { io as connectSocket, type Socket } from "socket.io-client";
 import type { CollectorRunSummary } from "../../domain/contracts.ts";
 import type { Publication } from "../../domain/publication.ts";
-import { domainMetrics, eventLoopLag, metric, trackEventLoopLag } from "../../mixins/domain-metrics.ts";
+import { domainMetrics, eventLoopLag, metric, trackEventLoopLag } from "../../lib/domain-metrics.ts";
 import { analyticsMetricNames } from "../../services/analytics/prometheus.ts";
 import type { MailerSettings } from "../../services/mailer/mailer.service.ts";
 import { sampleData } from "../../services/mailer/samples.ts";

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Product } from "../../domain/product.ts";
-import { acquireQueue, releaseQueue } from "../../mixins/durable-queue.ts";
+import { acquireQueue, releaseQueue } from "../../lib/durable-queue.ts";
 import { type Client, inbox, verifiedClient } from "../fixtures/clients.ts";
 import { getJson, type RunningSystem, sharedClock, startSystem, tempDir, waitFor } from "../harness.ts";
 

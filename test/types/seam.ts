@@ -5,8 +5,8 @@
  */
 import type { ServiceBroker } from "moleculer";
 import { call } from "../../domain/contracts.ts";
+import type { DurableQueue } from "../../lib/durable-queue.ts";
 import { defineService } from "../../lib/service.ts";
-import type { DurableQueue } from "../../mixins/durable-queue.ts";
 
 export async function wrongPayloads(broker: ServiceBroker, queue: DurableQueue): Promise<void> {
 	// The right payload compiles.

@@ -103,7 +103,7 @@ export interface ApiError {
 	data?: unknown;
 }
 
-/** A durable-queue message no consumer could handle (GET /api/admin/dead-letters; mixins/durable-queue.ts). */
+/** A durable-queue message no consumer could handle (GET /api/admin/dead-letters; lib/durable-queue.ts). */
 export interface DeadLetter {
 	/** What names it to replay it. */
 	key: string;

@@ -1,0 +1,66 @@
+/**
+ * Analytics: how often products are published and distributed, what reached most clients,
+ * and each publication's reach.
+ */
+
+export const analyticsGroupings = ["category", "source"] as const;
+export type AnalyticsGrouping = (typeof analyticsGroupings)[number];
+export const analyticsPeriods = ["7d", "30d", "all"] as const;
+type AnalyticsPeriod = (typeof analyticsPeriods)[number];
+
+/** One day (São Paulo's calendar) and one category or source. */
+export interface FrequencyRow {
+	day: string;
+	key: string;
+	/** Products published that day. */
+	published: number;
+	/** Notifications created that day. */
+	distributed: number;
+}
+
+export interface Frequency {
+	from: string;
+	to: string;
+	groupBy: AnalyticsGrouping;
+	/** Every category, or every source seen; rows hold every day × key, zeros included. */
+	keys: string[];
+	rows: FrequencyRow[];
+}
+
+export interface TopProduct {
+	productId: string;
+	name: string;
+	category: string;
+	/** Distinct subscribers notified of it in the period. */
+	count: number;
+}
+
+/** One publication's reach: subscribers notified of it ÷ verified subscribers when published. */
+export interface PublicationReach {
+	publicationId: string;
+	publishedAt: string;
+	products: number;
+	notifications: number;
+	subscribersNotified: number;
+	/** Verified subscribers when it was published; absent when subscribers could not be asked. */
+	audience?: number;
+	matchRate?: number;
+}
+
+export interface AnalyticsSummary {
+	totals: { publications: number; productsPublished: number; notifications: number };
+	activeSubscribers?: number;
+	lastPublication?: PublicationReach;
+	lastRun?: { id: string; startedAt: string; finishedAt: string; published: number; failedSources: string[] };
+}
+
+export interface AnalyticsActions {
+	"analytics.frequency": {
+		/** São Paulo days, both included; by default the 30 days ending today. */
+		params: { from?: string; to?: string; groupBy?: AnalyticsGrouping };
+		result: Frequency;
+	};
+	"analytics.top": { params: { period?: AnalyticsPeriod; limit?: number }; result: TopProduct[] };
+	"analytics.summary": { params: Record<string, never>; result: AnalyticsSummary };
+	"analytics.publications": { params: { limit?: number }; result: PublicationReach[] };
+}

@@ -1,0 +1,23 @@
+/** The gateway's own action: whether the node answering can serve. */
+
+export interface NodeHealth {
+	id: string;
+	available: boolean;
+	local: boolean;
+	services: string[];
+}
+
+export interface Health {
+	/** "starting" until every service of the answering node has started. */
+	status: "ok" | "starting";
+	/** The answering node can route every request (its services started, their routes exist). */
+	ready: boolean;
+	version: string;
+	uptime: number;
+	nodeId: string;
+	nodes: NodeHealth[];
+}
+
+export interface ApiActions {
+	"api.health": { params: Record<string, never>; result: Health };
+}

@@ -1,0 +1,77 @@
+/** Notifications: the matches stored as each client's inbox, told live and handed to analytics. */
+
+import type { MatchAudit } from "../audit.ts";
+import type { Notification } from "../notification.ts";
+import type { Category, Product } from "../product.ts";
+
+export interface Match {
+	subscriberId: string;
+	productId: string;
+	category: Category;
+	reasons: Notification["reasons"];
+	/** The source whose venue met the client (domain/venues.ts). */
+	venue?: Notification["venue"];
+	/** The product changed since it was published before: what (domain/changes.ts). */
+	changes?: Notification["changes"];
+	/** Not a tip: the product stopped reaching a client who was told about it. */
+	notice?: Notification["notice"];
+	/** Which product version met which standing of the client, at the match (domain/audit.ts). */
+	audit?: MatchAudit;
+}
+
+/** Durable queue subject "distributions": notifications as stored, for analytics. */
+export interface DistributionBatch {
+	publicationId: string;
+	notifications: { subscriberId: string; productId: string; category: string; createdAt: string }[];
+}
+
+/** A notification as its client reads it: the product with it, and where it sits in the inbox. */
+export type InboxRow = Notification & {
+	product?: Product;
+	/** Resumes the inbox after this row (`since`, `before`). */
+	cursor: string;
+};
+
+export interface NotificationsActions {
+	"notifications.pendingMail": {
+		params: { subscriberId: string; createdBefore?: string; limit?: number };
+		result: (Notification & { product?: Product })[];
+	};
+	"notifications.markMailed": {
+		params: { subscriberId: string; ids: string[] };
+		result: { updated: number };
+	};
+	/** The caller's own inbox: the subscriber comes from ctx.meta.subscriberId (the session). */
+	"notifications.list": {
+		params: { since?: string; before?: string; limit?: number; unread?: boolean; category?: Category };
+		result: {
+			rows: InboxRow[];
+			unread: number;
+			hasMore: boolean;
+			next?: string;
+		};
+	};
+	/** Internal (live): the session's own notifications among `ids`, oldest first. */
+	"notifications.byIds": { params: { ids: string[] }; result: InboxRow[] };
+	/** The session's unread count, as the badge shows it ("99+"). */
+	"notifications.unread": {
+		params: Record<string, never>;
+		result: { unread: number; display: string; hasMore: boolean };
+	};
+	"notifications.markRead": { params: { ids?: string[]; all?: boolean }; result: { updated: number } };
+	"notifications.store": {
+		/** `backfill`: a client's recent matches, stored only where news to them (notices.ts). */
+		params: { publicationId: string; matches: Match[]; backfill?: boolean };
+		result: { created: number; existing: number };
+	};
+	"notifications.forget": { params: { subscriberId: string }; result: { removed: number } };
+}
+
+export interface NotificationsEvents {
+	"notifications.created": { subscriberId: string; notificationIds: string[]; publicationId: string };
+}
+
+export interface NotificationsQueue {
+	/** notifications → analytics: notifications stored. */
+	distributions: DistributionBatch;
+}
