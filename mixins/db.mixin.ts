@@ -95,6 +95,11 @@ export function mapDbError(err: unknown): unknown {
 	return err;
 }
 
+/** `this` in the mixin's own methods: the store as the services see it, and its database underneath. */
+interface Own {
+	adapter: Store & Adapter;
+}
+
 /** moleculer-db reads the collection name from the schema itself. */
 type DbSchema = Partial<ServiceSchema> & { collection: string };
 
@@ -126,13 +131,13 @@ export function DbMixin(options: DbMixinOptions): DbSchema {
 			 * After an erasure: NeDB appends every change to its file, so the removed document
 			 * is still in it until the file is rewritten. Rewrites it now (MongoDB: nothing to do).
 			 */
-			async compactStore(): Promise<void> {
-				await (this.adapter as Adapter).db?.compactDatafileAsync();
+			async compactStore(this: Own): Promise<void> {
+				await this.adapter.db?.compactDatafileAsync();
 			},
 			/** Insert or replace the whole document stored under `id` (an atomic write on both databases). */
-			async upsert(id: string, doc: object): Promise<void> {
+			async upsert(this: Own, id: string, doc: object): Promise<void> {
 				const { id: _ignored, ...fields } = doc as { id?: unknown };
-				const adapter = this.adapter as Adapter;
+				const { adapter } = this;
 				if (adapter.db) await adapter.db.updateAsync({ _id: id }, { _id: id, ...fields }, { upsert: true });
 				else await adapter.collection?.replaceOne({ _id: id }, fields, { upsert: true });
 			},
@@ -141,8 +146,8 @@ export function DbMixin(options: DbMixinOptions): DbSchema {
 			 * changed. Atomic per document on both databases, so "update where the link is still
 			 * unused" makes a link single-use.
 			 */
-			async updateWhere(query: object, update: object): Promise<number> {
-				const adapter = this.adapter as Adapter;
+			async updateWhere(this: Own, query: object, update: object): Promise<number> {
+				const { adapter } = this;
 				if (adapter.db) return (await adapter.db.updateAsync(query, update, { multi: true })).numAffected;
 				return (await adapter.collection?.updateMany(query, update))?.modifiedCount ?? 0;
 			},
@@ -150,10 +155,10 @@ export function DbMixin(options: DbMixinOptions): DbSchema {
 			 * Inserts the documents (keyed by `_id`) not stored yet and returns those it inserted:
 			 * a redelivered batch, or one another node is storing at the same time, inserts nothing twice.
 			 */
-			async insertNew<T extends { _id: string }>(docs: T[]): Promise<T[]> {
+			async insertNew<T extends { _id: string }>(this: Own, docs: T[]): Promise<T[]> {
 				if (docs.length === 0) return [];
 				const existing = new Set(
-					(await this.adapter.findByIds(docs.map((d) => d._id))).map((d: { _id: string }) => d._id),
+					(await this.adapter.findByIds<{ _id: string }>(docs.map((d) => d._id))).map((d) => d._id),
 				);
 				const fresh = docs.filter((d) => !existing.has(d._id));
 				try {
@@ -184,7 +189,7 @@ export function DbMixin(options: DbMixinOptions): DbSchema {
 			this.adapter.init(this.broker, this);
 		},
 		async started() {
-			const adapter = this.adapter as Adapter;
+			const adapter: Own["adapter"] = this.adapter;
 			const indexes = [
 				...(options.unique ?? []).map((field) => ({ field, unique: true })),
 				...(options.indexed ?? []).map((field) => ({ field, unique: false })),
