@@ -19,15 +19,19 @@ import type { ProductsActions, ProductsEvents, ProductsQueue } from "./contracts
 import type { SubscribersActions, SubscribersEvents, SubscribersQueue } from "./contracts/subscribers.ts";
 
 export type * from "./contracts/analytics.ts";
-export { analyticsGroupings, analyticsPeriods } from "./contracts/analytics.ts";
+export { analyticsGroupings, analyticsPeriods, analyticsRules } from "./contracts/analytics.ts";
 export type * from "./contracts/api.ts";
+export { healthRule } from "./contracts/api.ts";
 export type * from "./contracts/collector.ts";
+export { collectorRules } from "./contracts/collector.ts";
 export type * from "./contracts/mailer.ts";
 export { deliveryStatuses, mailTemplates } from "./contracts/mailer.ts";
 export type * from "./contracts/market.ts";
+export { priceHistoryRule } from "./contracts/market.ts";
 export type * from "./contracts/matcher.ts";
 export type * from "./contracts/notifications.ts";
 export type * from "./contracts/page.ts";
+export { pageRule } from "./contracts/page.ts";
 export type * from "./contracts/products.ts";
 export type * from "./contracts/subscribers.ts";
 

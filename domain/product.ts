@@ -302,6 +302,35 @@ export const productSchema = {
 	},
 } as const;
 
+/** A venue as the catalogue answers it (domain/venues.ts). */
+export const venueRule = {
+	type: "object",
+	props: {
+		source: "string",
+		label: "string|optional",
+		listingId: "string",
+		name: "string",
+		url: "string|optional",
+		minimumInvestment: money(),
+		adminFee: fraction(),
+		performanceFee: fraction(),
+		audience: { type: "enum", values: [...audiences], optional: true },
+		openToInvestment: "boolean|optional",
+		withdrawnAt: "string|optional",
+		collectedAt: "string",
+	},
+} as const;
+
+/** A product as the catalogue answers it: a listing's fields, its venues and its instrument key. */
+export const catalogueProductRule = {
+	...productSchema,
+	props: {
+		...productSchema.props,
+		venues: { type: "record", key: "string", value: venueRule, optional: true },
+		instrumentKey: text(200),
+	},
+} as const;
+
 /** Fields only stocks and FIIs carry: the ticker is required for them. */
 export const tickerCategories: readonly Category[] = ["stock", "reit"];
 

@@ -64,3 +64,75 @@ export interface AnalyticsActions {
 	"analytics.summary": { params: Record<string, never>; result: AnalyticsSummary };
 	"analytics.publications": { params: { limit?: number }; result: PublicationReach[] };
 }
+
+/* What the analytics routes answer, as rules (the OpenAPI document's schemas of them). */
+const publicationReachRule = {
+	type: "object",
+	props: {
+		publicationId: "string",
+		publishedAt: "string",
+		products: "number|integer|min:0",
+		notifications: "number|integer|min:0",
+		subscribersNotified: "number|integer|min:0",
+		audience: "number|integer|min:0|optional",
+		matchRate: "number|min:0|optional",
+	},
+} as const;
+
+export const analyticsRules = {
+	frequency: {
+		type: "object",
+		props: {
+			from: "string",
+			to: "string",
+			groupBy: { type: "enum", values: [...analyticsGroupings] },
+			keys: { type: "array", items: "string" },
+			rows: {
+				type: "array",
+				items: {
+					type: "object",
+					props: {
+						day: "string",
+						key: "string",
+						published: "number|integer|min:0",
+						distributed: "number|integer|min:0",
+					},
+				},
+			},
+		},
+	},
+	top: {
+		type: "array",
+		items: {
+			type: "object",
+			props: { productId: "string", name: "string", category: "string", count: "number|integer|min:0" },
+		},
+	},
+	publications: { type: "array", items: publicationReachRule },
+	summary: {
+		type: "object",
+		props: {
+			totals: {
+				type: "object",
+				props: {
+					publications: "number|integer|min:0",
+					productsPublished: "number|integer|min:0",
+					notifications: "number|integer|min:0",
+				},
+			},
+			activeSubscribers: "number|integer|min:0|optional",
+			lastPublication: { ...publicationReachRule, optional: true },
+			lastRun: {
+				type: "object",
+				optional: true,
+				props: {
+					id: "string",
+					startedAt: "string",
+					finishedAt: "string",
+					published: "number|integer|min:0",
+					failedSources: { type: "array", items: "string" },
+				},
+			},
+		},
+	},
+} as const;

@@ -21,3 +21,27 @@ export interface Health {
 export interface ApiActions {
 	"api.health": { params: Record<string, never>; result: Health };
 }
+
+/** What `GET /api/health` answers, as a rule (the OpenAPI document's schema of it). */
+export const healthRule = {
+	type: "object",
+	props: {
+		status: { type: "enum", values: ["ok", "starting"] },
+		ready: "boolean",
+		version: "string",
+		uptime: "number|integer|min:0",
+		nodeId: "string",
+		nodes: {
+			type: "array",
+			items: {
+				type: "object",
+				props: {
+					id: "string",
+					available: "boolean",
+					local: "boolean",
+					services: { type: "array", items: "string" },
+				},
+			},
+		},
+	},
+} as const;

@@ -1,6 +1,6 @@
 /** The collector: its runs over the sources, and how collection stands. */
 
-import type { Page } from "./page.ts";
+import { type Page, pageRule } from "./page.ts";
 
 /** What one source gave in one run. Reasons are examples (the first 20); counts are exact. */
 export interface SourceRunSummary {
@@ -79,3 +79,92 @@ export interface CollectorActions {
 	"collector.status": { params: Record<string, never>; result: CollectionStatus };
 	"collector.runs": { params: { page?: number; pageSize?: number }; result: Page<CollectorRunSummary> };
 }
+
+/* What the collector's routes answer, as rules (the OpenAPI document's schemas of them). */
+const count = "number|integer|min:0";
+const problemRule = {
+	type: "object",
+	optional: true,
+	props: {
+		kind: {
+			type: "enum",
+			values: ["unreachable", "timeout", "http", "tls", "missing-key", "too-large", "format", "other"],
+		},
+		httpStatus: "number|integer|optional",
+		detail: "string",
+	},
+} as const;
+const sourceRunRule = {
+	type: "object",
+	props: {
+		status: { type: "enum", values: ["ok", "failed", "skipped"] },
+		fetched: count,
+		normalized: count,
+		skipped: count,
+		skippedReasons: { type: "array", items: "string" },
+		unparsed: count,
+		unparsedExamples: { type: "array", items: "string" },
+		new: count,
+		changed: count,
+		unchanged: count,
+		withdrawn: `${count}|optional`,
+		errors: { type: "array", items: "string" },
+		problem: problemRule,
+		durationMs: "number|min:0",
+	},
+} as const;
+const runRule = {
+	type: "object",
+	props: {
+		id: "string",
+		trigger: { type: "enum", values: ["manual", "schedule"] },
+		startedAt: "string",
+		finishedAt: "string",
+		publicationId: "string|optional",
+		published: count,
+		enrichment: {
+			type: "object",
+			props: { enriched: count, unavailable: count, error: "string|optional" },
+		},
+		sources: { type: "record", key: "string", value: sourceRunRule },
+	},
+} as const;
+
+export const collectorRules = {
+	run: runRule,
+	runs: pageRule(runRule),
+	sources: {
+		type: "array",
+		items: {
+			type: "object",
+			props: {
+				name: "string",
+				type: "string",
+				format: "string",
+				enabled: "boolean",
+				schedule: "string|optional",
+				location: "string",
+			},
+		},
+	},
+	status: {
+		type: "object",
+		props: {
+			lastRunAt: "string|optional",
+			sources: {
+				type: "array",
+				items: {
+					type: "object",
+					props: {
+						name: "string",
+						type: "string",
+						status: { type: "enum", values: ["ok", "failed", "skipped", "never"] },
+						at: "string|optional",
+						problem: problemRule,
+					},
+				},
+			},
+			failing: { type: "array", items: "string" },
+		},
+	},
+} as const;

@@ -27,3 +27,28 @@ export interface MarketActions {
 		result: Record<string, Metrics | { error: string; type: string; code: number }>;
 	};
 }
+
+/** What `GET /api/prices/{ticker}` answers, as a rule (the OpenAPI document's schema of it). */
+export const priceHistoryRule = {
+	type: "object",
+	props: {
+		ticker: "string",
+		symbol: "string",
+		name: "string|optional",
+		currency: "string|optional",
+		points: {
+			type: "array",
+			items: {
+				type: "object",
+				props: {
+					date: "string",
+					close: "number",
+					adjClose: "number",
+					volume: "number|min:0",
+				},
+			},
+		},
+		dividends: { type: "array", items: { type: "object", props: { date: "string", amount: "number" } } },
+		splits: { type: "array", items: { type: "object", props: { date: "string", ratio: "string" } } },
+	},
+} as const;

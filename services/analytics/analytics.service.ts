@@ -16,6 +16,7 @@ import {
 	type AnalyticsSummary,
 	analyticsGroupings,
 	analyticsPeriods,
+	analyticsRules,
 	call,
 	type DistributionBatch,
 	type ErasureMessage,
@@ -159,6 +160,7 @@ export default defineService<AnalyticsSettings, AnalyticsLocals>()({
 	actions: {
 		frequency: {
 			rest: "GET /frequency",
+			openapi: { response: analyticsRules.frequency },
 			params: {
 				from: "string|max:10|optional",
 				to: "string|max:10|optional",
@@ -178,6 +180,7 @@ export default defineService<AnalyticsSettings, AnalyticsLocals>()({
 
 		top: {
 			rest: "GET /top",
+			openapi: { response: analyticsRules.top },
 			params: {
 				period: { type: "enum", values: [...analyticsPeriods], default: "30d" },
 				limit: "number|integer|min:1|max:100|convert|default:10",
@@ -201,6 +204,7 @@ export default defineService<AnalyticsSettings, AnalyticsLocals>()({
 
 		publications: {
 			rest: "GET /publications",
+			openapi: { response: analyticsRules.publications },
 			params: { limit: "number|integer|min:1|max:100|convert|default:20" },
 			handler(ctx: Context<{ limit: number }>) {
 				return this.view.recentPublications(ctx.params.limit);
@@ -209,6 +213,7 @@ export default defineService<AnalyticsSettings, AnalyticsLocals>()({
 
 		summary: {
 			rest: "GET /summary",
+			openapi: { response: analyticsRules.summary },
 			async handler(ctx: Context): Promise<AnalyticsSummary> {
 				const [active, runs] = await Promise.all([
 					call(ctx, "subscribers.countActive", {}, { timeout: 2_000, retries: 0 }).catch(() => undefined),

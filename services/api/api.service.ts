@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { type Context, Errors, type ServiceBroker, type ServiceSchema } from "moleculer";
 import ApiGateway, { type ApiSettingsSchema } from "moleculer-web";
 import { configOf } from "../../config.ts";
-import { call, type Health } from "../../domain/contracts.ts";
+import { call, type Health, healthRule } from "../../domain/contracts.ts";
 import {
 	bearer,
 	checkCookieWrite,
@@ -251,6 +251,7 @@ export default defineService<ApiSettingsSchema, ApiLocals>()({
 		rest: { retryPolicy: { enabled: false } },
 
 		health: {
+			openapi: { response: healthRule },
 			async handler(ctx: Context): Promise<Health> {
 				const nodes = await ctx.call<Parameters<typeof nodeHealth>[0], object>("$node.list", {
 					withServices: true,
@@ -288,6 +289,30 @@ export default defineService<ApiSettingsSchema, ApiLocals>()({
 		/** Operators: the durable queue's dead letters, newest first (what no consumer could handle). */
 		deadLetters: {
 			auth: "operator",
+			openapi: {
+				response: {
+					type: "object",
+					props: {
+						total: "number|integer|min:0",
+						rows: {
+							type: "array",
+							items: {
+								type: "object",
+								props: {
+									key: "string",
+									id: "string",
+									subject: "string",
+									group: "string",
+									payload: "object",
+									attempts: "number|integer|min:0",
+									error: "string",
+									failedAt: "string",
+								},
+							},
+						},
+					},
+				},
+			},
 			params: { limit: "number|integer|min:1|max:500|convert|default:100" },
 			async handler(ctx: Context<{ limit: number }>): Promise<{ total: number; rows: DeadLetter[] }> {
 				this.queue ??= acquireQueue(this.broker);
@@ -299,6 +324,7 @@ export default defineService<ApiSettingsSchema, ApiLocals>()({
 		/** Operators: a dead letter's message published again, once its cause is fixed. */
 		replayDeadLetter: {
 			auth: "operator",
+			openapi: { response: { type: "object", props: { replayed: { type: "equal", value: true } } } },
 			params: { key: "string|min:1|max:300" },
 			async handler(ctx: Context<{ key: string }>): Promise<{ replayed: true }> {
 				this.queue ??= acquireQueue(this.broker);
@@ -313,6 +339,9 @@ export default defineService<ApiSettingsSchema, ApiLocals>()({
 		listAliases: { visibility: "protected" },
 
 		ready: {
+			openapi: {
+				response: { type: "object", props: { ready: { type: "equal", value: true }, nodeId: "string" } },
+			},
 			async handler(): Promise<{ ready: true; nodeId: string }> {
 				// The probes' answer: started, transporter answering, every service able to work.
 				const { ready, reason } = await readiness(this.broker, false);

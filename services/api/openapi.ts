@@ -42,6 +42,11 @@ export interface OperationHints {
 	requestType?: string;
 	/** Content type of the success response; application/json unless the action says so. */
 	responseType?: string;
+	/**
+	 * The success body as a fastest-validator rule: the domain's own schema of what the action
+	 * answers (productSchema, publicationSchema…), turned into JSON Schema like the params.
+	 */
+	response?: unknown;
 }
 
 /** An action as `registry.getServiceList({ withActions: true })` lists it (handler omitted). */
@@ -415,7 +420,15 @@ function operationOf(
 	const responses: Record<string, ResponseObject> = {
 		[status]: {
 			description: status === 202 ? "Accepted" : status === 201 ? "Created" : "OK",
-			content: { [responseType]: { schema: responseType.includes("json") ? {} : { type: "string" } } },
+			content: {
+				[responseType]: {
+					schema: !responseType.includes("json")
+						? { type: "string" }
+						: route.hints.response === undefined
+							? {}
+							: ruleToSchema(route.hints.response),
+				},
+			},
 		},
 	};
 	if (takesBody) responses[400] = errorRef("BadRequest");

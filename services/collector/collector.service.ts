@@ -13,6 +13,7 @@ import {
 	type CollectorRunSummary,
 	type CollectorSourceInfo,
 	call,
+	collectorRules,
 } from "../../domain/contracts.ts";
 import type { Product } from "../../domain/product.ts";
 import { chunks, pageOf } from "../../lib/collections.ts";
@@ -233,6 +234,7 @@ export default defineService<{ rest: string }, CollectorLocals>()({
 		run: {
 			rest: "POST /run",
 			auth: "operator",
+			openapi: { response: collectorRules.run },
 			// A run reads every source with retries and answers with the whole summary
 			// (types/moleculer.d.ts).
 			timeout: 10 * 60_000,
@@ -255,6 +257,7 @@ export default defineService<{ rest: string }, CollectorLocals>()({
 
 		sources: {
 			rest: "GET /sources",
+			openapi: { response: collectorRules.sources },
 			handler(): CollectorSourceInfo[] {
 				return this.sourcesConfig.sources.map(describe);
 			},
@@ -263,6 +266,7 @@ export default defineService<{ rest: string }, CollectorLocals>()({
 		/** Public: which enabled sources failed in their latest run, and why (the SPA's notice). */
 		status: {
 			rest: "GET /status",
+			openapi: { response: collectorRules.status },
 			async handler(): Promise<CollectionStatus> {
 				const runs: CollectorRunSummary[] = await this.adapter.find({
 					sort: ["-startedAt"],
@@ -274,6 +278,7 @@ export default defineService<{ rest: string }, CollectorLocals>()({
 
 		runs: {
 			rest: "GET /runs",
+			openapi: { response: collectorRules.runs },
 			params: {
 				page: "number|integer|min:1|convert|default:1",
 				pageSize: "number|integer|min:1|max:100|convert|default:20",

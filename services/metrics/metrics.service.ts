@@ -5,7 +5,7 @@ import { type Context, Errors } from "moleculer";
 import { clockOf } from "../../config.ts";
 import { type Actions, call } from "../../domain/contracts.ts";
 import { addMonths, dateRangeText, isIsoDate, localDate } from "../../domain/dates.ts";
-import type { Metrics } from "../../domain/product.ts";
+import { type Metrics, metricsSchema } from "../../domain/product.ts";
 import { defineService } from "../../lib/service.ts";
 import { computeMetrics, NoPricesError } from "./formulas.ts";
 
@@ -55,6 +55,7 @@ export default defineService<MetricsSettings>()({
 	actions: {
 		compute: {
 			rest: "GET /:ticker",
+			openapi: { response: metricsSchema },
 			params: { ticker: tickerRule, baseDate: baseDateRule },
 			handler(ctx: Context<ComputeParams>): Promise<Metrics> {
 				return this.compute(ctx, ctx.params.ticker.toUpperCase(), ctx.params.baseDate);

@@ -17,8 +17,8 @@ import {
 	type Match,
 } from "../../domain/contracts.ts";
 import { erasedDigest } from "../../domain/erasure.ts";
-import { type Notification, notificationKey } from "../../domain/notification.ts";
-import { categories, type Product } from "../../domain/product.ts";
+import { type Notification, notificationKey, notificationSchema } from "../../domain/notification.ts";
+import { catalogueProductRule, categories, type Product } from "../../domain/product.ts";
 import { domainMetrics, type Metric, metric } from "../../lib/domain-metrics.ts";
 import { acquireQueue, type DurableQueue, queueKeepMs, releaseQueue } from "../../lib/durable-queue.ts";
 import { defineService } from "../../lib/service.ts";
@@ -26,6 +26,27 @@ import { type DbLocals, DbMixin } from "../../mixins/db.mixin.ts";
 import { AuditExport } from "./audit.mixin.ts";
 import { withDueNotices } from "./notices.ts";
 import { cursorOf, pageQuery } from "./paging.ts";
+
+/** What the inbox answers (`GET /api/me/notifications`), for the OpenAPI document. */
+const inboxPageRule = {
+	type: "object",
+	props: {
+		rows: {
+			type: "array",
+			items: {
+				...notificationSchema,
+				props: {
+					...notificationSchema.props,
+					product: { ...catalogueProductRule, optional: true },
+					cursor: "string",
+				},
+			},
+		},
+		unread: "number|integer|min:0",
+		hasMore: "boolean",
+		next: "string|optional",
+	},
+} as const;
 
 type Meta = { subscriberId?: string };
 
@@ -226,6 +247,7 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 		list: {
 			rest: "GET /",
 			auth: "subscriber",
+			openapi: { response: inboxPageRule },
 			params: {
 				since: "string|max:300|optional",
 				before: "string|max:300|optional",
@@ -306,6 +328,12 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 		unread: {
 			rest: "GET /unread",
 			auth: "subscriber",
+			openapi: {
+				response: {
+					type: "object",
+					props: { unread: "number|integer|min:0", display: "string", hasMore: "boolean" },
+				},
+			},
 			async handler(ctx: Context<unknown, Meta>) {
 				const unread = await this.adapter.count({
 					query: { subscriberId: subscriberOf(ctx), readAt: { $exists: false } },
@@ -317,6 +345,7 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 		markRead: {
 			rest: "POST /read",
 			auth: "subscriber",
+			openapi: { response: { type: "object", props: { updated: "number|integer|min:0" } } },
 			params: {
 				ids: { type: "array", items: "string|min:1|max:400", max: 500, optional: true },
 				all: { type: "equal", value: true, optional: true },

@@ -8,9 +8,16 @@ import { type Context, Errors, type ServiceBroker } from "moleculer";
 import { clockOf } from "../../config.ts";
 import { diffProducts, type FieldChange } from "../../domain/changes.ts";
 import { isoNow } from "../../domain/clock.ts";
-import { type Actions, broadcast, call } from "../../domain/contracts.ts";
+import { type Actions, broadcast, call, pageRule } from "../../domain/contracts.ts";
 import { interestFields } from "../../domain/interests.ts";
-import { audiences, type Category, categories, type Product, valueAt } from "../../domain/product.ts";
+import {
+	audiences,
+	type Category,
+	catalogueProductRule,
+	categories,
+	type Product,
+	valueAt,
+} from "../../domain/product.ts";
 import type { Publication } from "../../domain/publication.ts";
 import { validateProduct } from "../../domain/validate.ts";
 import { consolidate, instrumentKey, withVenues } from "../../domain/venues.ts";
@@ -212,6 +219,7 @@ export default defineService<ProductsSettings, ProductsLocals>()({
 	actions: {
 		list: {
 			rest: "GET /",
+			openapi: { response: pageRule(catalogueProductRule) },
 			params: {
 				category: { type: "enum", values: [...categories], optional: true },
 				q: "string|trim|max:100|optional",
@@ -245,6 +253,7 @@ export default defineService<ProductsSettings, ProductsLocals>()({
 
 		get: {
 			rest: "GET /:id",
+			openapi: { response: catalogueProductRule },
 			params: { id: "string|min:1|max:200" },
 			async handler(ctx: Context<Params<"products.get">>): Promise<Product> {
 				const doc = await this.adapter.findById(ctx.params.id);

@@ -3,8 +3,8 @@
  */
 import { type Context, Errors } from "moleculer";
 import type { FieldChange } from "../../domain/changes.ts";
-import { type Actions, call } from "../../domain/contracts.ts";
-import { categories } from "../../domain/product.ts";
+import { type Actions, call, pageRule } from "../../domain/contracts.ts";
+import { catalogueProductRule, categories } from "../../domain/product.ts";
 import { type Publication, publicationSchema } from "../../domain/publication.ts";
 import { pageOf } from "../../lib/collections.ts";
 import { domainMetrics, type Metric, metric } from "../../lib/domain-metrics.ts";
@@ -34,6 +34,7 @@ export default defineService<{ rest: string }, PublicationsLocals>()({
 	actions: {
 		list: {
 			rest: "GET /",
+			openapi: { response: pageRule(publicationSchema) },
 			params: {
 				page: "number|integer|min:1|convert|default:1",
 				pageSize: "number|integer|min:1|max:100|convert|default:20",
@@ -59,6 +60,16 @@ export default defineService<{ rest: string }, PublicationsLocals>()({
 
 		get: {
 			rest: "GET /:id",
+			// The publication, with its products unless `withProducts=false`.
+			openapi: {
+				response: {
+					...publicationSchema,
+					props: {
+						...publicationSchema.props,
+						products: { type: "array", items: catalogueProductRule, optional: true },
+					},
+				},
+			},
 			params: {
 				id: "string|min:1|max:100",
 				withProducts: "boolean|convert|default:true",

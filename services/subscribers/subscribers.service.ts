@@ -187,6 +187,7 @@ export default defineService<SubscribersSettings, SubscribersLocals>()({
 		preferences: {
 			rest: "GET /me/preferences",
 			auth: "subscriber",
+			openapi: { response: preferencesSchema },
 			async handler(ctx: Context<unknown, SessionMeta>) {
 				return (await this.load(ctx.meta.subscriberId)).preferences;
 			},
@@ -195,6 +196,7 @@ export default defineService<SubscribersSettings, SubscribersLocals>()({
 		setPreferences: {
 			rest: "PUT /me/preferences",
 			auth: "subscriber",
+			openapi: { response: preferencesSchema },
 			params: { ...preferencesSchema.props, $$strict: true },
 			async handler(ctx: Context<Partial<Preferences>, SessionMeta>) {
 				const subscriber = await this.load(ctx.meta.subscriberId);

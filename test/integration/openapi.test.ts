@@ -49,7 +49,7 @@ describe("OpenAPI document and API reference page", () => {
 	let doc: any;
 
 	before(async () => {
-		system = await startSystem({ OPERATOR_TOKEN: operatorToken });
+		system = await startSystem({ OPERATOR_TOKEN: operatorToken, PRICES_PROVIDER: "sample" });
 		const res = await getJson(`${system.url}/api/openapi.json`);
 		assert.equal(res.status, 200, JSON.stringify(res.body));
 		assert.match(res.headers.get("content-type") ?? "", /application\/json/);
@@ -115,6 +115,94 @@ describe("OpenAPI document and API reference page", () => {
 		assert.equal(
 			doc.paths["/me/interests"].put.requestBody.content["application/json"].schema.type,
 			"object",
+		);
+	});
+
+	it("describes what reads answer with the domain's own schemas, and real answers fit them", async () => {
+		await system.broker.call("products.publish", {
+			id: "openapi-1",
+			sources: ["house"],
+			products: [
+				{
+					id: "house:fund:a",
+					source: "house",
+					category: "fund",
+					nativeId: "a",
+					name: "Fundo A",
+					adminFee: 0.005,
+					minimumInvestment: 1000,
+					collectedAt: "2026-12-01T10:00:00.000Z",
+				},
+			],
+		});
+		// biome-ignore lint/suspicious/noExplicitAny: a JSON Schema, read as it comes.
+		type Schema = any;
+		const success = (path: string): Schema => operation(path, "get") && doc.paths[path].get.responses["200"];
+		/** Every field of the answer is one the schema names, every required one is there, all the way down. */
+		const fits = (value: unknown, schema: Schema, at: string): void => {
+			if (schema.type === "array") {
+				assert.ok(Array.isArray(value), `${at} is an array`);
+				for (const [i, item] of (value as unknown[]).entries()) fits(item, schema.items, `${at}[${i}]`);
+			} else if (schema.type === "object" && schema.properties) {
+				const record = value as Record<string, unknown>;
+				for (const key of Object.keys(record))
+					assert.ok(key in schema.properties, `${at}.${key} is in the schema`);
+				for (const key of schema.required ?? []) assert.ok(key in record, `${at}.${key} is answered`);
+				for (const [key, inner] of Object.entries(record))
+					if (inner !== null && typeof inner === "object")
+						fits(inner, schema.properties[key], `${at}.${key}`);
+			} else if (schema.type === "object" && schema.additionalProperties)
+				for (const [key, inner] of Object.entries(value as object))
+					fits(inner, schema.additionalProperties, `${at}.${key}`);
+			else if (schema.type)
+				assert.equal(
+					typeof value === "number" ? "number" : typeof value,
+					schema.type === "integer" ? "number" : schema.type,
+					at,
+				);
+		};
+		for (const [path, url] of [
+			["/health", "/api/health"],
+			["/products", "/api/products"],
+			["/products/{id}", "/api/products/house%3Afund%3Aa"],
+			["/publications", "/api/publications"],
+			["/publications/{id}", "/api/publications/openapi-1"],
+			["/ready", "/api/ready"],
+			["/analytics/frequency", "/api/analytics/frequency"],
+			["/analytics/top", "/api/analytics/top"],
+			["/analytics/publications", "/api/analytics/publications"],
+			["/analytics/summary", "/api/analytics/summary"],
+			["/collector/sources", "/api/collector/sources"],
+			["/collector/status", "/api/collector/status"],
+			["/prices/{ticker}", "/api/prices/PETR4"],
+			["/metrics/{ticker}", "/api/metrics/PETR4"],
+		] as const) {
+			const schema = success(path).content["application/json"].schema;
+			const described = schema.type === "array" ? schema.items : schema;
+			assert.ok(Object.keys(described.properties ?? {}).length > 0, `${path}: a schema with properties`);
+			const { status, body } = await getJson(`${system.url}${url}`);
+			assert.equal(status, 200, url);
+			fits(body, schema, path);
+		}
+		// An operator's collection (the test's sample sources): its summary, then the runs page.
+		const run = await getJson(`${system.url}/api/collector/run`, {
+			method: "POST",
+			headers: { authorization: `Bearer ${operatorToken}`, "content-type": "application/json" },
+			body: "{}",
+		});
+		assert.equal(run.status, 200, JSON.stringify(run.body));
+		fits(
+			run.body,
+			doc.paths["/collector/run"].post.responses["200"].content["application/json"].schema,
+			"/collector/run",
+		);
+		const runs = await getJson(`${system.url}/api/collector/runs`);
+		fits(runs.body, success("/collector/runs").content["application/json"].schema, "/collector/runs");
+		assert.ok(runs.body.rows.length > 0);
+		const product = success("/products/{id}").content["application/json"].schema;
+		assert.ok(product.properties.venues && product.properties.category.enum.includes("fund"));
+		assert.ok(
+			success("/me/notifications").content["application/json"].schema.properties.rows.items.properties.cursor,
 		);
 	});
 
