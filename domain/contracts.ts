@@ -34,6 +34,7 @@ export type * from "./contracts/page.ts";
 export { pageRule } from "./contracts/page.ts";
 export type * from "./contracts/products.ts";
 export type * from "./contracts/subscribers.ts";
+export { identityRules, subscriberViewRule } from "./contracts/subscribers.ts";
 
 /** Every action: its params and its result. */
 export interface Actions

@@ -89,3 +89,71 @@ export interface SubscribersQueue {
 	/** subscribers → analytics: a client erased their account. */
 	erasures: ErasureMessage;
 }
+
+/* What the client's own routes answer, as rules (the OpenAPI document's schemas of them). */
+const profile = { type: "enum", values: ["conservative", "moderate", "aggressive"] } as const;
+
+/** A client's record as `GET /api/me` and the routes that change it answer (SubscriberView). */
+export const subscriberViewRule = {
+	type: "object",
+	props: {
+		id: "string",
+		email: "email",
+		name: "string",
+		locale: { type: "enum", values: ["pt-BR", "en"] },
+		status: { type: "enum", values: ["pending", "verified", "unsubscribed", "bouncing"] },
+		riskProfile: profile,
+		riskProfileChosen: "boolean|optional",
+		effectiveProfile: profile,
+		suitability: {
+			type: "object",
+			optional: true,
+			props: {
+				version: "string",
+				answers: { type: "record", key: "string", value: "string" },
+				score: "number",
+				profile,
+				assessedAt: "string",
+				expiryNoticeAt: "string|optional",
+				expiresAt: "string",
+				expired: "boolean",
+			},
+		},
+		investorCategory: {
+			type: "object",
+			props: {
+				category: { type: "enum", values: ["general", "qualified", "professional"] },
+				ground: { type: "enum", values: ["investments", "certification", "registration"], optional: true },
+				statementVersion: "string|optional",
+				locale: { type: "enum", values: ["pt-BR", "en"], optional: true },
+				declaredAt: "string|optional",
+				ip: "string|optional",
+			},
+		},
+		interests: { type: "record", key: "string", value: { type: "record", key: "string", value: "any" } },
+		preferences: {
+			type: "object",
+			props: {
+				email: "boolean",
+				live: "boolean",
+				digest: { type: "enum", values: ["immediate", "daily", "weekly"] },
+				digestHour: "number|integer|min:0|max:23",
+				timeZone: "string",
+			},
+		},
+		consent: { type: "object", props: { version: "string", acceptedAt: "string", ip: "string|optional" } },
+		createdAt: "string",
+		verifiedAt: "string|optional",
+		updatedAt: "string",
+	},
+} as const;
+
+/** What the sign-up and sign-in routes answer. */
+export const identityRules = {
+	/** Registration and magic links answer the same whoever asks (no account enumeration). */
+	accepted: { type: "object", props: { message: "string" } },
+	/** Verification: the session token (absent when it went in a cookie) and the client. */
+	verified: { type: "object", props: { token: "string|optional", subscriber: subscriberViewRule } },
+	renewed: { type: "object", props: { token: "string|optional", renewed: { type: "equal", value: true } } },
+	signedOut: { type: "object", props: { signedOut: "number|integer|min:0" } },
+} as const;

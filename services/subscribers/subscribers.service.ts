@@ -10,7 +10,7 @@
 import { randomUUID } from "node:crypto";
 import type { Context } from "moleculer";
 import { configOf } from "../../config.ts";
-import { broadcast, call, type ErasureMessage } from "../../domain/contracts.ts";
+import { broadcast, call, type ErasureMessage, subscriberViewRule } from "../../domain/contracts.ts";
 import { interestFields } from "../../domain/interests.ts";
 import {
 	locales,
@@ -138,6 +138,7 @@ export default defineService<SubscribersSettings, SubscribersLocals>()({
 
 		me: {
 			rest: "GET /me",
+			openapi: { response: subscriberViewRule },
 			auth: "subscriber",
 			async handler(ctx: Context<unknown, SessionMeta>) {
 				return this.view(await this.load(ctx.meta.subscriberId));
@@ -146,6 +147,7 @@ export default defineService<SubscribersSettings, SubscribersLocals>()({
 
 		updateMe: {
 			rest: "PUT /me",
+			openapi: { response: subscriberViewRule },
 			auth: "subscriber",
 			params: {
 				name: { ...personNameSchema, optional: true },

@@ -6,7 +6,7 @@
  */
 import type { Context } from "moleculer";
 import { configOf } from "../../config.ts";
-import { call } from "../../domain/contracts.ts";
+import { call, subscriberViewRule } from "../../domain/contracts.ts";
 import { currentStatements } from "../../domain/investor-category.ts";
 import { audiences } from "../../domain/product.ts";
 import { type Locale, locales } from "../../domain/subscriber.ts";
@@ -155,6 +155,7 @@ export const SuitabilityMixin = defineMixin<SuitabilitySettings, SuitabilityLoca
 		/** The client's answers: stored with their score, profile, version and date; 422 when incomplete. */
 		setSuitability: {
 			rest: "PUT /me/suitability",
+			openapi: { response: subscriberViewRule },
 			auth: "subscriber",
 			params: { version: "string|max:40", answers: "object", $$strict: true },
 			async handler(ctx: Context<{ version: string; answers: Record<string, string> }, SessionMeta>) {
@@ -173,6 +174,7 @@ export const SuitabilityMixin = defineMixin<SuitabilitySettings, SuitabilityLoca
 		/** The client's investor category, with the statement the rule requires attested. */
 		setInvestorCategory: {
 			rest: "PUT /me/investor-category",
+			openapi: { response: subscriberViewRule },
 			auth: "subscriber",
 			params: {
 				category: { type: "enum", values: [...audiences] },

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import pkg from "../../package.json" with { type: "json" };
+import { verifiedClient } from "../fixtures/clients.ts";
 import { getJson, natsUrl, type RunningSystem, startSystem, uniqueNamespace, waitFor } from "../harness.ts";
 
 const operatorToken = "openapi-operator-token-123456";
@@ -199,6 +200,31 @@ describe("OpenAPI document and API reference page", () => {
 		const runs = await getJson(`${system.url}/api/collector/runs`);
 		fits(runs.body, success("/collector/runs").content["application/json"].schema, "/collector/runs");
 		assert.ok(runs.body.rows.length > 0);
+		// A client's own routes, with a session.
+		const client = await verifiedClient(system.url, system.config.dataDir, "openapi@example.com", {
+			fund: {},
+		});
+		const session = { authorization: `Bearer ${client.token}` };
+		const me = await getJson(`${system.url}/api/me`, { headers: session });
+		fits(me.body, success("/me").content["application/json"].schema, "/me");
+		const prefs = await getJson(`${system.url}/api/me/preferences`, { headers: session });
+		fits(prefs.body, success("/me/preferences").content["application/json"].schema, "/me/preferences");
+		const link = await getJson(`${system.url}/api/auth/magic-link`, {
+			method: "POST",
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify({ email: client.email }),
+		});
+		fits(
+			link.body,
+			doc.paths["/auth/magic-link"].post.responses["202"].content["application/json"].schema,
+			"/auth/magic-link",
+		);
+		const renewed = await getJson(`${system.url}/api/auth/renew`, { method: "POST", headers: session });
+		fits(
+			renewed.body,
+			doc.paths["/auth/renew"].post.responses["200"].content["application/json"].schema,
+			"/auth/renew",
+		);
 		const product = success("/products/{id}").content["application/json"].schema;
 		assert.ok(product.properties.venues && product.properties.category.enum.includes("fund"));
 		assert.ok(
