@@ -25,7 +25,7 @@ export { healthRule } from "./contracts/api.ts";
 export type * from "./contracts/collector.ts";
 export { collectorRules } from "./contracts/collector.ts";
 export type * from "./contracts/mailer.ts";
-export { deliveryStatuses, mailTemplates } from "./contracts/mailer.ts";
+export { deliveryRule, deliveryStatuses, mailTemplates } from "./contracts/mailer.ts";
 export type * from "./contracts/market.ts";
 export { priceHistoryRule } from "./contracts/market.ts";
 export type * from "./contracts/matcher.ts";
@@ -34,7 +34,7 @@ export type * from "./contracts/page.ts";
 export { pageRule } from "./contracts/page.ts";
 export type * from "./contracts/products.ts";
 export type * from "./contracts/subscribers.ts";
-export { identityRules, subscriberViewRule } from "./contracts/subscribers.ts";
+export { identityRules, interestsRule, subscriberViewRule } from "./contracts/subscribers.ts";
 
 /** Every action: its params and its result. */
 export interface Actions

@@ -48,3 +48,22 @@ export interface MailerActions {
 	/** Erasure (LGPD): the subscriber's address and message contents leave the delivery log. */
 	"mailer.forget": { params: { subscriberId: string; email: string }; result: { updated: number } };
 }
+
+/** What `GET /api/admin/mail/deliveries` lists, one delivery as a rule (the OpenAPI document's). */
+export const deliveryRule = {
+	type: "object",
+	props: {
+		id: "string",
+		to: "string",
+		subscriberId: "string|optional",
+		template: "string",
+		locale: "string",
+		status: { type: "enum", values: [...deliveryStatuses] },
+		attempts: { type: "array", items: { type: "object", props: { at: "string", error: "string|optional" } } },
+		messageId: "string|optional",
+		error: "string|optional",
+		createdAt: "string",
+		updatedAt: "string",
+		nextAttemptAt: "string|optional",
+	},
+} as const;

@@ -93,6 +93,13 @@ export interface SubscribersQueue {
 /* What the client's own routes answer, as rules (the OpenAPI document's schemas of them). */
 const profile = { type: "enum", values: ["conservative", "moderate", "aggressive"] } as const;
 
+/** A client's interests: per asset class, a constraint per field (docs/interests.md). */
+export const interestsRule = {
+	type: "record",
+	key: "string",
+	value: { type: "record", key: "string", value: "any" },
+} as const;
+
 /** A client's record as `GET /api/me` and the routes that change it answer (SubscriberView). */
 export const subscriberViewRule = {
 	type: "object",
@@ -130,7 +137,7 @@ export const subscriberViewRule = {
 				ip: "string|optional",
 			},
 		},
-		interests: { type: "record", key: "string", value: { type: "record", key: "string", value: "any" } },
+		interests: interestsRule,
 		preferences: {
 			type: "object",
 			props: {

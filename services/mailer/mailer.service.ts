@@ -13,9 +13,11 @@ import { type Config, configOf } from "../../config.ts";
 import {
 	type Actions,
 	call,
+	deliveryRule,
 	deliveryStatuses,
 	type MailTemplate,
 	mailTemplates,
+	pageRule,
 } from "../../domain/contracts.ts";
 import { escapeRegExp, pageOf } from "../../lib/collections.ts";
 import { domainMetrics, metric } from "../../lib/domain-metrics.ts";
@@ -364,6 +366,7 @@ export default defineService<MailerServiceSettings, MailerLocals>()({
 		/** Operators: the log, newest first, without message contents. */
 		deliveries: {
 			rest: "GET /deliveries",
+			openapi: { response: pageRule(deliveryRule) },
 			auth: "operator",
 			params: {
 				status: { type: "enum", values: [...deliveryStatuses], optional: true },

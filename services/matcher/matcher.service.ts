@@ -10,7 +10,8 @@ import { configOf } from "../../config.ts";
 import { productVersion } from "../../domain/audit.ts";
 import { type Actions, call, type Match, type MatchTask } from "../../domain/contracts.ts";
 import { checkInterests } from "../../domain/interests.ts";
-import { type Audience, audiences, type Product } from "../../domain/product.ts";
+import { matchReasonSchema } from "../../domain/notification.ts";
+import { type Audience, audiences, catalogueProductRule, type Product } from "../../domain/product.ts";
 import { type RiskProfile, riskProfiles } from "../../domain/subscriber.ts";
 import { firstVenueFitting, matchAtVenues } from "../../domain/venues.ts";
 import { chunks } from "../../lib/collections.ts";
@@ -308,6 +309,27 @@ export default defineService<MatcherSettings, MatcherLocals>()({
 		previewMine: {
 			rest: "POST /me/interests/preview",
 			auth: "subscriber",
+			// How many recent products the interests would match, and the first 20 with their reasons.
+			openapi: {
+				response: {
+					type: "object",
+					props: {
+						count: "number|integer|min:0",
+						days: "number|integer|min:1",
+						products: {
+							type: "array",
+							items: {
+								...catalogueProductRule,
+								props: {
+									...catalogueProductRule.props,
+									reasons: { type: "array", items: matchReasonSchema },
+									venue: "string|optional",
+								},
+							},
+						},
+					},
+				},
+			},
 			params: {
 				interests: "object",
 				riskProfile: { type: "enum", values: [...riskProfiles], optional: true },

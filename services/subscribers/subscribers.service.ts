@@ -10,7 +10,13 @@
 import { randomUUID } from "node:crypto";
 import type { Context } from "moleculer";
 import { configOf } from "../../config.ts";
-import { broadcast, call, type ErasureMessage, subscriberViewRule } from "../../domain/contracts.ts";
+import {
+	broadcast,
+	call,
+	type ErasureMessage,
+	interestsRule,
+	subscriberViewRule,
+} from "../../domain/contracts.ts";
 import { interestFields } from "../../domain/interests.ts";
 import {
 	locales,
@@ -170,6 +176,7 @@ export default defineService<SubscribersSettings, SubscribersLocals>()({
 
 		interests: {
 			rest: "GET /me/interests",
+			openapi: { response: interestsRule },
 			auth: "subscriber",
 			async handler(ctx: Context<unknown, SessionMeta>) {
 				return (await this.load(ctx.meta.subscriberId)).interests;
@@ -178,6 +185,7 @@ export default defineService<SubscribersSettings, SubscribersLocals>()({
 
 		setInterests: {
 			rest: "PUT /me/interests",
+			openapi: { response: interestsRule },
 			auth: "subscriber",
 			async handler(ctx: Context<unknown, SessionMeta>) {
 				const interests = interestsOrThrow(ctx.params);

@@ -209,6 +209,28 @@ describe("OpenAPI document and API reference page", () => {
 		fits(me.body, success("/me").content["application/json"].schema, "/me");
 		const prefs = await getJson(`${system.url}/api/me/preferences`, { headers: session });
 		fits(prefs.body, success("/me/preferences").content["application/json"].schema, "/me/preferences");
+		const interests = await getJson(`${system.url}/api/me/interests`, { headers: session });
+		fits(interests.body, success("/me/interests").content["application/json"].schema, "/me/interests");
+		const preview = await getJson(`${system.url}/api/me/interests/preview`, {
+			method: "POST",
+			headers: { ...session, "content-type": "application/json" },
+			body: JSON.stringify({ interests: { fund: {} } }),
+		});
+		assert.equal(preview.status, 200, JSON.stringify(preview.body));
+		fits(
+			preview.body,
+			doc.paths["/me/interests/preview"].post.responses["200"].content["application/json"].schema,
+			"/me/interests/preview",
+		);
+		const deliveries = await getJson(`${system.url}/api/admin/mail/deliveries`, {
+			headers: { authorization: `Bearer ${operatorToken}` },
+		});
+		assert.ok(deliveries.body.rows.length > 0, "the client's verification e-mail is listed");
+		fits(
+			deliveries.body,
+			success("/admin/mail/deliveries").content["application/json"].schema,
+			"/admin/mail/deliveries",
+		);
 		const link = await getJson(`${system.url}/api/auth/magic-link`, {
 			method: "POST",
 			headers: { "content-type": "application/json" },
