@@ -30,11 +30,18 @@ export type * from "./contracts/market.ts";
 export { priceHistoryRule } from "./contracts/market.ts";
 export type * from "./contracts/matcher.ts";
 export type * from "./contracts/notifications.ts";
+export { auditTrailRule } from "./contracts/notifications.ts";
 export type * from "./contracts/page.ts";
 export { pageRule } from "./contracts/page.ts";
 export type * from "./contracts/products.ts";
 export type * from "./contracts/subscribers.ts";
-export { identityRules, interestsRule, subscriberViewRule } from "./contracts/subscribers.ts";
+export {
+	accountRules,
+	formRules,
+	identityRules,
+	interestsRule,
+	subscriberViewRule,
+} from "./contracts/subscribers.ts";
 
 /** Every action: its params and its result. */
 export interface Actions

@@ -75,3 +75,47 @@ export interface NotificationsQueue {
 	/** notifications → analytics: notifications stored. */
 	distributions: DistributionBatch;
 }
+
+/** What `GET /api/admin/audit` answers in JSON (CSV: the same rows, one a line). */
+export const auditTrailRule = {
+	type: "object",
+	props: {
+		subscriberId: "string|optional",
+		productId: "string|optional",
+		from: "string",
+		to: "string",
+		rows: {
+			type: "array",
+			items: {
+				type: "object",
+				props: {
+					notificationId: "string",
+					notifiedAt: "string",
+					subscriberId: "string",
+					productId: "string",
+					publicationId: "string",
+					category: "string",
+					notice: "string|optional",
+					venue: "string|optional",
+					reasons: { type: "array", items: "object" },
+					audit: {
+						type: "object",
+						optional: true,
+						props: {
+							matchedAt: "string",
+							productVersion: "string",
+							profileInForce: "string",
+							profileChosen: "string",
+							profileExpiresAt: "string|optional",
+							investorCategory: "string",
+							questionnaireVersion: "string|optional",
+							interestsVersion: "string",
+						},
+					},
+				},
+			},
+		},
+		truncated: "boolean",
+		next: "string|optional",
+	},
+} as const;

@@ -164,3 +164,110 @@ export const identityRules = {
 	renewed: { type: "object", props: { token: "string|optional", renewed: { type: "equal", value: true } } },
 	signedOut: { type: "object", props: { signedOut: "number|integer|min:0" } },
 } as const;
+
+/** A text in each language the SPA speaks. */
+const text = { type: "object", props: { "pt-BR": "string", en: "string" } } as const;
+
+/** What the public forms are built from: the questionnaire, the statements, the interests catalogue. */
+export const formRules = {
+	questionnaire: {
+		type: "object",
+		props: {
+			version: "string",
+			questions: {
+				type: "array",
+				items: {
+					type: "object",
+					props: {
+						id: "string",
+						text,
+						options: {
+							type: "array",
+							items: {
+								type: "object",
+								props: { id: "string", text, points: "number", cap: { ...profile, optional: true } },
+							},
+						},
+					},
+				},
+			},
+			thresholds: { type: "object", props: { moderate: "number", aggressive: "number" } },
+			validMonths: "number|integer|min:1",
+		},
+	},
+	statements: {
+		type: "object",
+		props: {
+			version: "string",
+			statements: {
+				type: "object",
+				props: {
+					qualified: { type: "object", props: { investments: text, certification: text } },
+					professional: { type: "object", props: { investments: text, registration: text } },
+				},
+			},
+		},
+	},
+	interestsSchema: {
+		type: "object",
+		props: {
+			riskProfiles: {
+				type: "array",
+				items: { type: "object", props: { profile, maxRiskLevel: "number|integer|min:1|max:5" } },
+			},
+			categories: {
+				type: "record",
+				key: "string",
+				value: {
+					type: "array",
+					items: {
+						type: "object",
+						props: {
+							name: "string",
+							kind: { type: "enum", values: ["number", "set", "boolean"] },
+							unit: "string|optional",
+							path: "string",
+							label: text,
+							values: { type: "array", items: "string", optional: true },
+						},
+					},
+				},
+			},
+		},
+	},
+} as const;
+
+/** What the client's export, erasure and the operator's list answer. */
+export const accountRules = {
+	erased: { type: "object", props: { erased: { type: "equal", value: true } } },
+	/** Everything kept about the client (LGPD): the record, the questionnaire in words, the inbox, the e-mails. */
+	export: {
+		type: "object",
+		props: {
+			exportedAt: "string",
+			subscriber: subscriberViewRule,
+			suitabilityAnswers: { type: "array", items: "object", optional: true },
+			notifications: { type: "array", items: "object" },
+			deliveries: { type: "array", items: "object" },
+		},
+	},
+	list: {
+		type: "object",
+		props: {
+			rows: { type: "array", items: subscriberViewRule },
+			total: "number|integer|min:0",
+			page: "number|integer|min:1",
+			pageSize: "number|integer|min:1",
+			totalPages: "number|integer|min:0",
+			counts: {
+				type: "object",
+				props: {
+					pending: "number|integer|min:0",
+					verified: "number|integer|min:0",
+					unsubscribed: "number|integer|min:0",
+					bouncing: "number|integer|min:0",
+				},
+			},
+		},
+	},
+} as const;

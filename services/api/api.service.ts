@@ -270,6 +270,22 @@ export default defineService<ApiSettingsSchema, ApiLocals>()({
 
 		/** OpenAPI 3, generated from the actions' params and REST aliases of the whole cluster. */
 		openapi: {
+			openapi: {
+				response: {
+					type: "object",
+					props: {
+						openapi: "string",
+						info: {
+							type: "object",
+							props: { title: "string", version: "string", description: "string|optional" },
+						},
+						servers: { type: "array", items: { type: "object", props: { url: "string" } }, optional: true },
+						tags: { type: "array", items: "object", optional: true },
+						paths: { type: "record", key: "string", value: "object" },
+						components: "object",
+					},
+				},
+			},
 			handler() {
 				return buildOpenApi({
 					services: this.broker.registry.getServiceList({ withActions: true, onlyAvailable: true }),

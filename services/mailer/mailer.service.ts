@@ -250,6 +250,8 @@ export default defineService<MailerServiceSettings, MailerLocals>()({
 		preview: {
 			rest: "GET /preview",
 			auth: "operator",
+			// HTML unless format=text: a page to look at, not data.
+			openapi: { responseType: "text/html" },
 			params: {
 				template: { type: "enum", values: [...mailTemplates] },
 				locale: { type: "string", max: 35, default: "pt-BR" },

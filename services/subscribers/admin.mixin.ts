@@ -4,12 +4,13 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Context } from "moleculer";
+import { accountRules } from "../../domain/contracts.ts";
 import { defaultPreferences } from "../../domain/subscriber.ts";
 import { pageOf } from "../../lib/collections.ts";
 import { defineMixin } from "../../lib/service.ts";
 import { consentVersion } from "./accounts.mixin.ts";
 import { callAccounts } from "./accounts.ts";
-import { importClients } from "./import.ts";
+import { importClients, importReportRule } from "./import.ts";
 import type { SubscribersHost } from "./records.mixin.ts";
 import { notErased, type StoredSubscriber, type SubscriberDoc } from "./view.ts";
 
@@ -17,6 +18,7 @@ export const AdminMixin = defineMixin<object, SubscribersHost>()({
 	actions: {
 		list: {
 			rest: "GET /admin/subscribers",
+			openapi: { response: accountRules.list },
 			auth: "operator",
 			params: {
 				q: "string|trim|max:100|optional",
@@ -59,6 +61,7 @@ export const AdminMixin = defineMixin<object, SubscribersHost>()({
 		/** Routed by the gateway's /api/admin/subscribers/import route (larger bodies). */
 		import: {
 			auth: "operator",
+			openapi: { response: importReportRule },
 			params: { csv: "string|min:1|max:5000000", dryRun: "boolean|convert|default:false" },
 			async handler(ctx: Context<{ csv: string; dryRun: boolean }>) {
 				return importClients(ctx.params.csv, ctx.params.dryRun, {

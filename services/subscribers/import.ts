@@ -22,6 +22,24 @@ export interface ImportedClient {
 	locale: Locale;
 }
 
+/** What the import answers, as a rule (the OpenAPI document's schema of ImportReport). */
+export const importReportRule = {
+	type: "object",
+	props: {
+		dryRun: "boolean",
+		rows: "number|integer|min:0",
+		created: "number|integer|min:0",
+		skipped: {
+			type: "array",
+			items: { type: "object", props: { row: "number|integer", email: "string|optional", reason: "string" } },
+		},
+		notes: {
+			type: "array",
+			items: { type: "object", props: { row: "number|integer", email: "string", note: "string" } },
+		},
+	},
+} as const;
+
 export interface ImportReport {
 	dryRun: boolean;
 	rows: number;

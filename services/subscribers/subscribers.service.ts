@@ -11,9 +11,11 @@ import { randomUUID } from "node:crypto";
 import type { Context } from "moleculer";
 import { configOf } from "../../config.ts";
 import {
+	accountRules,
 	broadcast,
 	call,
 	type ErasureMessage,
+	formRules,
 	interestsRule,
 	subscriberViewRule,
 } from "../../domain/contracts.ts";
@@ -113,6 +115,7 @@ export default defineService<SubscribersSettings, SubscribersLocals>()({
 		/** Public: what a client can constrain per category, for forms built from one source. */
 		interestsSchema: {
 			rest: "GET /interests/schema",
+			openapi: { response: formRules.interestsSchema },
 			async handler(ctx: Context) {
 				// Without the catalogue the schema still answers, with no values seen.
 				const facets: Partial<Record<string, Record<string, string[]>>> = await call(
@@ -221,6 +224,7 @@ export default defineService<SubscribersSettings, SubscribersLocals>()({
 
 		export: {
 			rest: "GET /me/export",
+			openapi: { response: accountRules.export },
 			auth: "subscriber",
 			async handler(ctx: Context<unknown, SessionMeta>) {
 				const subscriber = await this.load(ctx.meta.subscriberId);
@@ -253,6 +257,7 @@ export default defineService<SubscribersSettings, SubscribersLocals>()({
 
 		erase: {
 			rest: "DELETE /me",
+			openapi: { response: accountRules.erased },
 			auth: "subscriber",
 			async handler(ctx: Context<unknown, SessionMeta>) {
 				const subscriber = await this.load(ctx.meta.subscriberId);

@@ -6,7 +6,7 @@
  */
 import type { Context } from "moleculer";
 import { configOf } from "../../config.ts";
-import { call, subscriberViewRule } from "../../domain/contracts.ts";
+import { call, formRules, subscriberViewRule } from "../../domain/contracts.ts";
 import { currentStatements } from "../../domain/investor-category.ts";
 import { audiences } from "../../domain/product.ts";
 import { type Locale, locales } from "../../domain/subscriber.ts";
@@ -139,6 +139,7 @@ export const SuitabilityMixin = defineMixin<SuitabilitySettings, SuitabilityLoca
 		/** Public: the current questionnaire, in both languages, with its thresholds and validity. */
 		questionnaire: {
 			rest: "GET /suitability/questionnaire",
+			openapi: { response: formRules.questionnaire },
 			handler() {
 				return { ...currentQuestionnaire, validMonths: configOf(this.broker).suitabilityValidMonths };
 			},
@@ -147,6 +148,7 @@ export const SuitabilityMixin = defineMixin<SuitabilitySettings, SuitabilityLoca
 		/** Public: the statements a qualified or professional investor signs, per ground and language. */
 		investorStatements: {
 			rest: "GET /investor-category/statements",
+			openapi: { response: formRules.statements },
 			handler() {
 				return currentStatements;
 			},

@@ -42,6 +42,8 @@ const readmeRoutes = [
 	"/admin/subscribers/import",
 ];
 
+// biome-ignore lint/suspicious/noExplicitAny: a JSON Schema, read as it comes.
+type Schema = any;
 type Operation = { security?: Record<string, string[]>[]; parameters?: { name: string; in: string }[] };
 
 describe("OpenAPI document and API reference page", () => {
@@ -119,6 +121,18 @@ describe("OpenAPI document and API reference page", () => {
 		);
 	});
 
+	it("gives every route's success answer a schema", () => {
+		const untyped: string[] = [];
+		for (const [path, operations] of Object.entries(doc.paths as Record<string, Record<string, Schema>>))
+			for (const [method, op] of Object.entries(operations)) {
+				const [, ok] =
+					Object.entries(op.responses as Record<string, Schema>).find(([s]) => s.startsWith("2")) ?? [];
+				const schema = ok && Object.values(ok.content as Record<string, Schema>)[0]?.schema;
+				if (!schema || Object.keys(schema).length === 0) untyped.push(`${method.toUpperCase()} ${path}`);
+			}
+		assert.deepEqual(untyped, []);
+	});
+
 	it("describes what reads answer with the domain's own schemas, and real answers fit them", async () => {
 		await system.broker.call("products.publish", {
 			id: "openapi-1",
@@ -136,8 +150,6 @@ describe("OpenAPI document and API reference page", () => {
 				},
 			],
 		});
-		// biome-ignore lint/suspicious/noExplicitAny: a JSON Schema, read as it comes.
-		type Schema = any;
 		const success = (path: string): Schema => operation(path, "get") && doc.paths[path].get.responses["200"];
 		/** Every field of the answer is one the schema names, every required one is there, all the way down. */
 		const fits = (value: unknown, schema: Schema, at: string): void => {
@@ -177,6 +189,10 @@ describe("OpenAPI document and API reference page", () => {
 			["/collector/status", "/api/collector/status"],
 			["/prices/{ticker}", "/api/prices/PETR4"],
 			["/metrics/{ticker}", "/api/metrics/PETR4"],
+			["/suitability/questionnaire", "/api/suitability/questionnaire"],
+			["/investor-category/statements", "/api/investor-category/statements"],
+			["/interests/schema", "/api/interests/schema"],
+			["/openapi.json", "/api/openapi.json"],
 		] as const) {
 			const schema = success(path).content["application/json"].schema;
 			const described = schema.type === "array" ? schema.items : schema;
@@ -231,6 +247,30 @@ describe("OpenAPI document and API reference page", () => {
 			success("/admin/mail/deliveries").content["application/json"].schema,
 			"/admin/mail/deliveries",
 		);
+		const exported = await getJson(`${system.url}/api/me/export`, { headers: session });
+		fits(exported.body, success("/me/export").content["application/json"].schema, "/me/export");
+		const listed = await getJson(`${system.url}/api/admin/subscribers`, {
+			headers: { authorization: `Bearer ${operatorToken}` },
+		});
+		fits(listed.body, success("/admin/subscribers").content["application/json"].schema, "/admin/subscribers");
+		const operator = { authorization: `Bearer ${operatorToken}` };
+		const trail = await getJson(`${system.url}/api/admin/audit?productId=house%3Afund%3Aa`, {
+			headers: operator,
+		});
+		assert.equal(trail.status, 200, JSON.stringify(trail.body));
+		fits(trail.body, success("/admin/audit").content["application/json"].schema, "/admin/audit");
+		const imported = await getJson(`${system.url}/api/admin/subscribers/import`, {
+			method: "POST",
+			headers: { ...operator, "content-type": "application/json" },
+			body: JSON.stringify({ csv: "email,name\nimport@example.com,Ana Souza\n", dryRun: true }),
+		});
+		assert.equal(imported.status, 200, JSON.stringify(imported.body));
+		fits(
+			imported.body,
+			doc.paths["/admin/subscribers/import"].post.responses["200"].content["application/json"].schema,
+			"/admin/subscribers/import",
+		);
+		assert.equal(success("/admin/mail/preview").content["text/html"].schema.type, "string");
 		const link = await getJson(`${system.url}/api/auth/magic-link`, {
 			method: "POST",
 			headers: { "content-type": "application/json" },
@@ -246,6 +286,17 @@ describe("OpenAPI document and API reference page", () => {
 			renewed.body,
 			doc.paths["/auth/renew"].post.responses["200"].content["application/json"].schema,
 			"/auth/renew",
+		);
+		// Renewal swapped the session: the new token erases.
+		const erased = await getJson(`${system.url}/api/me`, {
+			method: "DELETE",
+			headers: { authorization: `Bearer ${renewed.body.token}` },
+		});
+		assert.equal(erased.status, 200, JSON.stringify(erased.body));
+		fits(
+			erased.body,
+			doc.paths["/me"].delete.responses["200"].content["application/json"].schema,
+			"DELETE /me",
 		);
 		const product = success("/products/{id}").content["application/json"].schema;
 		assert.ok(product.properties.venues && product.properties.category.enum.includes("fund"));
