@@ -36,7 +36,7 @@ import {
 } from "nats";
 import { configOf } from "../config.ts";
 import type { Clock } from "../domain/clock.ts";
-import type { QueueMessages } from "../domain/contracts.ts";
+import type { DeadLetter, QueueMessages } from "../domain/contracts.ts";
 import { domainMetrics, metric } from "./domain-metrics.ts";
 
 // CommonJS whose typings declare an ES default export: at run time the default import is the
@@ -46,20 +46,6 @@ const Datastore = "default" in NeDB ? NeDB.default : NeDB;
 /** Any subject, any JSON object: how the two implementations below hold messages. */
 type AnyMessages = Record<string, object>;
 type Handler = (payload: object) => Promise<void>;
-
-/** A message a group could not handle after its last attempt, kept for an operator. */
-export interface DeadLetter {
-	/** Where the dead letter is kept: what an operator names to replay it. */
-	key: string;
-	/** The message's own id. */
-	id: string;
-	subject: string;
-	group: string;
-	payload: object;
-	attempts: number;
-	error: string;
-	failedAt: string;
-}
 
 /**
  * The queue, typed by subject: `M` maps each subject to its message (QueueMessages, in

@@ -18,6 +18,20 @@ export interface Health {
 	nodes: NodeHealth[];
 }
 
+/** A durable-queue message a group could not handle after its last attempt, kept for an operator (GET /api/admin/dead-letters). */
+export interface DeadLetter {
+	/** Where the dead letter is kept: what an operator names to replay it. */
+	key: string;
+	/** The message's own id. */
+	id: string;
+	subject: string;
+	group: string;
+	payload: object;
+	attempts: number;
+	error: string;
+	failedAt: string;
+}
+
 export interface ApiActions {
 	"api.health": { params: Record<string, never>; result: Health };
 }

@@ -1,7 +1,7 @@
 /** Notifications: the matches stored as each client's inbox, told live and handed to analytics. */
 
 import type { MatchAudit } from "../audit.ts";
-import type { Notification } from "../notification.ts";
+import type { MatchReason, Notification } from "../notification.ts";
 import type { Category, Product } from "../product.ts";
 
 export interface Match {
@@ -32,6 +32,41 @@ export type InboxRow = Notification & {
 	cursor: string;
 };
 
+/** One notification of the trail. `audit` is absent for notifications stored before audits existed. */
+export interface AuditRow {
+	notificationId: string;
+	/** When the notification was stored (the client's inbox shows this time). */
+	notifiedAt: string;
+	subscriberId: string;
+	productId: string;
+	publicationId: string;
+	category: string;
+	/** A "no longer…" notice rather than a tip. */
+	notice?: string;
+	/** The source whose venue met the client (domain/venues.ts). */
+	venue?: string;
+	reasons: MatchReason[];
+	audit?: MatchAudit;
+}
+
+export interface AuditTrail {
+	subscriberId?: string;
+	productId?: string;
+	from: string;
+	to: string;
+	rows: AuditRow[];
+	/** More rows than maxAuditRows: ask again with `after: next`. */
+	truncated: boolean;
+	next?: string;
+}
+
+/** notifications.unread: the badge's count, "99+" beyond 99. */
+export interface UnreadCount {
+	unread: number;
+	display: string;
+	hasMore: boolean;
+}
+
 export interface NotificationsActions {
 	"notifications.pendingMail": {
 		params: { subscriberId: string; createdBefore?: string; limit?: number };
@@ -56,7 +91,7 @@ export interface NotificationsActions {
 	/** The session's unread count, as the badge shows it ("99+"). */
 	"notifications.unread": {
 		params: Record<string, never>;
-		result: { unread: number; display: string; hasMore: boolean };
+		result: UnreadCount;
 	};
 	"notifications.markRead": { params: { ids?: string[]; all?: boolean }; result: { updated: number } };
 	"notifications.store": {

@@ -3,7 +3,8 @@
  * change to a client, and their erasure.
  */
 
-import type { Audience } from "../product.ts";
+import type { InterestField } from "../interests.ts";
+import type { Audience, Category } from "../product.ts";
 import type { Interests, Preferences, RiskProfile, Subscriber, SubscriberStatus } from "../subscriber.ts";
 
 /** An erased client, known only by their id, for the matchers that missed the event. */
@@ -88,6 +89,12 @@ export interface SubscribersEvents {
 export interface SubscribersQueue {
 	/** subscribers → analytics: a client erased their account. */
 	erasures: ErasureMessage;
+}
+
+/** GET /api/interests/schema: what a client can constrain per category, set values filled in from the catalogue. */
+export interface InterestsCatalogue {
+	riskProfiles: { profile: RiskProfile; maxRiskLevel: number }[];
+	categories: Record<Category, InterestField[]>;
 }
 
 /* What the client's own routes answer, as rules (the OpenAPI document's schemas of them). */

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { type Context, Errors, type ServiceBroker, type ServiceSchema } from "moleculer";
 import ApiGateway, { type ApiSettingsSchema } from "moleculer-web";
 import { configOf } from "../../config.ts";
-import { call, type Health, healthRule } from "../../domain/contracts.ts";
+import { call, type DeadLetter, type Health, healthRule } from "../../domain/contracts.ts";
 import {
 	bearer,
 	checkCookieWrite,
@@ -16,7 +16,7 @@ import {
 	type SessionCarrier,
 	sessionFromCookie,
 } from "../../lib/auth.ts";
-import { acquireQueue, type DeadLetter, type DurableQueue, releaseQueue } from "../../lib/durable-queue.ts";
+import { acquireQueue, type DurableQueue, releaseQueue } from "../../lib/durable-queue.ts";
 import { payloadProblem } from "../../lib/payload-guard.ts";
 import { defineService } from "../../lib/service.ts";
 import pkg from "../../package.json" with { type: "json" };

@@ -5,6 +5,7 @@
  */
 import { Errors } from "moleculer";
 import type { MatchAudit } from "../../domain/audit.ts";
+import type { AuditRow, AuditTrail } from "../../domain/contracts.ts";
 import { addDays, dateRangeText, isIsoDate, localDate } from "../../domain/dates.ts";
 import type { MatchReason } from "../../domain/notification.ts";
 
@@ -32,34 +33,6 @@ export interface AuditRequest {
 	to: string;
 	format: AuditFormat;
 	after?: { order: number; id: string };
-}
-
-/** One notification of the trail. `audit` is absent for notifications stored before audits existed. */
-export interface AuditRow {
-	notificationId: string;
-	/** When the notification was stored (the client's inbox shows this time). */
-	notifiedAt: string;
-	subscriberId: string;
-	productId: string;
-	publicationId: string;
-	category: string;
-	/** A "no longer…" notice rather than a tip. */
-	notice?: string;
-	/** The source whose venue met the client (domain/venues.ts). */
-	venue?: string;
-	reasons: MatchReason[];
-	audit?: MatchAudit;
-}
-
-export interface AuditTrail {
-	subscriberId?: string;
-	productId?: string;
-	from: string;
-	to: string;
-	rows: AuditRow[];
-	/** More rows than maxAuditRows: ask again with `after: next`. */
-	truncated: boolean;
-	next?: string;
 }
 
 /** What the store holds of a notification, as far as the trail reads it. */

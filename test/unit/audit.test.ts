@@ -7,11 +7,11 @@ import { createHash } from "node:crypto";
 import { describe, it } from "node:test";
 import { parse } from "csv-parse/sync";
 import { canonicalJson, interestsVersion, productVersion, versionOf } from "../../domain/audit.ts";
+import type { AuditRow } from "../../domain/contracts.ts";
 import type { Product } from "../../domain/product.ts";
 import { AuditedIndex, auditOf, standingOf } from "../../services/matcher/audit.ts";
 import type { Subscription } from "../../services/matcher/reference.ts";
 import {
-	type AuditRow,
 	auditColumns,
 	auditCsv,
 	auditFileName,

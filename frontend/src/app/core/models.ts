@@ -5,11 +5,10 @@
  * that no domain type names: a route's view of a domain type, and answers built in a
  * service (their source is named beside each).
  */
-import type { Actions } from "@domain/contracts";
-import type { InterestField } from "@domain/interests";
+import type { Actions, InterestsCatalogue, UnreadCount } from "@domain/contracts";
 import type { Notification as StoredNotification } from "@domain/notification";
 import type { Category, Product } from "@domain/product";
-import type { RiskProfile, SubscriberView } from "@domain/subscriber";
+import type { SubscriberView } from "@domain/subscriber";
 import type { Questionnaire as QuestionnaireVersion } from "@domain/suitability";
 
 export type { MatchAudit } from "@domain/audit";
@@ -19,6 +18,7 @@ export type {
 	CollectionStatus,
 	CollectorRunSummary,
 	CollectorSourceInfo,
+	DeadLetter,
 	Delivery,
 	DeliveryStatus,
 	Frequency,
@@ -70,10 +70,7 @@ export type SuitabilityAssessment = NonNullable<SubscriberView["suitability"]>;
 export type Questionnaire = QuestionnaireVersion & { validMonths: number };
 
 /** GET /api/interests/schema (subscribers.interestsSchema): the catalogue, set values filled in. */
-export interface InterestsSchema {
-	riskProfiles: { profile: RiskProfile; maxRiskLevel: number }[];
-	categories: Record<Category, InterestField[]>;
-}
+export type InterestsSchema = InterestsCatalogue;
 
 /** A notification as the inbox and the live feed send it: with its cursor and product, never its audit. */
 export type Notification = Omit<StoredNotification, "audit" | "category"> & {
@@ -87,11 +84,7 @@ export type NotificationPage = Omit<Actions["notifications.list"]["result"], "ro
 };
 
 /** notifications.unread: the badge's count, "99+" beyond 99. */
-export interface Unread {
-	unread: number;
-	display: string;
-	hasMore: boolean;
-}
+export type Unread = UnreadCount;
 
 export type Preview = Actions["matcher.preview"]["result"];
 
@@ -101,17 +94,4 @@ export interface ApiError {
 	type: string;
 	message: string;
 	data?: unknown;
-}
-
-/** A durable-queue message no consumer could handle (GET /api/admin/dead-letters; lib/durable-queue.ts). */
-export interface DeadLetter {
-	/** What names it to replay it. */
-	key: string;
-	id: string;
-	subject: string;
-	group: string;
-	payload: Record<string, unknown>;
-	attempts: number;
-	error: string;
-	failedAt: string;
 }

@@ -6,8 +6,6 @@
 import type {
 	CollectorRunSummary,
 	DeliveryStatus,
-	MatchAudit,
-	MatchReason,
 	NoneMissing,
 	Page,
 	Subscriber,
@@ -45,26 +43,5 @@ export function failedSources(run: CollectorRunSummary): string[] {
 		.map(([name]) => name);
 }
 
-/** One notification of the trail (services/notifications/audit.ts); `audit` is absent for notifications stored before audits existed. */
-export interface AuditRow {
-	notificationId: string;
-	notifiedAt: string;
-	subscriberId: string;
-	productId: string;
-	publicationId: string;
-	category: string;
-	notice?: string;
-	/** The source whose venue met the client (docs/venues.md). */
-	venue?: string;
-	reasons: MatchReason[];
-	audit?: MatchAudit;
-}
-
-export interface AuditTrail {
-	from: string;
-	to: string;
-	rows: AuditRow[];
-	/** More than the route answers at once (10,000): the files hold the same first rows. */
-	truncated: boolean;
-	next?: string;
-}
+/** The audit trail (GET /api/admin/audit): one row per notification, with what it matched. */
+export type { AuditRow, AuditTrail } from "@domain/contracts";
