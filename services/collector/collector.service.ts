@@ -16,7 +16,7 @@ import {
 	collectorRules,
 } from "../../domain/contracts.ts";
 import type { Product } from "../../domain/product.ts";
-import { chunks, pageOf } from "../../lib/collections.ts";
+import { chunks, pageParams, storePage } from "../../lib/collections.ts";
 import { defineService } from "../../lib/service.ts";
 import { type DbLocals, DbMixin } from "../../mixins/db.mixin.ts";
 import { addReadinessCheck } from "../../probes.ts";
@@ -279,21 +279,11 @@ export default defineService<{ rest: string }, CollectorLocals>()({
 		runs: {
 			rest: "GET /runs",
 			openapi: { response: collectorRules.runs },
-			params: {
-				page: "number|integer|min:1|convert|default:1",
-				pageSize: "number|integer|min:1|max:100|convert|default:20",
-			},
-			async handler(ctx: Context<{ page: number; pageSize: number }>) {
+			params: pageParams,
+			handler(ctx: Context<{ page: number; pageSize: number }>) {
 				const { page, pageSize } = ctx.params;
-				const [rows, total] = await Promise.all([
-					this.adapter.find({ sort: ["-startedAt"], offset: (page - 1) * pageSize, limit: pageSize }),
-					this.adapter.count({}),
-				]);
-				return pageOf(
-					rows.map((row: object) => this.adapter.afterRetrieveTransformID(row, "id")),
-					total,
-					page,
-					pageSize,
+				return storePage(this.adapter, { sort: ["-startedAt"] }, page, pageSize, (doc) =>
+					this.adapter.afterRetrieveTransformID<CollectorRunSummary>(doc, "id"),
 				);
 			},
 		},

@@ -6,7 +6,7 @@ import type { FieldChange } from "../../domain/changes.ts";
 import { type Actions, call, pageRule } from "../../domain/contracts.ts";
 import { catalogueProductRule, categories } from "../../domain/product.ts";
 import { type Publication, publicationSchema } from "../../domain/publication.ts";
-import { pageOf } from "../../lib/collections.ts";
+import { pageParams, storePage } from "../../lib/collections.ts";
 import { domainMetrics, type Metric, metric } from "../../lib/domain-metrics.ts";
 import { defineService } from "../../lib/service.ts";
 import { type DbLocals, DbMixin } from "../../mixins/db.mixin.ts";
@@ -35,26 +35,14 @@ export default defineService<{ rest: string }, PublicationsLocals>()({
 		list: {
 			rest: "GET /",
 			openapi: { response: pageRule(publicationSchema) },
-			params: {
-				page: "number|integer|min:1|convert|default:1",
-				pageSize: "number|integer|min:1|max:100|convert|default:20",
-			},
-			async handler(ctx: Context<{ page: number; pageSize: number }>) {
+			params: pageParams,
+			handler(ctx: Context<{ page: number; pageSize: number }>) {
 				const { page, pageSize } = ctx.params;
-				const [rows, total] = await Promise.all([
-					this.adapter.find({ sort: ["-publishedAt"], offset: (page - 1) * pageSize, limit: pageSize }),
-					this.adapter.count({}),
-				]);
 				// The list says what was published, not how each product changed (that can be long).
-				return pageOf(
-					rows.map((row: object) => {
-						const { changes: _, ...publication } = this.view(row);
-						return publication;
-					}),
-					total,
-					page,
-					pageSize,
-				);
+				return storePage(this.adapter, { sort: ["-publishedAt"] }, page, pageSize, (doc) => {
+					const { changes: _, ...publication } = this.view(doc);
+					return publication;
+				});
 			},
 		},
 
