@@ -23,6 +23,12 @@ export interface FieldChange {
 	after?: ChangeValue;
 }
 
+/** One field's change; its values are whatever the product held there (domain/changes.ts). */
+export const fieldChangeRule = {
+	type: "object",
+	props: { field: "string|min:1|max:200", before: "any|optional", after: "any|optional" },
+} as const;
+
 /** A notice rather than a tip: a product the client was told about went away from them. */
 export const notices = ["no-longer-available", "no-longer-fits"] as const;
 export type Notice = (typeof notices)[number];

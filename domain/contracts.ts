@@ -17,11 +17,12 @@ import type {
 } from "./contracts/notifications.ts";
 import type { ProductsActions, ProductsEvents, ProductsQueue } from "./contracts/products.ts";
 import type { SubscribersActions, SubscribersEvents, SubscribersQueue } from "./contracts/subscribers.ts";
+import type { Describes } from "./rule-type.ts";
 
 export type * from "./contracts/analytics.ts";
 export { analyticsGroupings, analyticsPeriods, analyticsRules } from "./contracts/analytics.ts";
 export type * from "./contracts/api.ts";
-export { healthRule } from "./contracts/api.ts";
+export { apiRules, healthRule } from "./contracts/api.ts";
 export type * from "./contracts/collector.ts";
 export { collectorRules } from "./contracts/collector.ts";
 export type * from "./contracts/mailer.ts";
@@ -39,7 +40,9 @@ export {
 	accountRules,
 	formRules,
 	identityRules,
+	importReportRule,
 	interestsRule,
+	preferencesRule,
 	subscriberViewRule,
 } from "./contracts/subscribers.ts";
 
@@ -66,6 +69,30 @@ export interface QueueMessages extends ProductsQueue, MatcherQueue, Notification
 
 export type ActionName = keyof Actions;
 export type EventName = keyof Events;
+
+/**
+ * What an action answers, as the rule the OpenAPI document shows: `answers("analytics.top",
+ * analyticsRules.top)` compiles only when the rule describes exactly the action's declared
+ * result (domain/rule-type.ts), so the document, the contract and the SPA's types are one
+ * declaration held together by the compiler. The only form `openapi.response` takes.
+ */
+export interface Answer {
+	readonly action: ActionName;
+	readonly rule: object;
+}
+
+/** Shown by the compiler where a rule does not describe the action's result. */
+interface DoesNotDescribe<Result> {
+	"the rule must describe exactly this result": Result;
+}
+
+export function answers<A extends ActionName, const R extends object>(
+	action: A,
+	rule: R &
+		(Describes<R, Actions[A]["result"]> extends true ? unknown : DoesNotDescribe<Actions[A]["result"]>),
+): Answer {
+	return { action, rule };
+}
 
 /** The slice of a broker or context that typed calls need. */
 interface Caller {

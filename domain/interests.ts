@@ -13,7 +13,8 @@ import { type Category, categories, pensionPlanTypes, rateIndexes } from "./prod
 
 export type FieldKind = "number" | "set" | "boolean";
 /** fraction: 0.08 = 8%; BRL: reais; days; level: risk 1–5. */
-export type FieldUnit = "fraction" | "BRL" | "days" | "level";
+export const fieldUnits = ["fraction", "BRL", "days", "level"] as const;
+export type FieldUnit = (typeof fieldUnits)[number];
 
 /** `Name`: the field's own name, kept literal in the catalogue so `InterestFieldName` lists them. */
 export interface InterestField<Name extends string = string> {

@@ -3,7 +3,7 @@
  * product) so a redelivered publication can never create a second one.
  */
 import type { MatchAudit } from "./audit.ts";
-import type { FieldChange, Notice } from "./changes.ts";
+import { type FieldChange, fieldChangeRule, type Notice } from "./changes.ts";
 
 /** Why a product matched: one per satisfied constraint, e.g. dividendYield 0.091 ≥ 0.08. */
 export interface MatchReason {
@@ -70,7 +70,8 @@ export const notificationSchema = {
 		createdAt: { type: "string", pattern: /^\d{4}-\d{2}-\d{2}T/ },
 		seenAt: { type: "string", optional: true },
 		readAt: { type: "string", optional: true },
-		changes: { type: "array", items: "object", optional: true },
+		mailedAt: { type: "string", optional: true },
+		changes: { type: "array", items: fieldChangeRule, optional: true },
 		notice: { type: "enum", values: ["no-longer-available", "no-longer-fits"], optional: true },
 	},
 } as const;

@@ -35,9 +35,11 @@ export const pensionPlanTypes = [
 	"VDR",
 	"DEMAIS",
 ] as const;
+export type PensionPlanType = (typeof pensionPlanTypes)[number];
 
 /** Risk on the 1 (lowest) to 5 (highest) scale every source is mapped onto. */
-export type RiskLevel = 1 | 2 | 3 | 4 | 5;
+export const riskLevels = [1, 2, 3, 4, 5] as const;
+export type RiskLevel = (typeof riskLevels)[number];
 
 /**
  * A rate as brokers quote it: "110% do CDI" = { index: "CDI", percentOfIndex: 1.1 },
@@ -175,7 +177,7 @@ export interface CoeProduct extends ProductBase {
 export interface PensionProduct extends ProductBase {
 	category: "pension";
 	/** PGBL, VGBL… (pensionPlanTypes). */
-	planType?: string;
+	planType?: PensionPlanType;
 	adminFee?: number;
 	performanceFee?: number;
 	redemptionDays?: number;
@@ -216,7 +218,8 @@ const isoDate = { type: "string", pattern: /^\d{4}-\d{2}-\d{2}$/, patternFlags: 
 const fraction = () => ({ type: "number", min: -1, max: 100, optional: true }) as const;
 const money = () => ({ type: "number", min: 0, optional: true }) as const;
 const days = () => ({ type: "number", integer: true, min: 0, optional: true }) as const;
-const text = (max: number, optional = true) => ({ type: "string", max, optional, trim: true }) as const;
+const text = <Optional extends boolean = true>(max: number, optional: Optional = true as Optional) =>
+	({ type: "string", max, optional, trim: true }) as const;
 
 const metricsProps = {
 	ticker: text(20, false),
@@ -255,7 +258,7 @@ export const productSchema = {
 		issuer: text(200),
 		url: { type: "url", optional: true },
 		description: text(2000),
-		riskLevel: { type: "number", integer: true, min: 1, max: 5, optional: true },
+		riskLevel: { type: "enum", values: [...riskLevels], optional: true },
 		minimumInvestment: money(),
 		return12m: fraction(),
 		audience: { type: "enum", values: [...audiences], optional: true },

@@ -2,8 +2,8 @@
  * A publication is one collector run's new or changed products. It is persisted before
  * `products.published` is emitted, so every consumer can load it, and load it again.
  */
-import type { FieldChange } from "./changes.ts";
-import type { Category } from "./product.ts";
+import { type FieldChange, fieldChangeRule } from "./changes.ts";
+import { type Category, categories } from "./product.ts";
 
 export interface Publication {
 	id: string;
@@ -32,8 +32,13 @@ export const publicationSchema = {
 		publishedAt: { type: "string", pattern: /^\d{4}-\d{2}-\d{2}T/ },
 		sources: { type: "array", items: "string|min:1|max:50" },
 		productIds: { type: "array", items: "string|min:1|max:200" },
-		counts: { type: "record", key: "string", value: "number|integer|min:0" },
+		counts: { type: "record", key: { type: "enum", values: [...categories] }, value: "number|integer|min:0" },
 		audience: "number|integer|min:0|optional",
-		changes: { type: "record", key: "string", value: { type: "array", items: "object" }, optional: true },
+		changes: {
+			type: "record",
+			key: "string",
+			value: { type: "array", items: fieldChangeRule },
+			optional: true,
+		},
 	},
 } as const;

@@ -1,4 +1,6 @@
-/** The gateway's own action: whether the node answering can serve. */
+/** The gateway's own actions: whether the node answering can serve, the document, the dead letters. */
+
+import type { Infer } from "../rule-type.ts";
 
 export interface NodeHealth {
 	id: string;
@@ -34,6 +36,11 @@ export interface DeadLetter {
 
 export interface ApiActions {
 	"api.health": { params: Record<string, never>; result: Health };
+	"api.ready": { params: Record<string, never>; result: { ready: true; nodeId: string } };
+	/** The OpenAPI document (services/api/openapi.ts), described here by its outline. */
+	"api.openapi": { params: Record<string, never>; result: Infer<typeof apiRules.openapi> };
+	"api.deadLetters": { params: { limit?: number }; result: { total: number; rows: DeadLetter[] } };
+	"api.replayDeadLetter": { params: { key: string }; result: { replayed: true } };
 }
 
 /** What `GET /api/health` answers, as a rule (the OpenAPI document's schema of it). */
@@ -58,4 +65,43 @@ export const healthRule = {
 			},
 		},
 	},
+} as const;
+
+/** What the gateway's other routes answer. */
+export const apiRules = {
+	ready: { type: "object", props: { ready: { type: "equal", value: true }, nodeId: "string" } },
+	openapi: {
+		type: "object",
+		props: {
+			openapi: "string",
+			info: { type: "object", props: { title: "string", version: "string", description: "string|optional" } },
+			servers: { type: "array", items: { type: "object", props: { url: "string" } }, optional: true },
+			tags: { type: "array", items: "object", optional: true },
+			paths: { type: "record", key: "string", value: "object" },
+			components: "object",
+		},
+	},
+	deadLetters: {
+		type: "object",
+		props: {
+			total: "number|integer|min:0",
+			rows: {
+				type: "array",
+				items: {
+					type: "object",
+					props: {
+						key: "string",
+						id: "string",
+						subject: "string",
+						group: "string",
+						payload: "object",
+						attempts: "number|integer|min:0",
+						error: "string",
+						failedAt: "string",
+					},
+				},
+			},
+		},
+	},
+	replayed: { type: "object", props: { replayed: { type: "equal", value: true } } },
 } as const;

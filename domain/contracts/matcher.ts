@@ -19,6 +19,15 @@ export interface MatcherActions {
 		/** `products`: the first 20 matches, newest first, each with its reasons. */
 		result: { count: number; days: number; products: (Product & { reasons: Notification["reasons"] })[] };
 	};
+	/** The session's own preview: the gates as they apply to the client; the venue that met them. */
+	"matcher.previewMine": {
+		params: { interests: Interests; riskProfile?: RiskProfile; days?: number };
+		result: {
+			count: number;
+			days: number;
+			products: (Product & { reasons: Notification["reasons"]; venue?: string })[];
+		};
+	};
 }
 
 export interface MatcherQueue {

@@ -1,8 +1,9 @@
 /** Notifications: the matches stored as each client's inbox, told live and handed to analytics. */
 
 import type { MatchAudit } from "../audit.ts";
-import type { MatchReason, Notification } from "../notification.ts";
-import type { Category, Product } from "../product.ts";
+import { type MatchReason, matchReasonSchema, type Notification } from "../notification.ts";
+import { audiences, type Category, type Product } from "../product.ts";
+import { riskProfiles } from "../subscriber.ts";
 
 export interface Match {
 	subscriberId: string;
@@ -26,7 +27,7 @@ export interface DistributionBatch {
 }
 
 /** A notification as its client reads it: the product with it, and where it sits in the inbox. */
-export type InboxRow = Notification & {
+export type InboxRow = Omit<Notification, "audit"> & {
 	product?: Product;
 	/** Resumes the inbox after this row (`since`, `before`). */
 	cursor: string;
@@ -100,6 +101,21 @@ export interface NotificationsActions {
 		result: { created: number; existing: number };
 	};
 	"notifications.forget": { params: { subscriberId: string }; result: { removed: number } };
+	/**
+	 * Operators: one client's or one product's notifications over a period of São Paulo days.
+	 * `format: "csv"` answers the same rows as CSV text.
+	 */
+	"notifications.audit": {
+		params: {
+			subscriberId?: string;
+			productId?: string;
+			from?: string;
+			to?: string;
+			format?: "json" | "csv";
+			after?: string;
+		};
+		result: AuditTrail;
+	};
 }
 
 export interface NotificationsEvents {
@@ -132,17 +148,17 @@ export const auditTrailRule = {
 					category: "string",
 					notice: "string|optional",
 					venue: "string|optional",
-					reasons: { type: "array", items: "object" },
+					reasons: { type: "array", items: matchReasonSchema },
 					audit: {
 						type: "object",
 						optional: true,
 						props: {
 							matchedAt: "string",
 							productVersion: "string",
-							profileInForce: "string",
-							profileChosen: "string",
+							profileInForce: { type: "enum", values: [...riskProfiles] },
+							profileChosen: { type: "enum", values: [...riskProfiles] },
 							profileExpiresAt: "string|optional",
-							investorCategory: "string",
+							investorCategory: { type: "enum", values: [...audiences] },
 							questionnaireVersion: "string|optional",
 							interestsVersion: "string",
 						},

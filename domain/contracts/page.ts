@@ -8,7 +8,7 @@ export interface Page<T> {
 }
 
 /** The rule of a page of `items` (fastest-validator), for the OpenAPI document's answers. */
-export function pageRule(items: object) {
+export function pageRule<const Items extends object>(items: Items) {
 	return {
 		type: "object",
 		props: {

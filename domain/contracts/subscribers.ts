@@ -3,9 +3,22 @@
  * change to a client, and their erasure.
  */
 
-import type { InterestField } from "../interests.ts";
-import type { Audience, Category } from "../product.ts";
-import type { Interests, Preferences, RiskProfile, Subscriber, SubscriberStatus } from "../subscriber.ts";
+import { fieldUnits, type InterestField } from "../interests.ts";
+import type { CategoryGround, StatementSet } from "../investor-category.ts";
+import { type Audience, type Category, categories } from "../product.ts";
+import type { Infer } from "../rule-type.ts";
+import type {
+	Interests,
+	Locale,
+	Preferences,
+	RiskProfile,
+	registrationSchema,
+	Subscriber,
+	SubscriberStatus,
+	SubscriberView,
+} from "../subscriber.ts";
+import type { Questionnaire, SuitabilityAnswers } from "../suitability.ts";
+import type { Page } from "./page.ts";
 
 /** An erased client, known only by their id, for the matchers that missed the event. */
 export interface ErasedRow {
@@ -48,7 +61,7 @@ export type SubscriberChange =
 	| "bouncing"
 	| "erased";
 
-export interface SubscribersActions {
+export interface SubscribersActions extends SubscribersRoutes {
 	"subscribers.get": { params: { id: string }; result: Subscriber };
 	"subscribers.mailable": {
 		params: { after?: string; pageSize?: number };
@@ -81,6 +94,61 @@ export interface SubscribersActions {
 	};
 }
 
+/** What the client's own routes, the sign-up and the operator's routes take and answer. */
+interface SubscribersRoutes {
+	"identity.register": {
+		params: Infer<{ type: "object"; props: typeof registrationSchema }>;
+		result: Accepted;
+	};
+	"identity.verify": {
+		params: { token: string; session?: "token" | "cookie" };
+		/** token: absent when the session went in a cookie. */
+		result: { token?: string; subscriber: SubscriberView };
+	};
+	"identity.magicLink": { params: { email: string }; result: Accepted };
+	"identity.renew": { params: Record<string, never>; result: { token?: string; renewed: true } };
+	"identity.signOut": { params: { everywhere?: boolean }; result: { signedOut: number } };
+	"subscribers.interestsSchema": { params: Record<string, never>; result: InterestsCatalogue };
+	"subscribers.questionnaire": {
+		params: Record<string, never>;
+		result: Questionnaire & { validMonths: number };
+	};
+	"subscribers.investorStatements": { params: Record<string, never>; result: StatementSet };
+	"subscribers.me": { params: Record<string, never>; result: SubscriberView };
+	"subscribers.updateMe": {
+		params: Partial<Pick<Subscriber, "name" | "locale" | "riskProfile">>;
+		result: SubscriberView;
+	};
+	"subscribers.interests": { params: Record<string, never>; result: Interests };
+	"subscribers.setInterests": { params: Interests; result: Interests };
+	"subscribers.preferences": { params: Record<string, never>; result: Preferences };
+	"subscribers.setPreferences": { params: Partial<Preferences>; result: Preferences };
+	"subscribers.setSuitability": {
+		params: { version: string; answers: SuitabilityAnswers };
+		result: SubscriberView;
+	};
+	"subscribers.setInvestorCategory": {
+		params: {
+			category: Audience;
+			ground?: CategoryGround;
+			attestation?: boolean;
+			statementVersion?: string;
+			locale?: Locale;
+		};
+		result: SubscriberView;
+	};
+	"subscribers.export": { params: Record<string, never>; result: Infer<typeof accountRules.export> };
+	"subscribers.erase": { params: Record<string, never>; result: { erased: true } };
+	"subscribers.list": {
+		params: { q?: string; status?: Exclude<SubscriberStatus, "erased">; page?: number; pageSize?: number };
+		result: Page<SubscriberView> & { counts: Record<Exclude<SubscriberStatus, "erased">, number> };
+	};
+	"subscribers.import": { params: { csv: string; dryRun?: boolean }; result: ImportReport };
+}
+
+/** Registration and magic links answer the same whoever asks (no account enumeration). */
+type Accepted = Infer<typeof identityRules.accepted>;
+
 export interface SubscribersEvents {
 	/** Every change to a subscriber; matcher nodes update their index from it. */
 	"subscribers.changed": { id: string; change: SubscriberChange };
@@ -103,8 +171,20 @@ const profile = { type: "enum", values: ["conservative", "moderate", "aggressive
 /** A client's interests: per asset class, a constraint per field (docs/interests.md). */
 export const interestsRule = {
 	type: "record",
-	key: "string",
+	key: { type: "enum", values: [...categories] },
 	value: { type: "record", key: "string", value: "any" },
+} as const;
+
+/** A client's preferences as stored: every one set (the defaults fill what the client left). */
+export const preferencesRule = {
+	type: "object",
+	props: {
+		email: "boolean",
+		live: "boolean",
+		digest: { type: "enum", values: ["immediate", "daily", "weekly"] },
+		digestHour: "number|integer|min:0|max:23",
+		timeZone: "string",
+	},
 } as const;
 
 /** A client's record as `GET /api/me` and the routes that change it answer (SubscriberView). */
@@ -145,16 +225,7 @@ export const subscriberViewRule = {
 			},
 		},
 		interests: interestsRule,
-		preferences: {
-			type: "object",
-			props: {
-				email: "boolean",
-				live: "boolean",
-				digest: { type: "enum", values: ["immediate", "daily", "weekly"] },
-				digestHour: "number|integer|min:0|max:23",
-				timeZone: "string",
-			},
-		},
+		preferences: preferencesRule,
 		consent: { type: "object", props: { version: "string", acceptedAt: "string", ip: "string|optional" } },
 		createdAt: "string",
 		verifiedAt: "string|optional",
@@ -174,6 +245,26 @@ export const identityRules = {
 
 /** A text in each language the SPA speaks. */
 const text = { type: "object", props: { "pt-BR": "string", en: "string" } } as const;
+
+const interestFieldsRule = {
+	type: "array",
+	items: {
+		type: "object",
+		props: {
+			name: "string",
+			kind: { type: "enum", values: ["number", "set", "boolean"] },
+			unit: { type: "enum", values: [...fieldUnits], optional: true },
+			path: "string",
+			label: text,
+			values: { type: "array", items: "string", optional: true },
+		},
+	},
+} as const;
+
+/** The same rule for every asset class: an object with one key per category, each required. */
+function perCategory<const R>(rule: R) {
+	return Object.fromEntries(categories.map((category) => [category, rule])) as Record<Category, R>;
+}
 
 /** What the public forms are built from: the questionnaire, the statements, the interests catalogue. */
 export const formRules = {
@@ -222,24 +313,7 @@ export const formRules = {
 				type: "array",
 				items: { type: "object", props: { profile, maxRiskLevel: "number|integer|min:1|max:5" } },
 			},
-			categories: {
-				type: "record",
-				key: "string",
-				value: {
-					type: "array",
-					items: {
-						type: "object",
-						props: {
-							name: "string",
-							kind: { type: "enum", values: ["number", "set", "boolean"] },
-							unit: "string|optional",
-							path: "string",
-							label: text,
-							values: { type: "array", items: "string", optional: true },
-						},
-					},
-				},
-			},
+			categories: { type: "object", props: perCategory(interestFieldsRule) },
 		},
 	},
 } as const;
@@ -275,6 +349,33 @@ export const accountRules = {
 					bouncing: "number|integer|min:0",
 				},
 			},
+		},
+	},
+} as const;
+
+/** What the operator's CSV import answers. */
+export interface ImportReport {
+	dryRun: boolean;
+	rows: number;
+	created: number;
+	skipped: { row: number; email?: string; reason: string }[];
+	/** Rows imported with something left out (a risk profile above conservative). */
+	notes: { row: number; email: string; note: string }[];
+}
+
+export const importReportRule = {
+	type: "object",
+	props: {
+		dryRun: "boolean",
+		rows: "number|integer|min:0",
+		created: "number|integer|min:0",
+		skipped: {
+			type: "array",
+			items: { type: "object", props: { row: "number|integer", email: "string|optional", reason: "string" } },
+		},
+		notes: {
+			type: "array",
+			items: { type: "object", props: { row: "number|integer", email: "string", note: "string" } },
 		},
 	},
 } as const;

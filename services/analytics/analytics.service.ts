@@ -17,6 +17,7 @@ import {
 	analyticsGroupings,
 	analyticsPeriods,
 	analyticsRules,
+	answers,
 	call,
 	type DistributionBatch,
 	type ErasureMessage,
@@ -160,7 +161,7 @@ export default defineService<AnalyticsSettings, AnalyticsLocals>()({
 	actions: {
 		frequency: {
 			rest: "GET /frequency",
-			openapi: { response: analyticsRules.frequency },
+			openapi: { response: answers("analytics.frequency", analyticsRules.frequency) },
 			params: {
 				from: "string|max:10|optional",
 				to: "string|max:10|optional",
@@ -180,7 +181,7 @@ export default defineService<AnalyticsSettings, AnalyticsLocals>()({
 
 		top: {
 			rest: "GET /top",
-			openapi: { response: analyticsRules.top },
+			openapi: { response: answers("analytics.top", analyticsRules.top) },
 			params: {
 				period: { type: "enum", values: [...analyticsPeriods], default: "30d" },
 				limit: "number|integer|min:1|max:100|convert|default:10",
@@ -204,7 +205,7 @@ export default defineService<AnalyticsSettings, AnalyticsLocals>()({
 
 		publications: {
 			rest: "GET /publications",
-			openapi: { response: analyticsRules.publications },
+			openapi: { response: answers("analytics.publications", analyticsRules.publications) },
 			params: { limit: "number|integer|min:1|max:100|convert|default:20" },
 			handler(ctx: Context<{ limit: number }>) {
 				return this.view.recentPublications(ctx.params.limit);
@@ -213,7 +214,7 @@ export default defineService<AnalyticsSettings, AnalyticsLocals>()({
 
 		summary: {
 			rest: "GET /summary",
-			openapi: { response: analyticsRules.summary },
+			openapi: { response: answers("analytics.summary", analyticsRules.summary) },
 			async handler(ctx: Context): Promise<AnalyticsSummary> {
 				const [active, runs] = await Promise.all([
 					call(ctx, "subscribers.countActive", {}, { timeout: 2_000, retries: 0 }).catch(() => undefined),

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { type Context, Errors, type ServiceBroker, type ServiceSchema } from "moleculer";
 import ApiGateway, { type ApiSettingsSchema } from "moleculer-web";
 import { configOf } from "../../config.ts";
-import { call, type DeadLetter, type Health, healthRule } from "../../domain/contracts.ts";
+import { answers, apiRules, call, type DeadLetter, type Health, healthRule } from "../../domain/contracts.ts";
 import {
 	bearer,
 	checkCookieWrite,
@@ -251,7 +251,7 @@ export default defineService<ApiSettingsSchema, ApiLocals>()({
 		rest: { retryPolicy: { enabled: false } },
 
 		health: {
-			openapi: { response: healthRule },
+			openapi: { response: answers("api.health", healthRule) },
 			async handler(ctx: Context): Promise<Health> {
 				const nodes = await ctx.call<Parameters<typeof nodeHealth>[0], object>("$node.list", {
 					withServices: true,
@@ -271,20 +271,7 @@ export default defineService<ApiSettingsSchema, ApiLocals>()({
 		/** OpenAPI 3, generated from the actions' params and REST aliases of the whole cluster. */
 		openapi: {
 			openapi: {
-				response: {
-					type: "object",
-					props: {
-						openapi: "string",
-						info: {
-							type: "object",
-							props: { title: "string", version: "string", description: "string|optional" },
-						},
-						servers: { type: "array", items: { type: "object", props: { url: "string" } }, optional: true },
-						tags: { type: "array", items: "object", optional: true },
-						paths: { type: "record", key: "string", value: "object" },
-						components: "object",
-					},
-				},
+				response: answers("api.openapi", apiRules.openapi),
 			},
 			handler() {
 				return buildOpenApi({
@@ -306,28 +293,7 @@ export default defineService<ApiSettingsSchema, ApiLocals>()({
 		deadLetters: {
 			auth: "operator",
 			openapi: {
-				response: {
-					type: "object",
-					props: {
-						total: "number|integer|min:0",
-						rows: {
-							type: "array",
-							items: {
-								type: "object",
-								props: {
-									key: "string",
-									id: "string",
-									subject: "string",
-									group: "string",
-									payload: "object",
-									attempts: "number|integer|min:0",
-									error: "string",
-									failedAt: "string",
-								},
-							},
-						},
-					},
-				},
+				response: answers("api.deadLetters", apiRules.deadLetters),
 			},
 			params: { limit: "number|integer|min:1|max:500|convert|default:100" },
 			async handler(ctx: Context<{ limit: number }>): Promise<{ total: number; rows: DeadLetter[] }> {
@@ -340,7 +306,7 @@ export default defineService<ApiSettingsSchema, ApiLocals>()({
 		/** Operators: a dead letter's message published again, once its cause is fixed. */
 		replayDeadLetter: {
 			auth: "operator",
-			openapi: { response: { type: "object", props: { replayed: { type: "equal", value: true } } } },
+			openapi: { response: answers("api.replayDeadLetter", apiRules.replayed) },
 			params: { key: "string|min:1|max:300" },
 			async handler(ctx: Context<{ key: string }>): Promise<{ replayed: true }> {
 				this.queue ??= acquireQueue(this.broker);
@@ -356,7 +322,7 @@ export default defineService<ApiSettingsSchema, ApiLocals>()({
 
 		ready: {
 			openapi: {
-				response: { type: "object", props: { ready: { type: "equal", value: true }, nodeId: "string" } },
+				response: answers("api.ready", apiRules.ready),
 			},
 			async handler(): Promise<{ ready: true; nodeId: string }> {
 				// The probes' answer: started, transporter answering, every service able to work.

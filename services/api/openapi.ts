@@ -4,6 +4,7 @@
  * gateway's own explicit aliases, each action's fastest-validator `params` and its `auth`.
  * A pure function of the service list, so the document always matches the running cluster.
  */
+import type { Answer } from "../../domain/contracts.ts";
 
 /** The part of JSON Schema (OpenAPI 3.0 dialect) this generator writes. */
 export interface SchemaObject {
@@ -43,10 +44,11 @@ export interface OperationHints {
 	/** Content type of the success response; application/json unless the action says so. */
 	responseType?: string;
 	/**
-	 * The success body as a fastest-validator rule: the domain's own schema of what the action
-	 * answers (productSchema, publicationSchema…), turned into JSON Schema like the params.
+	 * The success body: `answers(action, rule)` with a fastest-validator rule the compiler
+	 * checked against the action's declared result (the domain's own schema where it has one,
+	 * productSchema, publicationSchema…), turned into JSON Schema like the params.
 	 */
-	response?: unknown;
+	response?: Answer;
 }
 
 /** An action as `registry.getServiceList({ withActions: true })` lists it (handler omitted). */
@@ -424,9 +426,10 @@ function operationOf(
 				[responseType]: {
 					schema: !responseType.includes("json")
 						? { type: "string" }
-						: route.hints.response === undefined
+						: // An answer declared for another action describes nothing here.
+							route.hints.response?.action !== route.action
 							? {}
-							: ruleToSchema(route.hints.response),
+							: ruleToSchema(route.hints.response.rule),
 				},
 			},
 		},

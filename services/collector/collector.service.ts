@@ -9,6 +9,7 @@ import { type Context, Errors, type ServiceBroker } from "moleculer";
 import { type Config, configOf } from "../../config.ts";
 import {
 	type Actions,
+	answers,
 	type CollectionStatus,
 	type CollectorRunSummary,
 	type CollectorSourceInfo,
@@ -234,7 +235,7 @@ export default defineService<{ rest: string }, CollectorLocals>()({
 		run: {
 			rest: "POST /run",
 			auth: "operator",
-			openapi: { response: collectorRules.run },
+			openapi: { response: answers("collector.run", collectorRules.run) },
 			// A run reads every source with retries and answers with the whole summary
 			// (types/moleculer.d.ts).
 			timeout: 10 * 60_000,
@@ -257,7 +258,7 @@ export default defineService<{ rest: string }, CollectorLocals>()({
 
 		sources: {
 			rest: "GET /sources",
-			openapi: { response: collectorRules.sources },
+			openapi: { response: answers("collector.sources", collectorRules.sources) },
 			handler(): CollectorSourceInfo[] {
 				return this.sourcesConfig.sources.map(describe);
 			},
@@ -266,7 +267,7 @@ export default defineService<{ rest: string }, CollectorLocals>()({
 		/** Public: which enabled sources failed in their latest run, and why (the SPA's notice). */
 		status: {
 			rest: "GET /status",
-			openapi: { response: collectorRules.status },
+			openapi: { response: answers("collector.status", collectorRules.status) },
 			async handler(): Promise<CollectionStatus> {
 				const runs: CollectorRunSummary[] = await this.adapter.find({
 					sort: ["-startedAt"],
@@ -278,7 +279,7 @@ export default defineService<{ rest: string }, CollectorLocals>()({
 
 		runs: {
 			rest: "GET /runs",
-			openapi: { response: collectorRules.runs },
+			openapi: { response: answers("collector.runs", collectorRules.runs) },
 			params: pageParams,
 			handler(ctx: Context<{ page: number; pageSize: number }>) {
 				const { page, pageSize } = ctx.params;

@@ -12,6 +12,7 @@ import { type Context, Errors } from "moleculer";
 import { type Config, configOf } from "../../config.ts";
 import {
 	type Actions,
+	answers,
 	call,
 	deliveryRule,
 	deliveryStatuses,
@@ -368,7 +369,7 @@ export default defineService<MailerServiceSettings, MailerLocals>()({
 		/** Operators: the log, newest first, without message contents. */
 		deliveries: {
 			rest: "GET /deliveries",
-			openapi: { response: pageRule(deliveryRule) },
+			openapi: { response: answers("mailer.deliveries", pageRule(deliveryRule)) },
 			auth: "operator",
 			params: {
 				status: { type: "enum", values: [...deliveryStatuses], optional: true },

@@ -8,7 +8,7 @@
 import { type Context, Errors, type ServiceBroker } from "moleculer";
 import { configOf } from "../../config.ts";
 import { productVersion } from "../../domain/audit.ts";
-import { type Actions, call, type Match, type MatchTask } from "../../domain/contracts.ts";
+import { type Actions, answers, call, type Match, type MatchTask } from "../../domain/contracts.ts";
 import { checkInterests } from "../../domain/interests.ts";
 import { matchReasonSchema } from "../../domain/notification.ts";
 import { type Audience, audiences, catalogueProductRule, type Product } from "../../domain/product.ts";
@@ -311,7 +311,7 @@ export default defineService<MatcherSettings, MatcherLocals>()({
 			auth: "subscriber",
 			// How many recent products the interests would match, and the first 20 with their reasons.
 			openapi: {
-				response: {
+				response: answers("matcher.previewMine", {
 					type: "object",
 					props: {
 						count: "number|integer|min:0",
@@ -328,7 +328,7 @@ export default defineService<MatcherSettings, MatcherLocals>()({
 							},
 						},
 					},
-				},
+				}),
 			},
 			params: {
 				interests: "object",

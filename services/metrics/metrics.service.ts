@@ -3,7 +3,7 @@
  */
 import { type Context, Errors } from "moleculer";
 import { clockOf } from "../../config.ts";
-import { type Actions, call } from "../../domain/contracts.ts";
+import { type Actions, answers, call } from "../../domain/contracts.ts";
 import { addMonths, dateRangeText, isIsoDate, localDate } from "../../domain/dates.ts";
 import { type Metrics, metricsSchema } from "../../domain/product.ts";
 import { defineService } from "../../lib/service.ts";
@@ -55,7 +55,7 @@ export default defineService<MetricsSettings>()({
 	actions: {
 		compute: {
 			rest: "GET /:ticker",
-			openapi: { response: metricsSchema },
+			openapi: { response: answers("metrics.compute", metricsSchema) },
 			params: { ticker: tickerRule, baseDate: baseDateRule },
 			handler(ctx: Context<ComputeParams>): Promise<Metrics> {
 				return this.compute(ctx, ctx.params.ticker.toUpperCase(), ctx.params.baseDate);

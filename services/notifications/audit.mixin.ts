@@ -5,7 +5,7 @@
  */
 import type { ActionSchema, Context, ServiceSchema } from "moleculer";
 import { clockOf } from "../../config.ts";
-import { auditTrailRule } from "../../domain/contracts.ts";
+import { answers, auditTrailRule } from "../../domain/contracts.ts";
 import type { ServiceThis } from "../../lib/service.ts";
 import type { DbLocals } from "../../mixins/db.mixin.ts";
 import {
@@ -39,7 +39,7 @@ const actions = {
 	audit: {
 		rest: { method: "GET", basePath: "/admin", path: "/audit" },
 		auth: "operator",
-		openapi: { response: auditTrailRule },
+		openapi: { response: answers("notifications.audit", auditTrailRule) },
 		params: {
 			subscriberId: "string|min:1|max:200|optional",
 			productId: "string|min:1|max:200|optional",

@@ -10,10 +10,12 @@ import { clockOf } from "../../config.ts";
 import { isoNow } from "../../domain/clock.ts";
 import {
 	type Actions,
+	answers,
 	broadcast,
 	call,
 	type DistributionBatch,
 	type Events,
+	type InboxRow,
 	type Match,
 } from "../../domain/contracts.ts";
 import { erasedDigest } from "../../domain/erasure.ts";
@@ -71,9 +73,6 @@ interface StoredNotification extends Omit<Notification, "id"> {
 	/** Sort key: creation time in ms × 10,000 + position in its batch. */
 	order: number;
 }
-
-/** A notification as clients get it: its cursor, and its product while the catalogue has it. */
-type InboxEntry = Notification & { cursor: string; product?: Product };
 
 interface NotificationsSettings {
 	rest: string;
@@ -152,12 +151,12 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 		},
 
 		/** A notification as clients see it, with its `cursor` for `since` and `before`; the audit is for operators. */
-		view(doc: StoredNotification): Notification & { cursor: string } {
+		view(doc: StoredNotification): Omit<InboxRow, "product"> {
 			const { _id, order: _order, audit: _audit, ...rest } = doc;
 			return { id: _id, ...rest, cursor: cursorOf(doc) };
 		},
 
-		async withProducts(ctx: Context, docs: StoredNotification[]): Promise<InboxEntry[]> {
+		async withProducts(ctx: Context, docs: StoredNotification[]): Promise<InboxRow[]> {
 			const products: Product[] = docs.length
 				? await call(ctx, "products.getMany", { ids: [...new Set(docs.map((n) => n.productId))] })
 				: [];
@@ -247,7 +246,7 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 		list: {
 			rest: "GET /",
 			auth: "subscriber",
-			openapi: { response: inboxPageRule },
+			openapi: { response: answers("notifications.list", inboxPageRule) },
 			params: {
 				since: "string|max:300|optional",
 				before: "string|max:300|optional",
@@ -329,10 +328,10 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 			rest: "GET /unread",
 			auth: "subscriber",
 			openapi: {
-				response: {
+				response: answers("notifications.unread", {
 					type: "object",
 					props: { unread: "number|integer|min:0", display: "string", hasMore: "boolean" },
-				},
+				}),
 			},
 			async handler(ctx: Context<unknown, Meta>) {
 				const unread = await this.adapter.count({
@@ -345,7 +344,12 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 		markRead: {
 			rest: "POST /read",
 			auth: "subscriber",
-			openapi: { response: { type: "object", props: { updated: "number|integer|min:0" } } },
+			openapi: {
+				response: answers("notifications.markRead", {
+					type: "object",
+					props: { updated: "number|integer|min:0" },
+				}),
+			},
 			params: {
 				ids: { type: "array", items: "string|min:1|max:400", max: 500, optional: true },
 				all: { type: "equal", value: true, optional: true },

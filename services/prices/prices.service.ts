@@ -5,7 +5,7 @@
  */
 import { type Context, Errors } from "moleculer";
 import { clockOf, configOf } from "../../config.ts";
-import { type PriceHistory, priceHistoryRule } from "../../domain/contracts.ts";
+import { answers, type PriceHistory, priceHistoryRule } from "../../domain/contracts.ts";
 import { addMonths, dateRangeText, isIsoDate, localDate, secondsUntilEndOfDay } from "../../domain/dates.ts";
 import { defineService } from "../../lib/service.ts";
 import { UnknownTickerError } from "./errors.ts";
@@ -67,7 +67,7 @@ export default defineService<PricesSettings, PricesLocals>()({
 	actions: {
 		history: {
 			rest: "GET /:ticker",
-			openapi: { response: priceHistoryRule },
+			openapi: { response: answers("prices.history", priceHistoryRule) },
 			params: {
 				ticker: { type: "string", trim: true, min: 1, max: 20, pattern: /^\^?[A-Za-z0-9.-]+$/ },
 				from: "string|optional",

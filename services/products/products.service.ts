@@ -8,7 +8,7 @@ import { type Context, Errors, type ServiceBroker } from "moleculer";
 import { clockOf } from "../../config.ts";
 import { diffProducts, type FieldChange } from "../../domain/changes.ts";
 import { isoNow } from "../../domain/clock.ts";
-import { type Actions, broadcast, call, pageRule } from "../../domain/contracts.ts";
+import { type Actions, answers, broadcast, call, pageRule } from "../../domain/contracts.ts";
 import { interestFields } from "../../domain/interests.ts";
 import {
 	audiences,
@@ -219,7 +219,7 @@ export default defineService<ProductsSettings, ProductsLocals>()({
 	actions: {
 		list: {
 			rest: "GET /",
-			openapi: { response: pageRule(catalogueProductRule) },
+			openapi: { response: answers("products.list", pageRule(catalogueProductRule)) },
 			params: {
 				category: { type: "enum", values: [...categories], optional: true },
 				q: "string|trim|max:100|optional",
@@ -253,7 +253,7 @@ export default defineService<ProductsSettings, ProductsLocals>()({
 
 		get: {
 			rest: "GET /:id",
-			openapi: { response: catalogueProductRule },
+			openapi: { response: answers("products.get", catalogueProductRule) },
 			params: { id: "string|min:1|max:200" },
 			async handler(ctx: Context<Params<"products.get">>): Promise<Product> {
 				const doc = await this.adapter.findById(ctx.params.id);

@@ -3,7 +3,7 @@
  */
 import { type Context, Errors } from "moleculer";
 import type { FieldChange } from "../../domain/changes.ts";
-import { type Actions, call, pageRule } from "../../domain/contracts.ts";
+import { type Actions, answers, call, pageRule } from "../../domain/contracts.ts";
 import { catalogueProductRule, categories } from "../../domain/product.ts";
 import { type Publication, publicationSchema } from "../../domain/publication.ts";
 import { pageParams, storePage } from "../../lib/collections.ts";
@@ -34,7 +34,7 @@ export default defineService<{ rest: string }, PublicationsLocals>()({
 	actions: {
 		list: {
 			rest: "GET /",
-			openapi: { response: pageRule(publicationSchema) },
+			openapi: { response: answers("publications.list", pageRule(publicationSchema)) },
 			params: pageParams,
 			handler(ctx: Context<{ page: number; pageSize: number }>) {
 				const { page, pageSize } = ctx.params;
@@ -50,13 +50,13 @@ export default defineService<{ rest: string }, PublicationsLocals>()({
 			rest: "GET /:id",
 			// The publication, with its products unless `withProducts=false`.
 			openapi: {
-				response: {
+				response: answers("publications.get", {
 					...publicationSchema,
 					props: {
 						...publicationSchema.props,
 						products: { type: "array", items: catalogueProductRule, optional: true },
 					},
-				},
+				}),
 			},
 			params: {
 				id: "string|min:1|max:100",

@@ -4,13 +4,13 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Context } from "moleculer";
-import { accountRules } from "../../domain/contracts.ts";
+import { accountRules, answers, importReportRule } from "../../domain/contracts.ts";
 import { defaultPreferences } from "../../domain/subscriber.ts";
 import { pageOf } from "../../lib/collections.ts";
 import { defineMixin } from "../../lib/service.ts";
 import { consentVersion } from "./accounts.mixin.ts";
 import { callAccounts } from "./accounts.ts";
-import { importClients, importReportRule } from "./import.ts";
+import { importClients } from "./import.ts";
 import type { SubscribersHost } from "./records.mixin.ts";
 import { notErased, type StoredSubscriber, type SubscriberDoc } from "./view.ts";
 
@@ -18,7 +18,7 @@ export const AdminMixin = defineMixin<object, SubscribersHost>()({
 	actions: {
 		list: {
 			rest: "GET /admin/subscribers",
-			openapi: { response: accountRules.list },
+			openapi: { response: answers("subscribers.list", accountRules.list) },
 			auth: "operator",
 			params: {
 				q: "string|trim|max:100|optional",
@@ -61,7 +61,7 @@ export const AdminMixin = defineMixin<object, SubscribersHost>()({
 		/** Routed by the gateway's /api/admin/subscribers/import route (larger bodies). */
 		import: {
 			auth: "operator",
-			openapi: { response: importReportRule },
+			openapi: { response: answers("subscribers.import", importReportRule) },
 			params: { csv: "string|min:1|max:5000000", dryRun: "boolean|convert|default:false" },
 			async handler(ctx: Context<{ csv: string; dryRun: boolean }>) {
 				return importClients(ctx.params.csv, ctx.params.dryRun, {

@@ -8,7 +8,7 @@
 import { type Context, Errors } from "moleculer";
 import { configOf } from "../../config.ts";
 import type { Clock } from "../../domain/clock.ts";
-import { call, identityRules } from "../../domain/contracts.ts";
+import { answers, call, identityRules } from "../../domain/contracts.ts";
 import {
 	type Locale,
 	type Preferences,
@@ -110,7 +110,7 @@ export default defineService<IdentitySettings, IdentityLocals>()({
 	actions: {
 		register: {
 			rest: "POST /subscribers",
-			openapi: { status: 202, response: identityRules.accepted },
+			openapi: { status: 202, response: answers("identity.register", identityRules.accepted) },
 			params: registrationSchema,
 			async handler(
 				ctx: Context<
@@ -159,7 +159,7 @@ export default defineService<IdentitySettings, IdentityLocals>()({
 		 */
 		verify: {
 			rest: "GET /auth/verify",
-			openapi: { response: identityRules.verified },
+			openapi: { response: answers("identity.verify", identityRules.verified) },
 			params: {
 				token: "string|min:10|max:2000",
 				session: { type: "enum", values: ["token", "cookie"], default: "token" },
@@ -188,7 +188,7 @@ export default defineService<IdentitySettings, IdentityLocals>()({
 
 		magicLink: {
 			rest: "POST /auth/magic-link",
-			openapi: { status: 202, response: identityRules.accepted },
+			openapi: { status: 202, response: answers("identity.magicLink", identityRules.accepted) },
 			params: { email: { type: "email", normalize: true, max: 254 } },
 			async handler(ctx: Context<{ email: string }, RouteMeta>) {
 				await this.takeLinkLimits("link", ctx.params.email, ctx.meta.ip);
@@ -231,7 +231,7 @@ export default defineService<IdentitySettings, IdentityLocals>()({
 		renew: {
 			rest: "POST /auth/renew",
 			auth: "subscriber",
-			openapi: { response: identityRules.renewed },
+			openapi: { response: answers("identity.renew", identityRules.renewed) },
 			async handler(ctx: Context<unknown, SessionMeta>): Promise<{ token?: string; renewed: true }> {
 				const token = await this.openSession(ctx, ctx.meta.subscriberId, ctx.meta.sessionId);
 				if (ctx.meta.sessionCarrier !== "cookie") return { token, renewed: true };
@@ -244,7 +244,7 @@ export default defineService<IdentitySettings, IdentityLocals>()({
 		signOut: {
 			rest: "POST /auth/sign-out",
 			auth: "subscriber",
-			openapi: { response: identityRules.signedOut },
+			openapi: { response: answers("identity.signOut", identityRules.signedOut) },
 			params: { everywhere: { type: "boolean", optional: true } },
 			async handler(ctx: Context<{ everywhere?: boolean }, SessionMeta>): Promise<{ signedOut: number }> {
 				const { signedOut } = await callAccounts(ctx, "subscribers.dropSessions", {

@@ -8,6 +8,7 @@
  */
 import { parse } from "csv-parse/sync";
 import { Errors } from "moleculer";
+import type { ImportReport } from "../../domain/contracts.ts";
 import {
 	type Locale,
 	locales,
@@ -20,33 +21,6 @@ export interface ImportedClient {
 	email: string;
 	name: string;
 	locale: Locale;
-}
-
-/** What the import answers, as a rule (the OpenAPI document's schema of ImportReport). */
-export const importReportRule = {
-	type: "object",
-	props: {
-		dryRun: "boolean",
-		rows: "number|integer|min:0",
-		created: "number|integer|min:0",
-		skipped: {
-			type: "array",
-			items: { type: "object", props: { row: "number|integer", email: "string|optional", reason: "string" } },
-		},
-		notes: {
-			type: "array",
-			items: { type: "object", props: { row: "number|integer", email: "string", note: "string" } },
-		},
-	},
-} as const;
-
-export interface ImportReport {
-	dryRun: boolean;
-	rows: number;
-	created: number;
-	skipped: { row: number; email?: string; reason: string }[];
-	/** Rows imported with something left out (a risk profile above conservative). */
-	notes: { row: number; email: string; note: string }[];
 }
 
 const emailPattern = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;

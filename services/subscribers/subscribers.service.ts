@@ -12,11 +12,13 @@ import type { Context } from "moleculer";
 import { configOf } from "../../config.ts";
 import {
 	accountRules,
+	answers,
 	broadcast,
 	call,
 	type ErasureMessage,
 	formRules,
 	interestsRule,
+	preferencesRule,
 	subscriberViewRule,
 } from "../../domain/contracts.ts";
 import { interestFields } from "../../domain/interests.ts";
@@ -115,7 +117,7 @@ export default defineService<SubscribersSettings, SubscribersLocals>()({
 		/** Public: what a client can constrain per category, for forms built from one source. */
 		interestsSchema: {
 			rest: "GET /interests/schema",
-			openapi: { response: formRules.interestsSchema },
+			openapi: { response: answers("subscribers.interestsSchema", formRules.interestsSchema) },
 			async handler(ctx: Context) {
 				// Without the catalogue the schema still answers, with no values seen.
 				const facets: Partial<Record<string, Record<string, string[]>>> = await call(
@@ -147,7 +149,7 @@ export default defineService<SubscribersSettings, SubscribersLocals>()({
 
 		me: {
 			rest: "GET /me",
-			openapi: { response: subscriberViewRule },
+			openapi: { response: answers("subscribers.me", subscriberViewRule) },
 			auth: "subscriber",
 			async handler(ctx: Context<unknown, SessionMeta>) {
 				return this.view(await this.load(ctx.meta.subscriberId));
@@ -156,7 +158,7 @@ export default defineService<SubscribersSettings, SubscribersLocals>()({
 
 		updateMe: {
 			rest: "PUT /me",
-			openapi: { response: subscriberViewRule },
+			openapi: { response: answers("subscribers.updateMe", subscriberViewRule) },
 			auth: "subscriber",
 			params: {
 				name: { ...personNameSchema, optional: true },
@@ -179,7 +181,7 @@ export default defineService<SubscribersSettings, SubscribersLocals>()({
 
 		interests: {
 			rest: "GET /me/interests",
-			openapi: { response: interestsRule },
+			openapi: { response: answers("subscribers.interests", interestsRule) },
 			auth: "subscriber",
 			async handler(ctx: Context<unknown, SessionMeta>) {
 				return (await this.load(ctx.meta.subscriberId)).interests;
@@ -188,7 +190,7 @@ export default defineService<SubscribersSettings, SubscribersLocals>()({
 
 		setInterests: {
 			rest: "PUT /me/interests",
-			openapi: { response: interestsRule },
+			openapi: { response: answers("subscribers.setInterests", interestsRule) },
 			auth: "subscriber",
 			async handler(ctx: Context<unknown, SessionMeta>) {
 				const interests = interestsOrThrow(ctx.params);
@@ -200,7 +202,7 @@ export default defineService<SubscribersSettings, SubscribersLocals>()({
 		preferences: {
 			rest: "GET /me/preferences",
 			auth: "subscriber",
-			openapi: { response: preferencesSchema },
+			openapi: { response: answers("subscribers.preferences", preferencesRule) },
 			async handler(ctx: Context<unknown, SessionMeta>) {
 				return (await this.load(ctx.meta.subscriberId)).preferences;
 			},
@@ -209,7 +211,7 @@ export default defineService<SubscribersSettings, SubscribersLocals>()({
 		setPreferences: {
 			rest: "PUT /me/preferences",
 			auth: "subscriber",
-			openapi: { response: preferencesSchema },
+			openapi: { response: answers("subscribers.setPreferences", preferencesRule) },
 			params: { ...preferencesSchema.props, $$strict: true },
 			async handler(ctx: Context<Partial<Preferences>, SessionMeta>) {
 				const subscriber = await this.load(ctx.meta.subscriberId);
@@ -224,7 +226,7 @@ export default defineService<SubscribersSettings, SubscribersLocals>()({
 
 		export: {
 			rest: "GET /me/export",
-			openapi: { response: accountRules.export },
+			openapi: { response: answers("subscribers.export", accountRules.export) },
 			auth: "subscriber",
 			async handler(ctx: Context<unknown, SessionMeta>) {
 				const subscriber = await this.load(ctx.meta.subscriberId);
@@ -257,7 +259,7 @@ export default defineService<SubscribersSettings, SubscribersLocals>()({
 
 		erase: {
 			rest: "DELETE /me",
-			openapi: { response: accountRules.erased },
+			openapi: { response: answers("subscribers.erase", accountRules.erased) },
 			auth: "subscriber",
 			async handler(ctx: Context<unknown, SessionMeta>) {
 				const subscriber = await this.load(ctx.meta.subscriberId);

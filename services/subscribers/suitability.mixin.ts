@@ -6,7 +6,7 @@
  */
 import type { Context } from "moleculer";
 import { configOf } from "../../config.ts";
-import { call, formRules, subscriberViewRule } from "../../domain/contracts.ts";
+import { answers, call, formRules, subscriberViewRule } from "../../domain/contracts.ts";
 import { currentStatements } from "../../domain/investor-category.ts";
 import { audiences } from "../../domain/product.ts";
 import { type Locale, locales } from "../../domain/subscriber.ts";
@@ -139,7 +139,7 @@ export const SuitabilityMixin = defineMixin<SuitabilitySettings, SuitabilityLoca
 		/** Public: the current questionnaire, in both languages, with its thresholds and validity. */
 		questionnaire: {
 			rest: "GET /suitability/questionnaire",
-			openapi: { response: formRules.questionnaire },
+			openapi: { response: answers("subscribers.questionnaire", formRules.questionnaire) },
 			handler() {
 				return { ...currentQuestionnaire, validMonths: configOf(this.broker).suitabilityValidMonths };
 			},
@@ -148,7 +148,7 @@ export const SuitabilityMixin = defineMixin<SuitabilitySettings, SuitabilityLoca
 		/** Public: the statements a qualified or professional investor signs, per ground and language. */
 		investorStatements: {
 			rest: "GET /investor-category/statements",
-			openapi: { response: formRules.statements },
+			openapi: { response: answers("subscribers.investorStatements", formRules.statements) },
 			handler() {
 				return currentStatements;
 			},
@@ -157,7 +157,7 @@ export const SuitabilityMixin = defineMixin<SuitabilitySettings, SuitabilityLoca
 		/** The client's answers: stored with their score, profile, version and date; 422 when incomplete. */
 		setSuitability: {
 			rest: "PUT /me/suitability",
-			openapi: { response: subscriberViewRule },
+			openapi: { response: answers("subscribers.setSuitability", subscriberViewRule) },
 			auth: "subscriber",
 			params: { version: "string|max:40", answers: "object", $$strict: true },
 			async handler(ctx: Context<{ version: string; answers: Record<string, string> }, SessionMeta>) {
@@ -176,7 +176,7 @@ export const SuitabilityMixin = defineMixin<SuitabilitySettings, SuitabilityLoca
 		/** The client's investor category, with the statement the rule requires attested. */
 		setInvestorCategory: {
 			rest: "PUT /me/investor-category",
-			openapi: { response: subscriberViewRule },
+			openapi: { response: answers("subscribers.setInvestorCategory", subscriberViewRule) },
 			auth: "subscriber",
 			params: {
 				category: { type: "enum", values: [...audiences] },

@@ -4,7 +4,10 @@
  * directive itself is an error and the typecheck fails.
  */
 import type { ServiceBroker } from "moleculer";
-import { call } from "../../domain/contracts.ts";
+import { analyticsRules, answers, call } from "../../domain/contracts.ts";
+import type { catalogueProductRule, venueRule } from "../../domain/product.ts";
+import type { Publication, publicationSchema } from "../../domain/publication.ts";
+import type { Describes, Infer } from "../../domain/rule-type.ts";
 import type { DurableQueue } from "../../lib/durable-queue.ts";
 import { defineService } from "../../lib/service.ts";
 
@@ -54,3 +57,46 @@ export const wrongSchema = defineService<{ everyMs: number }, { timer?: NodeJS.T
 		},
 	},
 });
+
+/** The OpenAPI document's answers are the contract's results, checked by the compiler. */
+export const answered = defineService()({
+	name: "analytics",
+	actions: {
+		top: {
+			rest: "GET /top",
+			openapi: { response: answers("analytics.top", analyticsRules.top) },
+			handler: () => [],
+		},
+		// @ts-expect-error the summary's rule does not describe what `top` answers
+		wrongRule: { openapi: { response: answers("analytics.top", analyticsRules.summary) }, handler: () => [] },
+		// @ts-expect-error a response is an answer the compiler checked, not a bare rule
+		bareRule: { openapi: { response: analyticsRules.top }, handler: () => [] },
+	},
+});
+
+// @ts-expect-error a rule that leaves out a field the result has (TopProduct's `count`) describes nothing
+answers("analytics.top", {
+	type: "array",
+	items: { type: "object", props: { productId: "string", name: "string", category: "string" } },
+});
+// @ts-expect-error nor one whose field is optional where the result requires it
+answers("analytics.top", {
+	type: "array",
+	items: {
+		type: "object",
+		props: { productId: "string", name: "string", category: "string", count: "number|optional" },
+	},
+});
+// @ts-expect-error nor one with a field the result lacks
+answers("api.ready", {
+	type: "object",
+	props: { ready: { type: "equal", value: true }, nodeId: "string", uptime: "number" },
+});
+
+const exact: Describes<typeof publicationSchema, Publication> = true;
+// @ts-expect-error the product schema, whose categories lie in one object, is not one publication
+const notPublication: Describes<typeof catalogueProductRule, Publication> = true;
+const venue: Infer<typeof venueRule>["minimumInvestment"] = 1_000;
+// @ts-expect-error a rule's optional number is a number
+const notNumber: Infer<typeof venueRule>["minimumInvestment"] = "1000";
+export const ruleTypes = { exact, notPublication, venue, notNumber };
