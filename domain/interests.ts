@@ -40,13 +40,13 @@ export type Constraint = RangeConstraint | SetConstraint | boolean;
 export type CategoryInterest = Record<string, Constraint>;
 export type Interests = Partial<Record<Category, CategoryInterest>>;
 
-const number = <Name extends string>(
+const number = <Name extends string, Unit extends FieldUnit>(
 	name: Name,
 	path: string,
-	unit: FieldUnit,
+	unit: Unit,
 	pt: string,
 	en: string,
-): InterestField<Name> => ({
+): InterestField<Name> & { kind: "number"; unit: Unit } => ({
 	name,
 	kind: "number",
 	unit,
@@ -195,6 +195,15 @@ export const interestFields: Record<Category, InterestField[]> = catalogue;
  * above without its label there fails the SPA's build.
  */
 export type InterestFieldName = (typeof catalogue)[Category][number]["name"];
+
+type NumberField = Extract<(typeof catalogue)[Category][number], { kind: "number" }>;
+
+/**
+ * Each number field's unit, by name. The SPA writes its values with its own table of units,
+ * typed against this one, so a number field added here without its unit there (or with
+ * another) fails to compile.
+ */
+export type InterestFieldUnits = { [F in NumberField as F["name"]]: F["unit"] };
 
 export type InterestsCheck =
 	| { ok: true; value: Interests }

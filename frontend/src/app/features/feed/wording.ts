@@ -4,7 +4,7 @@
  * words for that locale, so the same inputs always give the same text and tests need no
  * component.
  */
-import type { InterestFieldName } from "@domain/interests";
+import type { InterestFieldName, InterestFieldUnits } from "@domain/interests";
 import type { FactName } from "@domain/product-facts";
 import type { Format } from "../../core/format";
 import type { Locale } from "../../core/models";
@@ -48,7 +48,7 @@ export const fieldUnits: Readonly<Record<string, Unit>> = {
 	riskLevel: "level",
 	rateIndex: "index",
 	maturityDate: "date",
-} satisfies Partial<Record<InterestFieldName | FactName, Unit>>;
+} satisfies InterestFieldUnits & Partial<Record<InterestFieldName | FactName, Unit>>;
 
 /** "{{count}} dias" with { count: "30" } → "30 dias". */
 export function fill(template: string, params: Record<string, string>): string {
