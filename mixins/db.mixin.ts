@@ -111,6 +111,30 @@ if (!isSchema(DbService))
 	throw new Error("moleculer-db does not export a service schema: its version is not supported");
 const dbService = DbService;
 
+/** NeDB's own datastore calls the store needs beyond moleculer-db's adapter. */
+interface NedbDatastore {
+	countAsync(query: object): Promise<number>;
+}
+
+function counts(db: unknown): db is NedbDatastore {
+	return typeof db === "object" && db !== null && typeof Reflect.get(db, "countAsync") === "function";
+}
+
+/**
+ * moleculer-db's NeDB adapter, counting with NeDB's own count: the adapter's `count` finds
+ * every matching document and NeDB deep-copies each one it returns, so counting 100,000
+ * verified subscribers (each publication's audience) cost a second and a heap of garbage.
+ */
+class NedbStore extends DbService.MemoryAdapter {
+	override count(filters: { query?: object; search?: string } = {}): Promise<number> {
+		// The datastore the adapter opened (its typings leave it out).
+		const db: unknown = Reflect.get(this, "db");
+		// A full-text `search` is the adapter's own; every count here is a plain query.
+		if (filters.search !== undefined || !counts(db)) return super.count(filters);
+		return db.countAsync(filters.query ?? {});
+	}
+}
+
 export function DbMixin(options: DbMixinOptions): DbSchema {
 	const disabled = options.crudActions ? {} : Object.fromEntries(crudActions.map((name) => [name, false]));
 	return {
@@ -185,7 +209,7 @@ export function DbMixin(options: DbMixinOptions): DbSchema {
 			const config = configOf(this.broker);
 			this.adapter = config.mongoUri
 				? new MongoAdapter(config.mongoUri)
-				: new DbService.MemoryAdapter({ filename: join(config.dataDir, `${options.collection}.db`) });
+				: new NedbStore({ filename: join(config.dataDir, `${options.collection}.db`) });
 			this.adapter.init(this.broker, this);
 		},
 		async started() {
