@@ -22,7 +22,7 @@ import { getHeapStatistics, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import type { Context } from "moleculer";
 import type { Namespace } from "socket.io";
-import type { Match } from "../domain/contracts.ts";
+import type { Events, Match } from "../domain/contracts.ts";
 import type { Product } from "../domain/product.ts";
 import { defaultPreferences } from "../domain/subscriber.ts";
 import { signToken } from "../services/subscribers/tokens.ts";
@@ -208,8 +208,9 @@ async function liveCase(sockets: number, fileLimit: number): Promise<BenchRow[]>
 		broker.createService({
 			name: "liveBenchProbe",
 			events: {
-				"notifications.created"(ctx: Context<{ subscriberId: string }>) {
-					broadcastAt.set(ctx.params.subscriberId, now());
+				"notifications.created"(ctx: Context<Events["notifications.created"]>) {
+					const at = now();
+					for (const { subscriberId } of ctx.params.subscribers) broadcastAt.set(subscriberId, at);
 				},
 			},
 		});

@@ -82,7 +82,11 @@ export async function pipeline(): Promise<BenchRow[]> {
 		0,
 	);
 	const t0 = performance.now();
-	const system = await startSystem({ DATA_DIR: data.path, LOG_LEVEL: process.env.BENCH_LOG ?? "error" });
+	const system = await startSystem({
+		DATA_DIR: data.path,
+		LOG_LEVEL: process.env.BENCH_LOG ?? "error",
+		DIGEST_SWEEP_SECONDS: process.env.BENCH_SWEEP,
+	});
 	const startMs = performance.now() - t0;
 	try {
 		const notifications = system.broker.getLocalService("notifications") as unknown as {

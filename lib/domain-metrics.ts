@@ -186,7 +186,33 @@ export const domainMetrics = {
 		name: "insights_analytics_last_publication_timestamp_seconds",
 		description: "publishedAt of the latest publication, in Unix seconds",
 	},
+	pipelineStage: {
+		type: "histogram",
+		name: "insights_pipeline_stage_seconds",
+		description:
+			"Time a stage of the fan-out spends on one unit of its work: match (a match task, stores excluded), inbox (a batch written), distributions (a batch queued for analytics), live (a batch told to this node's sockets), analytics (a batch ingested), mail (a digest sweep)",
+		labelNames: ["stage"],
+		buckets: [0.001, 0.005, 0.025, 0.1, 0.5, 2, 10, 60],
+		quantiles: [0.5, 0.99],
+	},
 } as const satisfies Record<string, MetricSpec>;
+
+/** The stages of a publication's way to inboxes, screens and e-mail (insights_pipeline_stage_seconds). */
+export type PipelineStage = "match" | "inbox" | "distributions" | "live" | "analytics" | "mail";
+
+/** Runs `work` and observes its duration under `stage`; a failed run is timed too. */
+export async function timeStage<T>(
+	histogram: Metric,
+	stage: PipelineStage,
+	work: () => Promise<T>,
+): Promise<T> {
+	const started = performance.now();
+	try {
+		return await work();
+	} finally {
+		histogram.observe((performance.now() - started) / 1000, { stage });
+	}
+}
 
 /** The event loop's delay on this node (Moleculer 0.15 exports none of its own). */
 export const eventLoopLag = {

@@ -119,7 +119,11 @@ export interface NotificationsActions {
 }
 
 export interface NotificationsEvents {
-	"notifications.created": { subscriberId: string; notificationIds: string[]; publicationId: string };
+	/** One per stored batch: its notifications by client, for the live nodes holding their sockets. */
+	"notifications.created": {
+		publicationId: string;
+		subscribers: { subscriberId: string; notificationIds: string[] }[];
+	};
 }
 
 export interface NotificationsQueue {

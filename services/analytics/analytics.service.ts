@@ -25,6 +25,7 @@ import {
 import { addDays, dateRangeText, isIsoDate, localDate } from "../../domain/dates.ts";
 import { productOrigin } from "../../domain/product.ts";
 import { escapeRegExp } from "../../lib/collections.ts";
+import { domainMetrics, type Metric, metric, timeStage } from "../../lib/domain-metrics.ts";
 import { acquireQueue, type DurableQueue, queueKeepMs, releaseQueue } from "../../lib/durable-queue.ts";
 import { defineService } from "../../lib/service.ts";
 import { type DbLocals, DbMixin } from "../../mixins/db.mixin.ts";
@@ -53,6 +54,8 @@ export interface AnalyticsSettings {
 
 interface AnalyticsLocals extends DbLocals {
 	queue: DurableQueue;
+	/** insights_pipeline_stage_seconds{stage="analytics"}. */
+	stageTime: Metric;
 	view: DistributionView;
 	erasures: Erasures;
 	/** Absent when the broker's metrics are off. */
@@ -141,6 +144,7 @@ export default defineService<AnalyticsSettings, AnalyticsLocals>()({
 		for (const fact of facts) this.view.apply(fact);
 		await this.keepErasureNotes(docs.filter(isErasureNote));
 		this.metrics = registerAnalyticsMetrics(this.broker);
+		this.stageTime = metric(this.broker, domainMetrics.pipelineStage);
 		this.metrics?.update(this.view);
 		this.logger.info("Analytics rebuilt from stored facts", { facts: facts.length });
 
@@ -150,7 +154,9 @@ export default defineService<AnalyticsSettings, AnalyticsLocals>()({
 		await this.queue.consume(group, "publications", (payload) =>
 			this.ingestPublication(payload.publicationId),
 		);
-		await this.queue.consume(group, "distributions", (payload) => this.ingestDistributions(payload));
+		await this.queue.consume(group, "distributions", (payload) =>
+			timeStage(this.stageTime, "analytics", () => this.ingestDistributions(payload)),
+		);
 		await this.queue.consume(group, "erasures", (payload) => this.forgetSubscriber(payload));
 	},
 

@@ -11,7 +11,8 @@ import { type DefaultEventsMap, type Namespace, type RemoteSocket, Server, type 
 import { ConfigError, configOf } from "../../config.ts";
 import { call, type Events, type InboxRow } from "../../domain/contracts.ts";
 import { sessionFromCookie } from "../../lib/auth.ts";
-import { domainMetrics, type Metric, metric } from "../../lib/domain-metrics.ts";
+import { chunks } from "../../lib/collections.ts";
+import { domainMetrics, type Metric, metric, timeStage } from "../../lib/domain-metrics.ts";
 import { defineService } from "../../lib/service.ts";
 import { portProblem } from "../../ports.ts";
 import { clientIp } from "../api/client-ip.ts";
@@ -67,6 +68,8 @@ interface LiveLocals {
 	/** Sockets open on this node. */
 	sockets: Metric;
 	sentTotal: Metric;
+	/** insights_pipeline_stage_seconds{stage="live"}. */
+	stageTime: Metric;
 	/** Set in started(); stopped() still checks them, as a failed start leaves them unset. */
 	io: LiveServer;
 	namespace: LiveNamespace;
@@ -175,6 +178,21 @@ export default defineService<LiveSettings, LiveLocals>()({
 			await Promise.all(Array.from({ length: 20 }, next));
 		},
 
+		/** One client's new notifications to their sockets on this node, then their unread count. */
+		async tell(ctx: Context, subscriberId: string, notificationIds: string[]): Promise<void> {
+			const room = `subscriber:${subscriberId}`;
+			const sockets = await this.namespace.in(room).fetchSockets();
+			if (sockets.length === 0) return;
+			const rows = await call(
+				ctx,
+				"notifications.byIds",
+				{ ids: notificationIds },
+				{ meta: { subscriberId } },
+			);
+			for (const socket of sockets) this.deliver(socket, rows);
+			await this.sendUnread(subscriberId, room);
+		},
+
 		async sendUnread(subscriberId: string, to: string): Promise<void> {
 			const counts = await call(this.broker, "notifications.unread", {}, { meta: { subscriberId } });
 			this.namespace.to(to).emit("unread", counts);
@@ -251,6 +269,7 @@ export default defineService<LiveSettings, LiveLocals>()({
 		this.sockets = metric(this.broker, domainMetrics.liveSockets);
 		this.sockets.zero();
 		this.sentTotal = metric(this.broker, domainMetrics.liveNotificationsSent);
+		this.stageTime = metric(this.broker, domainMetrics.pipelineStage);
 		this.sentTotal.zero();
 	},
 
@@ -362,24 +381,21 @@ export default defineService<LiveSettings, LiveLocals>()({
 		},
 
 		/**
-		 * Broadcast to every live node: each delivers to the sockets it holds. A publication
-		 * brings thousands at once; the broker's default bulkhead (50 running, 1,000 queued)
-		 * would refuse most of them, so this handler queues up to 100,000.
+		 * Broadcast to every live node, one per stored batch: each delivers to the sockets it
+		 * holds. The clients of a batch who have a socket here are found in this node's rooms
+		 * (no I/O), so a batch of a thousand clients with none connected costs next to nothing.
 		 */
 		"notifications.created": {
-			bulkhead: { enabled: true, concurrency: 20, maxQueueSize: 100_000 },
-			async handler(ctx: Context<{ subscriberId: string; notificationIds: string[] }>) {
-				const room = `subscriber:${ctx.params.subscriberId}`;
-				const sockets = await this.namespace.in(room).fetchSockets();
-				if (sockets.length === 0) return;
-				const rows = await call(
-					ctx,
-					"notifications.byIds",
-					{ ids: ctx.params.notificationIds },
-					{ meta: { subscriberId: ctx.params.subscriberId } },
-				);
-				for (const socket of sockets) this.deliver(socket, rows);
-				await this.sendUnread(ctx.params.subscriberId, room);
+			bulkhead: { enabled: true, concurrency: 20, maxQueueSize: 10_000 },
+			async handler(ctx: Context<Events["notifications.created"]>) {
+				await timeStage(this.stageTime, "live", async () => {
+					const rooms = this.namespace.adapter.rooms;
+					const here = ctx.params.subscribers.filter(({ subscriberId }) =>
+						rooms.has(`subscriber:${subscriberId}`),
+					);
+					for (const part of chunks(here, 20))
+						await Promise.all(part.map((entry) => this.tell(ctx, entry.subscriberId, entry.notificationIds)));
+				});
 			},
 		},
 	},

@@ -21,7 +21,7 @@ import {
 	pageRule,
 } from "../../domain/contracts.ts";
 import { escapeRegExp, pageOf } from "../../lib/collections.ts";
-import { domainMetrics, metric } from "../../lib/domain-metrics.ts";
+import { domainMetrics, type Metric, metric, timeStage } from "../../lib/domain-metrics.ts";
 import { defineService } from "../../lib/service.ts";
 import { type DbLocals, DbMixin } from "../../mixins/db.mixin.ts";
 import {
@@ -59,6 +59,8 @@ interface MailerLocals extends DbLocals {
 	compactTimer?: NodeJS.Timeout;
 	/** A digest sweep is running on this node: a tick that finds one running is skipped. */
 	digesting?: boolean;
+	/** insights_pipeline_stage_seconds{stage="mail"}. */
+	stageTime: Metric;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -116,24 +118,26 @@ export default defineService<MailerServiceSettings, MailerLocals>()({
 			if (this.digesting) return 0;
 			this.digesting = true;
 			try {
-				return await sweepDigests(this.broker, {
-					now: new Date(this.now()),
-					settleMs: this.settings.immediateSettleMs,
-					appUrl: this.config.publicUrl,
-					immediateDailyCap: this.config.immediateDailyCap,
-					immediateSentSince: async (subscriberId, since) => {
-						const rows = await this.adapter.find<StoredDelivery>({
-							query: {
-								subscriberId,
-								_id: { $regex: /^immediate:/ },
-								createdAt: { $gte: since.toISOString() },
-							},
-						});
-						return rows.map((row) => row.createdAt);
-					},
-					exists: async (key) => (await this.findDelivery(key)) !== undefined,
-					send: (input) => call(this.broker, "mailer.send", input),
-				});
+				return await timeStage(this.stageTime, "mail", () =>
+					sweepDigests(this.broker, {
+						now: new Date(this.now()),
+						settleMs: this.settings.immediateSettleMs,
+						appUrl: this.config.publicUrl,
+						immediateDailyCap: this.config.immediateDailyCap,
+						immediateSentSince: async (subscriberId, since) => {
+							const rows = await this.adapter.find<StoredDelivery>({
+								query: {
+									subscriberId,
+									_id: { $regex: /^immediate:/ },
+									createdAt: { $gte: since.toISOString() },
+								},
+							});
+							return rows.map((row) => row.createdAt);
+						},
+						exists: async (key) => (await this.findDelivery(key)) !== undefined,
+						send: (input) => call(this.broker, "mailer.send", input),
+					}),
+				);
 			} finally {
 				this.digesting = false;
 			}
@@ -170,6 +174,7 @@ export default defineService<MailerServiceSettings, MailerLocals>()({
 	},
 
 	created() {
+		this.stageTime = metric(this.broker, domainMetrics.pipelineStage);
 		// Moleculer hands every instance the schema's own settings object; each gets a copy, so
 		// tuning one node (tests do, on a running service: settings are read per use) leaves others alone.
 		const { settings } = this;

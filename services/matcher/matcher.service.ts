@@ -15,7 +15,7 @@ import { type Audience, audiences, catalogueProductRule, type Product } from "..
 import { type RiskProfile, riskProfiles } from "../../domain/subscriber.ts";
 import { firstVenueFitting, matchAtVenues } from "../../domain/venues.ts";
 import { chunks } from "../../lib/collections.ts";
-import { domainMetrics, type Metric, metric } from "../../lib/domain-metrics.ts";
+import { domainMetrics, type Metric, metric, timeStage } from "../../lib/domain-metrics.ts";
 import { acquireQueue, type DurableQueue, releaseQueue } from "../../lib/durable-queue.ts";
 import { defineService } from "../../lib/service.ts";
 import { AuditedIndex, auditOf, standingOf } from "./audit.ts";
@@ -35,6 +35,8 @@ interface MatcherLocals {
 	index: AuditedIndex;
 	recent: RecentProducts;
 	matches: Metric;
+	/** insights_pipeline_stage_seconds{stage="match"}. */
+	stageTime: Metric;
 	subscriptions: Metric;
 	/** Set in started(). */
 	queue?: DurableQueue;
@@ -174,8 +176,11 @@ export default defineService<MatcherSettings, MatcherLocals>()({
 				);
 		},
 
-		/** `changes`: per product that was published before, what changed (services/matcher/changes.ts). */
-		async matchTask(payload: MatchTask): Promise<void> {
+		/**
+		 * A task's products and every client each reaches, at the venue that fits them.
+		 * `changes`: per product that was published before, what changed (services/matcher/changes.ts).
+		 */
+		async matchesOf(payload: MatchTask): Promise<{ products: Product[]; matches: Match[] }> {
 			const products = await call(this.broker, "products.getMany", { ids: payload.productIds });
 			// Profiles that lapsed by now count as conservative (the index checks each expiry).
 			const now = this.now();
@@ -195,6 +200,11 @@ export default defineService<MatcherSettings, MatcherLocals>()({
 						audit: this.index.auditOf(result.subscriberId, asMatched, now),
 					});
 			}
+			return { products, matches };
+		},
+
+		async matchTask(payload: MatchTask): Promise<void> {
+			const { products, matches } = await timeStage(this.stageTime, "match", () => this.matchesOf(payload));
 			for (const batch of chunks(matches, storeBatch))
 				await call(this.broker, "notifications.store", {
 					publicationId: payload.publicationId,
@@ -388,6 +398,7 @@ export default defineService<MatcherSettings, MatcherLocals>()({
 		this.index = new AuditedIndex();
 		this.recent = new RecentProducts(this.broker, 90);
 		this.matches = metric(this.broker, domainMetrics.matcherMatches);
+		this.stageTime = metric(this.broker, domainMetrics.pipelineStage);
 		this.matches.zero();
 		this.subscriptions = metric(this.broker, domainMetrics.matcherSubscriptions);
 	},

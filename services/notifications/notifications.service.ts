@@ -21,7 +21,7 @@ import {
 import { erasedDigest } from "../../domain/erasure.ts";
 import { type Notification, notificationKey, notificationSchema } from "../../domain/notification.ts";
 import { catalogueProductRule, categories, type Product } from "../../domain/product.ts";
-import { domainMetrics, type Metric, metric } from "../../lib/domain-metrics.ts";
+import { domainMetrics, type Metric, metric, timeStage } from "../../lib/domain-metrics.ts";
 import { acquireQueue, type DurableQueue, queueKeepMs, releaseQueue } from "../../lib/durable-queue.ts";
 import { defineService } from "../../lib/service.ts";
 import { type DbLocals, DbMixin } from "../../mixins/db.mixin.ts";
@@ -83,6 +83,8 @@ interface NotificationsLocals extends DbLocals {
 	/** Erasure marks this node knows (their ids): matches of those clients are not stored. */
 	erased: Set<string>;
 	createdTotal: Metric;
+	/** insights_pipeline_stage_seconds: the inbox writes and the distributions queued. */
+	stageTime: Metric;
 }
 
 export default defineService<NotificationsSettings, NotificationsLocals>()({
@@ -167,6 +169,7 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 
 	created() {
 		this.createdTotal = metric(this.broker, domainMetrics.notificationsCreated);
+		this.stageTime = metric(this.broker, domainMetrics.pipelineStage);
 		for (const category of categories) this.createdTotal.zero({ category });
 	},
 
@@ -218,7 +221,7 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 					createdAt: new Date(now).toISOString(),
 					order: now * 10_000 + (i % 10_000),
 				}));
-				const created = await this.insertNew(docs);
+				const created = await timeStage(this.stageTime, "inbox", () => this.insertNew(docs));
 				for (const doc of created) this.createdTotal.increment({ category: doc.category });
 				// Analytics counts every stored notification once: the whole batch goes out each time,
 				// with the times first stored, so a batch retried after a crash is counted too.
@@ -226,19 +229,25 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 					created.length === docs.length
 						? docs
 						: await this.adapter.findByIds<StoredNotification>(docs.map((d) => d._id));
-				await this.publishDistributions(publicationId, stored);
+				await timeStage(this.stageTime, "distributions", () =>
+					this.publishDistributions(publicationId, stored),
+				);
 				// Every stored one, not only the new: a batch redelivered because the node died
 				// between the insert and the broadcast is then pushed after all (live skips what a
-				// socket already has, by cursor).
+				// socket already has, by cursor). One event for the batch: each live node picks the
+				// clients whose sockets it holds (a few), not one event per client (thousands).
 				const bySubscriber = new Map<string, string[]>();
-				for (const doc of stored)
-					bySubscriber.set(doc.subscriberId, [...(bySubscriber.get(doc.subscriberId) ?? []), doc._id]);
-				// Concurrently: in one process a broadcast waits for the local listeners (live).
-				await Promise.all(
-					[...bySubscriber].map(([subscriberId, notificationIds]) =>
-						broadcast(ctx, "notifications.created", { subscriberId, notificationIds, publicationId }),
-					),
-				);
+				for (const doc of stored) {
+					const ids = bySubscriber.get(doc.subscriberId);
+					if (ids) ids.push(doc._id);
+					else bySubscriber.set(doc.subscriberId, [doc._id]);
+				}
+				const subscribers = [...bySubscriber].map(([subscriberId, notificationIds]) => ({
+					subscriberId,
+					notificationIds,
+				}));
+				if (subscribers.length > 0)
+					await broadcast(ctx, "notifications.created", { publicationId, subscribers });
 				return { created: created.length, existing: docs.length - created.length };
 			},
 		},

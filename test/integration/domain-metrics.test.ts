@@ -154,6 +154,7 @@ describe("domain metrics on a node's /metrics", () => {
 		for (const spec of Object.values(domainMetrics)) {
 			if (spec.name === domainMetrics.collectorRunDuration.name) continue; // no run observed yet
 			if (spec.name === domainMetrics.analyticsLastPublication.name) continue; // nothing published yet
+			if (spec.name === domainMetrics.pipelineStage.name) continue; // no stage has worked yet
 			assert.equal(metrics.types.get(spec.name), spec.type, `# TYPE ${spec.name} ${spec.type}`);
 		}
 		assert.equal(one(metrics, domainMetrics.matcherSubscriptions.name), 0);
@@ -261,6 +262,14 @@ describe("domain metrics on a node's /metrics", () => {
 
 		assert.equal(one(metrics, "insights_live_sockets"), 1);
 		assert.equal(one(metrics, "insights_live_notifications_sent_total"), received.length);
+
+		// Each stage of the fan-out timed its work: one match task, one batch written, queued,
+		// told to the socket and ingested by analytics.
+		for (const stage of ["match", "inbox", "distributions", "live", "analytics"]) {
+			assert.equal(metrics.types.get("insights_pipeline_stage_seconds"), "histogram");
+			assert.ok(one(metrics, "insights_pipeline_stage_seconds_count", { stage }) >= 1, `${stage} timed`);
+			assert.ok(one(metrics, "insights_pipeline_stage_seconds_sum", { stage }) > 0, `${stage} took time`);
+		}
 
 		// The verification e-mail went out; nothing failed.
 		assert.equal(one(metrics, "insights_mail_sent_total", { template: "verify" }), 1);
