@@ -8,7 +8,7 @@
 import { join } from "node:path";
 import NeDB from "@seald-io/nedb";
 import type { ServiceBroker } from "moleculer";
-import type { DistributionBatch } from "../domain/contracts.ts";
+import { type DistributionBatch, distributed, distributionBatch } from "../domain/contracts.ts";
 import { addDays, localDate } from "../domain/dates.ts";
 import { categories, type Product } from "../domain/product.ts";
 import { notificationFacts } from "../services/analytics/facts.ts";
@@ -41,9 +41,9 @@ function products(): Product[] {
 /** Batch `b` of the year: one publication per day, notifications spread over the days. */
 function batch(b: number): DistributionBatch {
 	const day = addDays(today, -(b % 365));
-	return {
-		publicationId: `pub-${b}`,
-		notifications: Array.from({ length: BATCH }, (_, i) => {
+	return distributionBatch(
+		`pub-${b}`,
+		Array.from({ length: BATCH }, (_, i) => {
 			const n = b * BATCH + i;
 			// Skewed towards low product numbers, so the ranking has a head and a tail.
 			const product = Math.floor((PRODUCTS * ((n * 7919) % 10_007) ** 2) / 10_007 ** 2);
@@ -55,7 +55,7 @@ function batch(b: number): DistributionBatch {
 				createdAt: `${day}T15:00:00.000Z`,
 			};
 		}),
-	};
+	);
 }
 
 function p95(samples: number[]): number {
@@ -83,7 +83,8 @@ export async function run(): Promise<BenchRow[]> {
 	const bare = tempDir();
 	const store = new Datastore({ filename: join(bare.path, "bare.db"), autoload: true });
 	let t0 = performance.now();
-	for (let b = 0; b < batches; b++) await store.insertAsync(notificationFacts(batch(b)));
+	for (let b = 0; b < batches; b++)
+		await store.insertAsync(notificationFacts(`pub-${b}`, distributed(batch(b))));
 	const baseline = NOTIFICATIONS / ((performance.now() - t0) / 1000);
 	t0 = performance.now();
 	await new Datastore({ filename: join(bare.path, "bare.db") }).loadDatabaseAsync();

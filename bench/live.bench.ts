@@ -12,22 +12,21 @@
  * with the bench's JWT_SECRET (signing in 10k clients by e-mail is not what is measured).
  * BENCH_LIVE_SOCKETS=1000,10000 picks the sizes.
  */
-import { type ChildProcess, fork } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { fileURLToPath } from "node:url";
 import { getHeapStatistics, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import type { Context } from "moleculer";
 import type { Namespace } from "socket.io";
 import type { Events, Match } from "../domain/contracts.ts";
 import type { Product } from "../domain/product.ts";
-import { defaultPreferences } from "../domain/subscriber.ts";
-import { signToken } from "../services/subscribers/tokens.ts";
 import { type RunningSystem, startSystem, tempDir } from "../test/harness.ts";
-import type { ClientCommand, ClientReport, Job } from "./live-clients.ts";
+import { forkClients, nextReport } from "./clients.ts";
+import type { ClientCommand, Job } from "./live-clients.ts";
+import { seedSubscribers } from "./seed.ts";
 import type { BenchRow } from "./table.ts";
 
 const sizes = (process.env.BENCH_LIVE_SOCKETS ?? "1000,10000").split(",").map(Number);
@@ -36,7 +35,6 @@ const storeBatch = 2_000;
 /** Handshakes the client process keeps in flight. */
 const connectConcurrency = 200;
 const secret = process.env.JWT_SECRET ?? randomBytes(32).toString("hex");
-const clientsScript = fileURLToPath(new URL("./live-clients.ts", import.meta.url));
 
 const now = () => performance.timeOrigin + performance.now();
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
@@ -101,32 +99,6 @@ function percentile(sorted: number[], p: number): number {
 	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
 }
 
-function nextReport<T extends ClientReport["type"]>(
-	child: ChildProcess,
-	type: T,
-	timeoutMs: number,
-): Promise<Extract<ClientReport, { type: T }> | undefined> {
-	return new Promise((resolve, reject) => {
-		const timer = setTimeout(() => done(undefined), timeoutMs);
-		const onMessage = (message: ClientReport) => {
-			if (message.type === type) done(message as Extract<ClientReport, { type: T }>);
-		};
-		const onExit = (code: number | null) => {
-			clearTimeout(timer);
-			child.off("message", onMessage);
-			reject(new Error(`live-clients.ts exited (${code}) before reporting ${type}`));
-		};
-		function done(value: Extract<ClientReport, { type: T }> | undefined) {
-			clearTimeout(timer);
-			child.off("message", onMessage);
-			child.off("exit", onExit);
-			resolve(value);
-		}
-		child.on("message", onMessage);
-		child.once("exit", onExit);
-	});
-}
-
 const product: Product = {
 	id: "bench:fund:live",
 	source: "bench",
@@ -139,43 +111,15 @@ const product: Product = {
 	collectedAt: new Date().toISOString(),
 };
 
-/** Stores verified subscribers, each with one open session; returns their session tokens. */
-async function seed(dataDir: string, ids: string[]): Promise<Map<string, string>> {
-	const key = new TextEncoder().encode(secret);
-	const sessions = new Map<string, { token: string; jti: string }>();
-	for (const id of ids) sessions.set(id, await signToken(key, "session", id, Date.now()));
-	const seeding = await startSystem({
-		DATA_DIR: dataDir,
-		SERVICES: "subscribers",
-		LOG_LEVEL: "error",
-		JWT_SECRET: secret,
-	});
-	const store = seeding.broker.getLocalService("subscribers") as unknown as {
-		adapter: { insertMany(docs: object[]): Promise<unknown> };
-	};
-	const at = new Date().toISOString();
-	for (let i = 0; i < ids.length; i += 5_000) {
-		await store.adapter.insertMany(
-			ids.slice(i, i + 5_000).map((id, j) => ({
-				_id: id,
-				email: `live-${i + j}@example.com`,
-				name: `Live ${i + j}`,
-				locale: "pt-BR",
-				status: "verified",
-				riskProfile: "moderate",
-				// Not the bench product's fund type: publishing it matches nobody.
-				interests: { fund: { fundType: { in: ["Cambial"] } } },
-				preferences: defaultPreferences,
-				consent: { version: "bench", acceptedAt: at },
-				createdAt: at,
-				updatedAt: at,
-				pendingLinks: [],
-				sessions: [sessions.get(id)?.jti],
-			})),
-		);
-	}
-	await seeding.stop();
-	return new Map([...sessions].map(([id, session]) => [id, session.token]));
+/** Verified subscribers, each with one open session: their session tokens. */
+function seed(dataDir: string, ids: string[]): Promise<Map<string, string>> {
+	// Not the bench product's fund type: publishing it matches nobody.
+	const interests = { fund: { fundType: { in: ["Cambial"] } } };
+	return seedSubscribers(
+		dataDir,
+		ids.map((id) => ({ id, interests, session: true })),
+		secret,
+	);
 }
 
 async function liveCase(sockets: number, fileLimit: number): Promise<BenchRow[]> {
@@ -225,10 +169,7 @@ async function liveCase(sockets: number, fileLimit: number): Promise<BenchRow[]>
 		await sleep(500);
 		const before = await serverMemory();
 
-		child = fork(clientsScript, [jobFile], {
-			execPath: process.execPath,
-			stdio: ["ignore", "inherit", "inherit", "ipc"],
-		});
+		child = forkClients(jobFile);
 		const connected = await nextReport(child, "connected", 150_000);
 		if (!connected) throw new Error(`${name}: the clients did not connect within 150 s`);
 		if (connected.failed > 0)

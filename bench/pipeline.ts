@@ -85,7 +85,8 @@ export async function pipeline(): Promise<BenchRow[]> {
 	const system = await startSystem({
 		DATA_DIR: data.path,
 		LOG_LEVEL: process.env.BENCH_LOG ?? "error",
-		DIGEST_SWEEP_SECONDS: process.env.BENCH_SWEEP,
+		DIGEST_SWEEP_SECONDS: "3600",
+		...(process.env.BENCH_SERVICES ? { SERVICES: process.env.BENCH_SERVICES } : {}),
 	});
 	const startMs = performance.now() - t0;
 	try {

@@ -20,10 +20,49 @@ export interface Match {
 	audit?: MatchAudit;
 }
 
-/** Durable queue subject "distributions": notifications as stored, for analytics. */
+/** One notification as analytics counts it. */
+export interface Distributed {
+	subscriberId: string;
+	productId: string;
+	createdAt: string;
+}
+
+/**
+ * Durable queue subject "distributions": a stored batch of notifications, for analytics.
+ * `notified` groups its clients by product and time stored — a thousand notifications are a
+ * few product ids and a list of client ids, not a thousand objects, since the embedded queue
+ * writes every message (and every acknowledgement) to disk whole.
+ */
 export interface DistributionBatch {
 	publicationId: string;
-	notifications: { subscriberId: string; productId: string; category: string; createdAt: string }[];
+	notified?: { productId: string; createdAt: string; subscriberIds: string[] }[];
+	/** How messages queued before `notified` existed list them, one object each. */
+	notifications?: (Distributed & { category?: string })[];
+}
+
+/** The batch message for these stored notifications. */
+export function distributionBatch(publicationId: string, stored: readonly Distributed[]): DistributionBatch {
+	const groups = new Map<string, { productId: string; createdAt: string; subscriberIds: string[] }>();
+	for (const { subscriberId, productId, createdAt } of stored) {
+		const key = `${productId}\n${createdAt}`;
+		const group = groups.get(key);
+		if (group) group.subscriberIds.push(subscriberId);
+		else groups.set(key, { productId, createdAt, subscriberIds: [subscriberId] });
+	}
+	return { publicationId, notified: [...groups.values()] };
+}
+
+/** Every notification a batch message carries, whichever form it was queued in. */
+export function distributed(batch: DistributionBatch): Distributed[] {
+	const grouped = (batch.notified ?? []).flatMap(({ productId, createdAt, subscriberIds }) =>
+		subscriberIds.map((subscriberId) => ({ subscriberId, productId, createdAt })),
+	);
+	const listed = (batch.notifications ?? []).map(({ subscriberId, productId, createdAt }) => ({
+		subscriberId,
+		productId,
+		createdAt,
+	}));
+	return [...grouped, ...listed];
 }
 
 /** A notification as its client reads it: the product with it, and where it sits in the inbox. */

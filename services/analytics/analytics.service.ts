@@ -20,6 +20,7 @@ import {
 	answers,
 	call,
 	type DistributionBatch,
+	distributed,
 	type ErasureMessage,
 } from "../../domain/contracts.ts";
 import { addDays, dateRangeText, isIsoDate, localDate } from "../../domain/dates.ts";
@@ -91,7 +92,7 @@ export default defineService<AnalyticsSettings, AnalyticsLocals>()({
 		},
 
 		async ingestDistributions(batch: DistributionBatch): Promise<void> {
-			const facts = notificationFacts(this.erasures.anonymise(batch));
+			const facts = notificationFacts(batch.publicationId, this.erasures.anonymise(distributed(batch)));
 			await this.record(facts.filter((fact) => !this.view.has(fact._id)));
 		},
 

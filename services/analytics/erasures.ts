@@ -5,7 +5,7 @@
  * deliver a notification of theirs (its keep window), under a digest of the id rather than
  * the id, so that a late one is counted under the replacement too; then the note goes.
  */
-import type { DistributionBatch } from "../../domain/contracts.ts";
+import type { Distributed } from "../../domain/contracts.ts";
 import { erasedDigest } from "../../domain/erasure.ts";
 import type { StoredNotificationFact } from "./facts.ts";
 
@@ -45,15 +45,12 @@ export class Erasures {
 		this.replacements.set(note._id, note.replacement);
 	}
 
-	/** The batch with every erased client's id replaced (as it came when nobody was erased). */
-	anonymise(batch: DistributionBatch): DistributionBatch {
-		if (this.replacements.size === 0) return batch;
-		return {
-			...batch,
-			notifications: batch.notifications.map((n) => {
-				const replacement = this.replacements.get(erasureNoteId(n.subscriberId));
-				return replacement ? { ...n, subscriberId: replacement } : n;
-			}),
-		};
+	/** The notifications with every erased client's id replaced (as they came when nobody was erased). */
+	anonymise(notifications: Distributed[]): Distributed[] {
+		if (this.replacements.size === 0) return notifications;
+		return notifications.map((n) => {
+			const replacement = this.replacements.get(erasureNoteId(n.subscriberId));
+			return replacement ? { ...n, subscriberId: replacement } : n;
+		});
 	}
 }

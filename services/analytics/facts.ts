@@ -3,7 +3,7 @@
  * under a key derived from what it describes, so a message delivered twice adds nothing.
  * Every number analytics answers is a count over these facts (view.ts).
  */
-import type { DistributionBatch } from "../../domain/contracts.ts";
+import type { Distributed } from "../../domain/contracts.ts";
 import { localDate } from "../../domain/dates.ts";
 import { notificationKey } from "../../domain/notification.ts";
 import { productOrigin } from "../../domain/product.ts";
@@ -46,9 +46,12 @@ export interface PublicationFact {
 export type StoredFact = StoredNotificationFact | PublicationFact;
 export type Fact = NotificationFact | PublicationFact;
 
-export function notificationFacts(batch: DistributionBatch): StoredNotificationFact[] {
-	return batch.notifications.map((n) => ({
-		_id: notificationKey(n.subscriberId, batch.publicationId, n.productId),
+export function notificationFacts(
+	publicationId: string,
+	notifications: Distributed[],
+): StoredNotificationFact[] {
+	return notifications.map((n) => ({
+		_id: notificationKey(n.subscriberId, publicationId, n.productId),
 		productId: n.productId,
 		day: localDate(new Date(n.createdAt)),
 	}));

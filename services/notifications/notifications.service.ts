@@ -13,7 +13,7 @@ import {
 	answers,
 	broadcast,
 	call,
-	type DistributionBatch,
+	distributionBatch,
 	type Events,
 	type InboxRow,
 	type Match,
@@ -137,15 +137,7 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 
 		async publishDistributions(publicationId: string, stored: StoredNotification[]): Promise<void> {
 			if (stored.length === 0) return;
-			const batch: DistributionBatch = {
-				publicationId,
-				notifications: stored.map((doc) => ({
-					subscriberId: doc.subscriberId,
-					productId: doc.productId,
-					category: doc.category,
-					createdAt: doc.createdAt,
-				})),
-			};
+			const batch = distributionBatch(publicationId, stored);
 			const digest = createHash("sha1")
 				.update(stored.map((doc) => doc._id).join("\n"))
 				.digest("hex");

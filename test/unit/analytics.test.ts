@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
+import { distributed, distributionBatch } from "../../domain/contracts.ts";
 import { addDays } from "../../domain/dates.ts";
 import { categories } from "../../domain/product.ts";
 import {
@@ -176,19 +177,34 @@ describe("analytics view", () => {
 		assert.equal(view.totals.notifications, 3);
 	});
 
+	it("carries a batch grouped by product and time, and reads back every notification, in either form", () => {
+		const stored = [
+			{ subscriberId: "a", productId: "h:fund:1", createdAt: "2026-11-26T10:00:00.000Z" },
+			{ subscriberId: "b", productId: "h:fund:2", createdAt: "2026-11-26T10:00:00.000Z" },
+			{ subscriberId: "c", productId: "h:fund:1", createdAt: "2026-11-26T10:00:00.000Z" },
+			// Stored earlier (a batch retried after a crash): its own time.
+			{ subscriberId: "d", productId: "h:fund:1", createdAt: "2026-11-26T09:00:00.000Z" },
+		];
+		const batch = distributionBatch("pub", stored);
+		assert.deepEqual(batch.notified, [
+			{ productId: "h:fund:1", createdAt: "2026-11-26T10:00:00.000Z", subscriberIds: ["a", "c"] },
+			{ productId: "h:fund:2", createdAt: "2026-11-26T10:00:00.000Z", subscriberIds: ["b"] },
+			{ productId: "h:fund:1", createdAt: "2026-11-26T09:00:00.000Z", subscriberIds: ["d"] },
+		]);
+		const byKey = (list: { subscriberId: string; productId: string }[]) =>
+			list.map((n) => `${n.subscriberId}|${n.productId}`).sort();
+		assert.deepEqual(byKey(distributed(batch)), byKey(stored));
+		// A message queued before the grouped form: one object per notification, category included.
+		const older = { publicationId: "pub", notifications: stored.map((n) => ({ ...n, category: "fund" })) };
+		assert.deepEqual(distributed(older), stored);
+	});
+
 	it("stores only the key, the product and the São Paulo day, and reads the rest back", () => {
-		const [stored] = notificationFacts({
-			publicationId: "run|7",
-			// 01:30 UTC is still the previous evening in São Paulo (UTC−3).
-			notifications: [
-				{
-					subscriberId: "s1",
-					productId: "xp-funds:fund:a|b",
-					category: "fund",
-					createdAt: "2026-11-26T01:30:00Z",
-				},
-			],
-		});
+		// 01:30 UTC is still the previous evening in São Paulo (UTC−3).
+		const batch = distributionBatch("run|7", [
+			{ subscriberId: "s1", productId: "xp-funds:fund:a|b", createdAt: "2026-11-26T01:30:00Z" },
+		]);
+		const [stored] = notificationFacts(batch.publicationId, distributed(batch));
 		assert.deepEqual(stored, {
 			_id: "s1|run|7|xp-funds:fund:a|b",
 			productId: "xp-funds:fund:a|b",

@@ -1,0 +1,241 @@
+/**
+ * A research house's morning publication, end to end on the embedded default: 100,000
+ * verified clients (1,000 of them with a socket open), one 200-product publication, every
+ * notification it brings persisted, on screen, counted by analytics and looked at by the
+ * mailer. Prints where the time goes, stage by stage (insights_pipeline_stage_seconds, the
+ * same histogram operators see), beside a same-run baseline: the notifications store's bare
+ * bulk-insert rate for the very rows the run stored.
+ *
+ * BENCH_SUBSCRIBERS (100000) and BENCH_PIPELINE_SOCKETS (1000) change the size.
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import type { ServiceBroker } from "moleculer";
+import type { Interests } from "../domain/interests.ts";
+import type { Product } from "../domain/product.ts";
+import { domainMetrics, type PipelineStage } from "../lib/domain-metrics.ts";
+import { matchOne } from "../services/matcher/reference.ts";
+import { type RunningSystem, sharedClock, startSystem, tempDir } from "../test/harness.ts";
+import { forkClients, nextReport } from "./clients.ts";
+import type { ClientCommand, Job } from "./live-clients.ts";
+import { type SeedRow, seedSubscribers } from "./seed.ts";
+import type { BenchRow } from "./table.ts";
+
+const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 100_000);
+const SOCKETS = Number(process.env.BENCH_PIPELINE_SOCKETS ?? 1_000);
+const PRODUCTS = 200;
+/** Bound on every wait: a stage that never finishes fails the bench, it does not hang it. */
+const WAIT_MS = Number(process.env.BENCH_TIMEOUT ?? 300_000);
+const secret = randomBytes(32).toString("hex");
+const fundTypes = ["Renda Fixa", "Multimercado", "Ações", "Cambial", "Previdência", "Crédito Privado"];
+
+/** About 1% of clients match a product: a fund type (1 in 6) and a fee band (about 1 in 17). */
+function interestsOf(i: number): Interests {
+	const low = (i % 17) / 1000;
+	return {
+		fund: {
+			fundType: { in: [fundTypes[i % fundTypes.length] as string] },
+			adminFee: { min: low, max: low + 0.001 },
+		},
+	};
+}
+
+function product(i: number, collectedAt: string): Product {
+	return {
+		id: `bench:fund:${i}`,
+		source: "bench",
+		category: "fund",
+		nativeId: String(i),
+		name: `Fundo ${i}`,
+		fundType: fundTypes[i % fundTypes.length],
+		adminFee: ((i * 7) % 17) / 1000 + 0.0005,
+		riskLevel: 2,
+		collectedAt,
+	};
+}
+
+const now = () => performance.timeOrigin + performance.now();
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function freePort(): Promise<number> {
+	const server = createServer();
+	await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+	const address = server.address();
+	await new Promise((resolve) => server.close(resolve));
+	return typeof address === "object" && address ? address.port : 0;
+}
+
+/** Polls until `done()` holds; fails after WAIT_MS saying what did not happen. */
+async function until(done: () => boolean, what: string): Promise<void> {
+	const deadline = Date.now() + WAIT_MS;
+	while (!done()) {
+		if (Date.now() > deadline) throw new Error(`pipeline bench: ${what} within ${WAIT_MS / 1000} s`);
+		await sleep(20);
+	}
+}
+
+/** A histogram's or counter's value in this broker's registry (metrics on), per label set. */
+interface Observed {
+	count: number;
+	sum: number;
+	value: number;
+}
+function observed(broker: ServiceBroker, name: string, labels?: Record<string, string>): Observed {
+	const found = broker.metrics.getMetric(name) as { get(l?: object): Partial<Observed> | null } | null;
+	const item = found?.get(labels) ?? {};
+	return { count: item.count ?? 0, sum: item.sum ?? 0, value: item.value ?? 0 };
+}
+const created = (broker: ServiceBroker) =>
+	observed(broker, domainMetrics.notificationsCreated.name, { category: "fund" }).value;
+const stage = (broker: ServiceBroker, name: PipelineStage) =>
+	observed(broker, domainMetrics.pipelineStage.name, { stage: name });
+
+/** The notifications store's own bulk insert of `docs`, in the matcher's batches, into a fresh store. */
+async function bareInsert(docs: object[]): Promise<number> {
+	const system = await startSystem({ SERVICES: "notifications", LOG_LEVEL: "error" });
+	try {
+		const store = system.broker.getLocalService("notifications") as unknown as {
+			adapter: { insertMany(docs: object[]): Promise<unknown> };
+		};
+		const t = now();
+		for (let i = 0; i < docs.length; i += 1_000) await store.adapter.insertMany(docs.slice(i, i + 1_000));
+		return now() - t;
+	} finally {
+		await system.stop();
+	}
+}
+
+export async function run(): Promise<BenchRow[]> {
+	const data = tempDir("insights-bench-");
+	const at = sharedClock.now();
+	const publishedAt = new Date(at).toISOString();
+	const products = Array.from({ length: PRODUCTS }, (_, i) => product(i, publishedAt));
+	const clients = Array.from({ length: SUBSCRIBERS }, (_, i) => ({
+		id: randomUUID(),
+		interests: interestsOf(i),
+		riskProfile: "moderate" as const,
+	}));
+	// What the reference matcher says each client gets (no questionnaire: conservative, and
+	// these funds, risk 2, still reach them).
+	const reach = clients.map(
+		(c) =>
+			products.filter(
+				(p) =>
+					matchOne({ subscriberId: c.id, riskProfile: c.riskProfile, interests: c.interests }, p, at) !==
+					undefined,
+			).length,
+	);
+	const expected = reach.reduce((a, b) => a + b, 0);
+	// The sockets: clients the publication reaches, so every one of them must see something.
+	const connected = new Set(
+		clients
+			.filter((_, i) => (reach[i] ?? 0) > 0)
+			.slice(0, SOCKETS)
+			.map((c) => c.id),
+	);
+	const rows: SeedRow[] = clients.map((c) => ({ ...c, session: connected.has(c.id) }));
+	const tokens = await seedSubscribers(data.path, rows, secret);
+
+	const name = `${SUBSCRIBERS / 1000}k clients × ${PRODUCTS} products, ${connected.size} sockets`;
+	const row = (metric: string, value: number, unit: string): BenchRow => ({
+		case: name,
+		metric,
+		value,
+		unit,
+	});
+	const seconds = (ms: number) => Number((ms / 1000).toFixed(2));
+	let system: RunningSystem | undefined;
+	let child: ReturnType<typeof forkClients> | undefined;
+	try {
+		const t0 = now();
+		system = await startSystem({
+			DATA_DIR: data.path,
+			LOG_LEVEL: process.env.BENCH_LOG ?? "error",
+			JWT_SECRET: secret,
+			RATE_LIMIT: "1000000",
+			METRICS_PORT: String(await freePort()),
+			// The digest sweep runs once, timed, after the publication (below), not on its timer.
+			DIGEST_SWEEP_SECONDS: "3600",
+		});
+		const broker = system.broker;
+		const startMs = now() - t0;
+		Object.assign((broker.getLocalService("live") as unknown as { settings: object }).settings, {
+			maxSocketsPerIp: 1_000_000,
+		});
+
+		const jobFile = join(data.path, "pipeline-clients.json");
+		const job: Job = {
+			url: system.url,
+			tokens: [...connected].map((subscriberId) => ({
+				subscriberId,
+				token: tokens.get(subscriberId) as string,
+			})),
+			concurrency: 200,
+		};
+		writeFileSync(jobFile, JSON.stringify(job));
+		child = forkClients(jobFile);
+		const ready = await nextReport(child, "connected", WAIT_MS);
+		if (!ready || ready.connected !== connected.size)
+			throw new Error(`pipeline bench: ${ready?.connected ?? 0} of ${connected.size} sockets connected`);
+
+		const published = now();
+		await broker.call("products.publish", { id: "bench", sources: ["bench"], products });
+		await until(() => created(broker) >= expected, `${expected} notifications persisted`);
+		const inboxMs = now() - published;
+		if (process.env.BENCH_MARKS)
+			console.error(
+				`MARKS ${Math.round(Number(process.hrtime.bigint() / 1000n) - inboxMs * 1000)} ${Number(process.hrtime.bigint() / 1000n)}`,
+			);
+		child.send({ type: "collect", expected: connected.size } satisfies ClientCommand);
+		const received = await nextReport(child, "received", WAIT_MS);
+		const times = (received?.times ?? []).filter((t) => t > 0).sort((a, b) => a - b);
+		if (times.length !== connected.size)
+			throw new Error(`pipeline bench: ${times.length} of ${connected.size} sockets got their notification`);
+		const batches = stage(broker, "inbox").count;
+		await until(() => stage(broker, "analytics").count >= batches, "analytics ingested every batch");
+		const analyticsMs = now() - published;
+		await broker.call("mailer.sendDigests", {});
+
+		const stored = created(broker);
+		const stages: [PipelineStage, string][] = [
+			["match", "matching (match tasks, stores excluded)"],
+			["inbox", "inbox writes (batches of up to 1,000)"],
+			["distributions", "distributions queued for analytics"],
+			["live", "live broadcast (this node's sockets)"],
+			["analytics", "analytics ingest"],
+			["mail", `mailer's pick-up: one digest sweep over ${SUBSCRIBERS / 1000}k clients`],
+		];
+		const stageRows = stages.flatMap(([key, label]) => {
+			const s = stage(broker, key);
+			return [row(`${label}: total`, seconds(s.sum * 1000), "s"), row(`${label}: runs`, s.count, "count")];
+		});
+
+		// The baseline: the same rows, bare, into a fresh notifications store.
+		const notifications = broker.getLocalService("notifications") as unknown as {
+			adapter: { find(q: object): Promise<object[]> };
+		};
+		const docs = await notifications.adapter.find({ query: { publicationId: "bench" } });
+		const bareMs = await bareInsert(docs);
+		const inboxRate = stored / (inboxMs / 1000);
+		const bareRate = docs.length / (bareMs / 1000);
+
+		return [
+			row("node start incl. index build", Math.round(startMs), "ms"),
+			row("notifications persisted (all expected)", stored, "count"),
+			row("publish → every inbox persisted (target < 10)", seconds(inboxMs), "s"),
+			row("inbox rate", Math.round(inboxRate), "1/s"),
+			row("baseline: bare bulk insert of the same rows", Math.round(bareRate), "1/s"),
+			row("inbox rate ÷ bare insert (target ≥ 0.5)", Number((inboxRate / bareRate).toFixed(2)), "ratio"),
+			row("publish → first socket has it (target < 1)", seconds((times[0] ?? 0) - published), "s"),
+			row("publish → last socket has it (target < 10)", seconds((times.at(-1) ?? 0) - published), "s"),
+			row("publish → analytics counted every batch", seconds(analyticsMs), "s"),
+			...stageRows,
+		];
+	} finally {
+		child?.send({ type: "close" } satisfies ClientCommand);
+		await system?.stop();
+		data.remove();
+	}
+}
