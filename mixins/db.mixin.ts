@@ -16,6 +16,8 @@ export interface DbMixinOptions {
 	unique?: string[];
 	/** Other fields queried often. */
 	indexed?: string[];
+	/** Fields queried often that most documents lack: only the documents that have one are indexed. */
+	sparse?: string[];
 	/**
 	 * Keep moleculer-db's generic CRUD actions (find, list, get, create, insert, update,
 	 * remove)? Off by default: services expose their own domain actions instead.
@@ -61,7 +63,7 @@ export interface DbLocals {
 /** The part of moleculer-db's adapters that the mixin itself uses. */
 interface Adapter {
 	db?: {
-		ensureIndex(options: { fieldName: string; unique?: boolean }): Promise<void>;
+		ensureIndex(options: { fieldName: string; unique?: boolean; sparse?: boolean }): Promise<void>;
 		compactDatafileAsync(): Promise<void>;
 		/** NeDB's own promise API; moleculer-db's promisified `update` warns (DEP0174) on Node 24. */
 		updateAsync(
@@ -71,7 +73,7 @@ interface Adapter {
 		): Promise<{ numAffected: number }>;
 	};
 	collection?: {
-		createIndex(keys: Record<string, 1>, options: { unique?: boolean }): Promise<string>;
+		createIndex(keys: Record<string, 1>, options: { unique?: boolean; sparse?: boolean }): Promise<string>;
 		replaceOne(query: object, doc: object, options: { upsert: boolean }): Promise<unknown>;
 		updateMany(query: object, update: object): Promise<{ modifiedCount: number }>;
 	};
@@ -215,12 +217,13 @@ export function DbMixin(options: DbMixinOptions): DbSchema {
 		async started() {
 			const adapter: Own["adapter"] = this.adapter;
 			const indexes = [
-				...(options.unique ?? []).map((field) => ({ field, unique: true })),
-				...(options.indexed ?? []).map((field) => ({ field, unique: false })),
+				...(options.unique ?? []).map((field) => ({ field, unique: true, sparse: false })),
+				...(options.indexed ?? []).map((field) => ({ field, unique: false, sparse: false })),
+				...(options.sparse ?? []).map((field) => ({ field, unique: false, sparse: true })),
 			];
-			for (const { field, unique } of indexes) {
-				if (adapter.db?.ensureIndex) await adapter.db.ensureIndex({ fieldName: field, unique });
-				else await adapter.collection?.createIndex({ [field]: 1 }, { unique });
+			for (const { field, unique, sparse } of indexes) {
+				if (adapter.db?.ensureIndex) await adapter.db.ensureIndex({ fieldName: field, unique, sparse });
+				else await adapter.collection?.createIndex({ [field]: 1 }, { unique, sparse });
 			}
 		},
 	};

@@ -116,6 +116,22 @@ export interface NotificationsActions {
 		params: { subscriberId: string; ids: string[] };
 		result: { updated: number };
 	};
+	/**
+	 * Clients with mail due by `before`, soonest first: each has notifications not e-mailed
+	 * yet, and the mailer has not put them off past `before` (their digest hour, say).
+	 */
+	"notifications.mailDue": {
+		params: { before: string; limit?: number };
+		result: { subscriberId: string; dueAt: string }[];
+	};
+	/**
+	 * The mailer looked at this client: put them off until `nextDueAt`, or, without it, done
+	 * until their next notification — unless some are still not e-mailed, then due from the oldest.
+	 */
+	"notifications.mailChecked": {
+		params: { subscriberId: string; nextDueAt?: string };
+		result: { dueAt?: string };
+	};
 	/** The caller's own inbox: the subscriber comes from ctx.meta.subscriberId (the session). */
 	"notifications.list": {
 		params: { since?: string; before?: string; limit?: number; unread?: boolean; category?: Category };

@@ -63,8 +63,9 @@ export type SubscriberChange =
 
 export interface SubscribersActions extends SubscribersRoutes {
 	"subscribers.get": { params: { id: string }; result: Subscriber };
+	/** A page of who may receive e-mail, by id; or, given `ids`, those of them who may. */
 	"subscribers.mailable": {
-		params: { after?: string; pageSize?: number };
+		params: { after?: string; pageSize?: number; ids?: string[] };
 		result: {
 			rows: { id: string; email: string; name: string; locale: string; preferences: Preferences }[];
 			next?: string;

@@ -1,14 +1,17 @@
 /**
- * The digest sweep: every subscriber who may receive e-mail, whatever they are due now —
- * an e-mail per settled publication (immediate), or the day's or week's digest — built from
- * the notifications not e-mailed yet. Pull-based on purpose: notifications are persisted,
- * so a mailer that was down catches up at its next sweep, and window keys (delivery
- * idempotency keys) keep a repeated sweep from sending anything twice.
+ * The digest sweep: every client with mail due, whatever they are due now — an e-mail per
+ * settled publication (immediate), or the day's or week's digest — built from the
+ * notifications not e-mailed yet. Who is due comes from the notifications store's mail-due
+ * marks (made with a client's first unmailed notification, moved here to when the client is
+ * due next), so a sweep reads the due clients, not every client. Pull-based on purpose:
+ * notifications are persisted, so a mailer that was down catches up at its next sweep, and
+ * window keys (delivery idempotency keys) keep a repeated sweep from sending anything twice.
  */
 import type { ServiceBroker } from "moleculer";
 import { type Actions, call } from "../../domain/contracts.ts";
+import { chunks } from "../../lib/collections.ts";
 import { digestData } from "./digest-content.ts";
-import { digestWindow } from "./digests.ts";
+import { digestWindow, nextWindowAt } from "./digests.ts";
 import { planImmediate } from "./immediate-cap.ts";
 
 type Pending = Actions["notifications.pendingMail"]["result"];
@@ -79,65 +82,113 @@ async function mail(
 	});
 }
 
-/** What one subscriber is due; returns how many e-mails were queued. */
-async function sweepOne(broker: ServiceBroker, options: SweepOptions, subscriber: Mailable): Promise<number> {
+/** What one look at a client did: e-mails queued, and when to look again (none: at their next notification). */
+interface Looked {
+	sent: number;
+	nextDueAt?: Date;
+}
+
+const earliest = (...dates: (Date | undefined)[]): Date | undefined =>
+	dates.reduce<Date | undefined>((a, b) => (!a ? b : !b ? a : a < b ? a : b), undefined);
+
+/** What one client is due now, queued; and when they are due next. */
+async function sweepOne(broker: ServiceBroker, options: SweepOptions, subscriber: Mailable): Promise<Looked> {
 	const { preferences } = subscriber;
+	const { now } = options;
 	if (preferences.digest === "immediate") {
-		const pending = await pendingOf(
-			broker,
-			subscriber.id,
-			new Date(options.now.getTime() - options.settleMs),
-		);
+		const settledBy = now.getTime() - options.settleMs;
+		const unmailed = await pendingOf(broker, subscriber.id, now);
+		const settled = unmailed.filter((n) => Date.parse(n.createdAt) < settledBy);
+		const settling = unmailed.filter((n) => Date.parse(n.createdAt) >= settledBy);
 		const plan = planImmediate({
 			subscriberId: subscriber.id,
-			pending,
-			sentRecently: await options.immediateSentSince(
-				subscriber.id,
-				new Date(options.now.getTime() - 2 * 86_400_000),
-			),
+			pending: settled,
+			sentRecently: await options.immediateSentSince(subscriber.id, new Date(now.getTime() - 2 * 86_400_000)),
 			cap: options.immediateDailyCap,
-			now: options.now,
+			now,
 			timeZone: preferences.timeZone,
 			digestHour: preferences.digestHour,
 		});
 		let sent = 0;
+		let told = 0;
 		if (plan.digest && !(await options.exists(plan.digest.key))) {
 			await mail(broker, options, subscriber, plan.digest.key, plan.digest.items, "daily");
 			sent++;
+			told += plan.digest.items.length;
 		}
 		for (const [publicationId, items] of plan.immediate) {
 			await mail(broker, options, subscriber, `immediate:${subscriber.id}:${publicationId}`, items);
 			sent++;
+			told += items.length;
 		}
-		return sent;
+		// Still settling: due when settled. Held back (the day's cap, an earlier day's): the digest hour.
+		const oldestSettling = settling.map((n) => Date.parse(n.createdAt)).sort((a, b) => a - b)[0];
+		const heldBack = told < settled.length;
+		return {
+			sent,
+			nextDueAt: earliest(
+				oldestSettling === undefined ? undefined : new Date(oldestSettling + options.settleMs),
+				heldBack ? nextWindowAt(subscriber.id, { ...preferences, digest: "daily" }, now) : undefined,
+			),
+		};
 	}
-	const key = digestWindow(subscriber.id, preferences, options.now);
-	// This window's digest went out already: what came since waits for the next window.
-	if (!key || (await options.exists(key))) return 0;
-	const pending = await pendingOf(broker, subscriber.id, options.now);
-	if (pending.length === 0) return 0;
+	const key = digestWindow(subscriber.id, preferences, now);
+	// Before the hour, or this window's digest went out already: the next window.
+	if (!key || (await options.exists(key)))
+		return { sent: 0, nextDueAt: nextWindowAt(subscriber.id, preferences, now) };
+	const pending = await pendingOf(broker, subscriber.id, now);
+	if (pending.length === 0) return { sent: 0 };
 	await mail(broker, options, subscriber, key, pending);
-	return 1;
+	return { sent: 1 };
 }
 
+/** Clients looked at per sweep at most (5,000 ids fit one NATS message): the next sweep goes on with the rest, oldest due first. */
+const duePerSweep = 5_000;
+/** A client the mailer cannot write to now (e-mail off, unsubscribed): looked at again in a day. */
+const notMailableMs = 86_400_000;
+/** A client whose look failed: tried again in 15 minutes, not at every sweep. */
+const failedMs = 15 * 60_000;
+
+/**
+ * Every client with mail due now, and only them (notifications.mailDue reads an index on
+ * when each is due next), each told once per window: the keys make a repeated sweep, or two
+ * mailer nodes, send nothing twice. Each client's mark then moves to when they are due next.
+ */
 export async function sweepDigests(broker: ServiceBroker, options: SweepOptions): Promise<number> {
 	let sent = 0;
-	let after: string | undefined;
-	do {
-		const page = await call(broker, "subscribers.mailable", { pageSize: 500, ...(after ? { after } : {}) });
-		for (const subscriber of page.rows) {
+	const due = await call(broker, "notifications.mailDue", {
+		before: options.now.toISOString(),
+		limit: duePerSweep,
+	});
+	const later = (ms: number) => new Date(options.now.getTime() + ms).toISOString();
+	for (const part of chunks(due, 500)) {
+		const ids = part.map((d) => d.subscriberId);
+		const { rows } = await call(broker, "subscribers.mailable", { ids });
+		const byId = new Map(rows.map((row) => [row.id, row]));
+		for (const subscriberId of ids) {
+			const subscriber = byId.get(subscriberId);
 			// One client's trouble (data a template refuses, a call that failed) is theirs alone:
-			// the others still get their e-mail, and the next sweep tries this one again.
+			// the others still get their e-mail, and a later sweep tries this one again.
 			try {
-				sent += await sweepOne(broker, options, subscriber);
+				const looked = subscriber
+					? await sweepOne(broker, options, subscriber)
+					: { sent: 0, nextDueAt: undefined };
+				sent += looked.sent;
+				const nextDueAt = subscriber ? looked.nextDueAt?.toISOString() : later(notMailableMs);
+				await call(broker, "notifications.mailChecked", {
+					subscriberId,
+					...(nextDueAt ? { nextDueAt } : {}),
+				});
 			} catch (err) {
 				broker.logger.warn("Digest sweep skipped a subscriber this time", {
-					subscriberId: subscriber.id,
+					subscriberId,
 					error: (err as Error).message,
 				});
+				await call(broker, "notifications.mailChecked", { subscriberId, nextDueAt: later(failedMs) }).catch(
+					() => undefined,
+				);
 			}
 		}
-		after = page.next;
-	} while (after);
+	}
 	return sent;
 }

@@ -60,3 +60,22 @@ export function digestWindow(subscriberId: string, preferences: Preferences, now
 	}
 	return undefined;
 }
+
+/** A digest window opens on a whole hour, within a week and a day of any moment. */
+const hourMs = 3_600_000;
+const maxHoursAhead = 8 * 24;
+
+/**
+ * When the next digest window after the one `now` is in opens: the first whole hour from
+ * which `digestWindow` names another window. Bounded: a week and a day of hours at most.
+ */
+export function nextWindowAt(subscriberId: string, preferences: Preferences, now: Date): Date {
+	const current = digestWindow(subscriberId, preferences, now);
+	const firstHour = Math.floor(now.getTime() / hourMs) * hourMs + hourMs;
+	for (let h = 0; h < maxHoursAhead; h++) {
+		const at = new Date(firstHour + h * hourMs);
+		const window = digestWindow(subscriberId, preferences, at);
+		if (window !== undefined && window !== current) return at;
+	}
+	return new Date(firstHour + maxHoursAhead * hourMs);
+}

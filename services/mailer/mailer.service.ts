@@ -16,6 +16,7 @@ import {
 	call,
 	deliveryRule,
 	deliveryStatuses,
+	type Events,
 	type MailTemplate,
 	mailTemplates,
 	pageRule,
@@ -420,6 +421,17 @@ export default defineService<MailerServiceSettings, MailerLocals>()({
 				this.logger.info("Deliveries erased", { subscriberId, updated });
 				return { updated };
 			},
+		},
+	},
+
+	events: {
+		/**
+		 * New preferences may make a client due sooner (weekly to immediate, e-mail back on):
+		 * their mark is reset to their oldest unmailed notification, for the next sweep to judge.
+		 */
+		async "subscribers.changed"(ctx: Context<Events["subscribers.changed"]>) {
+			if (ctx.params.change !== "preferences") return;
+			await call(ctx, "notifications.mailChecked", { subscriberId: ctx.params.id });
 		},
 	},
 });

@@ -68,6 +68,23 @@ interface ErasureMark {
 }
 const erasureMarkId = (subscriberId: string) => `erasure:${erasedDigest(subscriberId)}`;
 
+/**
+ * A client with notifications not e-mailed yet, and when the mailer should look at them
+ * next: the mailer's sweep reads these, by `dueAt` (a sparse index), not every client.
+ * Made with a client's first unmailed notification; the mailer moves or ends it.
+ */
+interface MailDueMark {
+	_id: string;
+	kind: "mail-due";
+	dueAt: string;
+}
+const mailDuePrefix = "mail-due:";
+const mailDueMark = (subscriberId: string, dueAt: string): MailDueMark => ({
+	_id: `${mailDuePrefix}${subscriberId}`,
+	kind: "mail-due",
+	dueAt,
+});
+
 interface StoredNotification extends Omit<Notification, "id"> {
 	_id: string;
 	/** Sort key: creation time in ms × 10,000 + position in its batch. */
@@ -95,6 +112,7 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 			// Not publicationId: NeDB keeps one array per indexed value, and a publication's
 			// 100,000 notifications in one array make every update copy it (bench mail).
 			indexed: ["subscriberId"],
+			sparse: ["dueAt"],
 		}),
 		// GET /api/admin/audit: the audit stored with each notification, for operators.
 		AuditExport,
@@ -109,6 +127,23 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 			this.erased.add(id);
 			const until = new Date(clockOf(this.broker).now() + queueKeepMs).toISOString();
 			await this.upsert(id, { kind: "erasure", until } satisfies Omit<ErasureMark, "_id">);
+		},
+
+		/**
+		 * Stores kept before mail-due marks existed: a mark for every client with notifications
+		 * not e-mailed, once, so the mailer's sweep (which reads only marks) misses nobody.
+		 */
+		async markMailDueOnce(): Promise<void> {
+			const seeded = "mail-due:seeded";
+			if (await this.adapter.findById(seeded)) return;
+			const pending = await this.adapter.find<{ subscriberId?: string }>({
+				query: { subscriberId: { $exists: true }, mailedAt: { $exists: false } },
+				fields: ["subscriberId"],
+			});
+			const now = isoNow(clockOf(this.broker));
+			const ids = [...new Set(pending.flatMap((doc) => (doc.subscriberId ? [doc.subscriberId] : [])))];
+			await this.insertNew(ids.map((id) => mailDueMark(id, now)));
+			await this.insertNew([{ _id: seeded, kind: "mail-due-seeded" }]);
 		},
 
 		/** A client's newest notification of a product (for the one notice). */
@@ -170,6 +205,7 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 		await this.adapter.removeMany({ kind: "erasure", until: { $lt: now } });
 		const marks = await this.adapter.find<ErasureMark>({ query: { kind: "erasure" } });
 		this.erased = new Set(marks.map((mark) => mark._id));
+		await this.markMailDueOnce();
 		this.queue = await acquireQueue(this.broker);
 	},
 
@@ -213,7 +249,18 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 					createdAt: new Date(now).toISOString(),
 					order: now * 10_000 + (i % 10_000),
 				}));
-				const created = await timeStage(this.stageTime, "inbox", () => this.insertNew(docs));
+				// Each client's mail-due mark before their notifications, so a sweep that sees these
+				// sees them due; and again after, since a sweep may have ended it in between (mailChecked).
+				const dueMarks = (of: StoredNotification[]) =>
+					[...new Set(of.map((doc) => doc.subscriberId))].map((id) =>
+						mailDueMark(id, isoNow(clockOf(this.broker))),
+					);
+				const created = await timeStage(this.stageTime, "inbox", async () => {
+					await this.insertNew(dueMarks(docs));
+					const inserted = await this.insertNew(docs);
+					await this.insertNew(dueMarks(inserted));
+					return inserted;
+				});
 				for (const doc of created) this.createdTotal.increment({ category: doc.category });
 				// Analytics counts every stored notification once: the whole batch goes out each time,
 				// with the times first stored, so a batch retried after a crash is counted too.
@@ -325,6 +372,50 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 			},
 		},
 
+		/** Internal (mailer digests): who has mail due, soonest first (notifications.ts MailDueMark). */
+		mailDue: {
+			visibility: "public",
+			params: { before: "string|min:1", limit: "number|integer|min:1|max:5000|default:500" },
+			async handler(ctx: Context<{ before: string; limit: number }>) {
+				const marks = await this.adapter.find<MailDueMark>({
+					query: { dueAt: { $lte: ctx.params.before }, kind: "mail-due" },
+					sort: ["dueAt", "_id"],
+					limit: ctx.params.limit,
+				});
+				return marks.map((mark) => ({
+					subscriberId: mark._id.slice(mailDuePrefix.length),
+					dueAt: mark.dueAt,
+				}));
+			},
+		},
+
+		/**
+		 * Internal (mailer digests): the mailer looked at this client. Ending a mark then
+		 * counting what is still unmailed cannot lose a notification stored meanwhile: its
+		 * store either finds the mark gone and makes one, or stored it before the count.
+		 */
+		mailChecked: {
+			visibility: "public",
+			params: { subscriberId: "string|min:1", nextDueAt: "string|optional" },
+			async handler(ctx: Context<{ subscriberId: string; nextDueAt?: string }>) {
+				const { subscriberId, nextDueAt } = ctx.params;
+				const id = `${mailDuePrefix}${subscriberId}`;
+				if (nextDueAt) {
+					await this.upsert(id, mailDueMark(subscriberId, nextDueAt));
+					return { dueAt: nextDueAt };
+				}
+				await this.adapter.removeMany({ _id: id });
+				const [oldest] = await this.adapter.find<StoredNotification>({
+					query: { subscriberId, mailedAt: { $exists: false } },
+					sort: ["order"],
+					limit: 1,
+				});
+				if (!oldest) return {};
+				await this.insertNew([mailDueMark(subscriberId, oldest.createdAt)]);
+				return { dueAt: oldest.createdAt };
+			},
+		},
+
 		unread: {
 			rest: "GET /unread",
 			auth: "subscriber",
@@ -376,6 +467,8 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 			async handler(ctx: Context<{ subscriberId: string }>) {
 				await this.markErased(ctx.params.subscriberId);
 				const removed = await this.adapter.removeMany({ subscriberId: ctx.params.subscriberId });
+				// Their mail-due mark names them too.
+				await this.adapter.removeMany({ _id: `${mailDuePrefix}${ctx.params.subscriberId}` });
 				await this.compactStore();
 				return { removed };
 			},

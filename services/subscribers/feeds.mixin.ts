@@ -54,23 +54,26 @@ export const FeedsMixin = defineMixin<object, DbLocals>()({
 			},
 		},
 
-		/** Internal (mailer digests): who may receive e-mail now, a page at a time by id. */
+		/**
+		 * Internal (mailer digests): who may receive e-mail now, a page at a time by id; given
+		 * `ids` (the clients with mail due), those of them who may.
+		 */
 		mailable: {
 			visibility: "public",
-			params: { ...feedParams },
-			handler(ctx: Context<FeedCursor>) {
-				return feedPage(
-					this.adapter,
-					{ status: "verified", "preferences.email": true },
-					ctx.params,
-					(row: SubscriberDoc) => ({
-						id: row._id,
-						email: row.email,
-						name: row.name,
-						locale: row.locale,
-						preferences: row.preferences,
-					}),
-				);
+			params: { ...feedParams, ids: { type: "array", items: "string|min:1", max: 5_000, optional: true } },
+			async handler(ctx: Context<FeedCursor & { ids?: string[] }>) {
+				const mayMail = { status: "verified", "preferences.email": true };
+				const toRow = (row: SubscriberDoc) => ({
+					id: row._id,
+					email: row.email,
+					name: row.name,
+					locale: row.locale,
+					preferences: row.preferences,
+				});
+				const { ids } = ctx.params;
+				if (!ids) return feedPage(this.adapter, mayMail, ctx.params, toRow);
+				const rows = await this.adapter.find<SubscriberDoc>({ query: { ...mayMail, _id: { $in: ids } } });
+				return { rows: rows.map(toRow) };
 			},
 		},
 	},

@@ -356,9 +356,9 @@ describe("NATS stopped and restarted under a running four-node cluster", () => {
 		type Adapter = { find(params: object): Promise<Record<string, unknown>[]> };
 		const adapter = (broker: ServiceBroker, service: string) =>
 			(broker.getLocalService(service) as unknown as { adapter: Adapter }).adapter;
-		const notifications = (await adapter(node("matching").broker, "notifications").find(
-			{},
-		)) as unknown as RawNotification[];
+		const notifications = (await adapter(node("matching").broker, "notifications").find({
+			query: { subscriberId: { $exists: true } },
+		})) as unknown as RawNotification[];
 		const publications = (await adapter(market(), "publications").find({})).map((p) => ({
 			...p,
 			id: p._id,

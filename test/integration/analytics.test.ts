@@ -50,7 +50,9 @@ const adapterOf = (system: RunningSystem, service: string) =>
 	(system.broker.getLocalService(service) as unknown as { adapter: Adapter }).adapter;
 
 async function raw(system: RunningSystem) {
-	const notifications = (await adapterOf(system, "notifications").find({})) as unknown as RawNotification[];
+	const notifications = (await adapterOf(system, "notifications").find({
+		query: { subscriberId: { $exists: true } },
+	})) as unknown as RawNotification[];
 	const publications = (await adapterOf(system, "publications").find({})).map((p) => ({
 		...p,
 		id: p._id,
