@@ -64,6 +64,9 @@ export interface DbLocals {
 interface Adapter {
 	db?: {
 		ensureIndex(options: { fieldName: string; unique?: boolean; sparse?: boolean }): Promise<void>;
+		removeIndexAsync(fieldName: string): Promise<void>;
+		/** The indexes NeDB keeps (and reloads from its file), by field. */
+		indexes: Record<string, { sparse?: boolean }>;
 		compactDatafileAsync(): Promise<void>;
 		/** NeDB's own promise API; moleculer-db's promisified `update` warns (DEP0174) on Node 24. */
 		updateAsync(
@@ -222,6 +225,10 @@ export function DbMixin(options: DbMixinOptions): DbSchema {
 				...(options.sparse ?? []).map((field) => ({ field, unique: false, sparse: true })),
 			];
 			for (const { field, unique, sparse } of indexes) {
+				// A file written when this index was declared otherwise (sparse now, say) reloads the
+				// old one, which ensureIndex would keep: replaced.
+				const kept = adapter.db?.indexes[field];
+				if (kept && Boolean(kept.sparse) !== sparse) await adapter.db?.removeIndexAsync(field);
 				if (adapter.db?.ensureIndex) await adapter.db.ensureIndex({ fieldName: field, unique, sparse });
 				else await adapter.collection?.createIndex({ [field]: 1 }, { unique, sparse });
 			}

@@ -106,6 +106,26 @@ export async function startSystem(
 	};
 }
 
+/**
+ * Until every client notified of `publicationId` has their mail-due mark: the store writes
+ * it right after their notifications, so a test that sweeps the moment it sees them waits
+ * for it (the next sweep would find it anyway).
+ */
+export async function mailDueMarked(broker: ServiceBroker, publicationId: string): Promise<void> {
+	const store = broker.getLocalService("notifications") as unknown as {
+		adapter: { find(params: object): Promise<{ _id: string; subscriberId?: string }[]> };
+	};
+	await waitFor(
+		async () => {
+			const notified = await store.adapter.find({ query: { publicationId } });
+			const ids = [...new Set(notified.map((n) => `mail-due:${n.subscriberId}`))];
+			const marks = await store.adapter.find({ query: { _id: { $in: ids } } });
+			return notified.length > 0 && marks.length === ids.length;
+		},
+		{ what: `the mail-due marks of ${publicationId}` },
+	);
+}
+
 export async function waitFor<T>(
 	probe: () => Promise<T | undefined | false> | T | undefined | false,
 	{ timeoutMs = 10_000, intervalMs = 100, what = "condition" } = {},

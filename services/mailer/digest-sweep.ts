@@ -88,8 +88,10 @@ interface Looked {
 	nextDueAt?: Date;
 }
 
-const earliest = (...dates: (Date | undefined)[]): Date | undefined =>
-	dates.reduce<Date | undefined>((a, b) => (!a ? b : !b ? a : a < b ? a : b), undefined);
+function earliest(...dates: (Date | undefined)[]): Date | undefined {
+	const times = dates.flatMap((date) => (date ? [date.getTime()] : []));
+	return times.length > 0 ? new Date(Math.min(...times)) : undefined;
+}
 
 /** What one client is due now, queued; and when they are due next. */
 async function sweepOne(broker: ServiceBroker, options: SweepOptions, subscriber: Mailable): Promise<Looked> {

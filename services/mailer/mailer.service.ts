@@ -291,6 +291,8 @@ export default defineService<MailerServiceSettings, MailerLocals>()({
 		/** Internal (and on a timer): queue every immediate e-mail and digest that is due now. */
 		sendDigests: {
 			visibility: "public",
+			// One sweep looks at up to 5,000 clients: longer than the broker's default timeout.
+			timeout: 10 * 60_000,
 			async handler(): Promise<{ sent: number }> {
 				return { sent: await this.sweepDigests() };
 			},

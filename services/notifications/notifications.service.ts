@@ -111,8 +111,9 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 			collection: "notifications",
 			// Not publicationId: NeDB keeps one array per indexed value, and a publication's
 			// 100,000 notifications in one array make every update copy it (bench mail).
-			indexed: ["subscriberId"],
-			sparse: ["dueAt"],
+			// Sparse: marks (mail-due, erasure) have neither field, and a key shared by thousands of
+			// documents makes every change to one of them copy the whole list.
+			sparse: ["subscriberId", "dueAt"],
 		}),
 		// GET /api/admin/audit: the audit stored with each notification, for operators.
 		AuditExport,
@@ -249,16 +250,15 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 					createdAt: new Date(now).toISOString(),
 					order: now * 10_000 + (i % 10_000),
 				}));
-				// Each client's mail-due mark before their notifications, so a sweep that sees these
-				// sees them due; and again after, since a sweep may have ended it in between (mailChecked).
-				const dueMarks = (of: StoredNotification[]) =>
-					[...new Set(of.map((doc) => doc.subscriberId))].map((id) =>
-						mailDueMark(id, isoNow(clockOf(this.broker))),
-					);
+				// Each client's mail-due mark after their notifications: a sweep that ends a mark meanwhile
+				// finds these unmailed (mailChecked). A mark that exists already stays: it may put the
+				// client off on purpose (their digest hour).
 				const created = await timeStage(this.stageTime, "inbox", async () => {
-					await this.insertNew(dueMarks(docs));
 					const inserted = await this.insertNew(docs);
-					await this.insertNew(dueMarks(inserted));
+					const now = isoNow(clockOf(this.broker));
+					await this.insertNew(
+						[...new Set(inserted.map((doc) => doc.subscriberId))].map((id) => mailDueMark(id, now)),
+					);
 					return inserted;
 				});
 				for (const doc of created) this.createdTotal.increment({ category: doc.category });

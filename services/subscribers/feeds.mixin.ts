@@ -72,8 +72,10 @@ export const FeedsMixin = defineMixin<object, DbLocals>()({
 				});
 				const { ids } = ctx.params;
 				if (!ids) return feedPage(this.adapter, mayMail, ctx.params, toRow);
-				const rows = await this.adapter.find<SubscriberDoc>({ query: { ...mayMail, _id: { $in: ids } } });
-				return { rows: rows.map(toRow) };
+				// By id alone, then the rest here: given `status` too, NeDB would read every verified client.
+				const rows = await this.adapter.find<SubscriberDoc>({ query: { _id: { $in: ids } } });
+				const mailable = rows.filter((row) => row.status === "verified" && row.preferences?.email === true);
+				return { rows: mailable.map(toRow) };
 			},
 		},
 	},

@@ -9,7 +9,15 @@ import { after, before, describe, it } from "node:test";
 import type { Product } from "../../domain/product.ts";
 import type { MailerSettings } from "../../services/mailer/mailer.service.ts";
 import { type SmtpFixture, startSmtpFixture } from "../fixtures/smtp.ts";
-import { getJson, nextLocalTime, type RunningSystem, startSystem, testClock, waitFor } from "../harness.ts";
+import {
+	getJson,
+	mailDueMarked,
+	nextLocalTime,
+	type RunningSystem,
+	startSystem,
+	testClock,
+	waitFor,
+} from "../harness.ts";
 
 interface Client {
 	id: string;
@@ -82,6 +90,7 @@ describe("e-mail digests", () => {
 				what: `${expectedNotifications} notifications for ${id}`,
 			},
 		);
+		await mailDueMarked(system.broker, id);
 	};
 
 	before(async () => {

@@ -9,7 +9,15 @@ import { after, before, describe, it } from "node:test";
 import type { Product } from "../../domain/product.ts";
 import type { MailerSettings } from "../../services/mailer/mailer.service.ts";
 import { type SmtpFixture, startSmtpFixture } from "../fixtures/smtp.ts";
-import { getJson, nextLocalTime, type RunningSystem, startSystem, testClock, waitFor } from "../harness.ts";
+import {
+	getJson,
+	mailDueMarked,
+	nextLocalTime,
+	type RunningSystem,
+	startSystem,
+	testClock,
+	waitFor,
+} from "../harness.ts";
 
 /** The first Tuesday, 07:00 in São Paulo, from the test epoch on: before an 08:00 digest hour. */
 const tuesdayMorning = nextLocalTime({ weekday: 2, hour: 7 });
@@ -44,6 +52,7 @@ describe("immediate e-mail's daily cap", () => {
 		await waitFor(async () => (await notifications.adapter.count({ query: { publicationId: id } })) >= 1, {
 			what: `the notification of ${id}`,
 		});
+		await mailDueMarked(system.broker, id);
 	}
 	const settle = () => new Promise((resolve) => setTimeout(resolve, 400));
 

@@ -9,7 +9,15 @@ import { after, before, describe, it } from "node:test";
 import type { Product } from "../../domain/product.ts";
 import type { MailerSettings } from "../../services/mailer/mailer.service.ts";
 import { type SmtpFixture, startSmtpFixture } from "../fixtures/smtp.ts";
-import { getJson, nextLocalTime, type RunningSystem, startSystem, testClock, waitFor } from "../harness.ts";
+import {
+	getJson,
+	mailDueMarked,
+	nextLocalTime,
+	type RunningSystem,
+	startSystem,
+	testClock,
+	waitFor,
+} from "../harness.ts";
 
 /** A Wednesday, 07:00 in São Paulo: before the daily clients' 08:00 digest hour. */
 const morning = nextLocalTime({ weekday: 3, hour: 7 });
@@ -107,6 +115,7 @@ describe("the digest sweep reads only the clients with mail due", () => {
 				what: "10 notifications (5 clients × 2 products)",
 			},
 		);
+		await mailDueMarked(system.broker, "morning");
 		clock.advance(1_000);
 
 		assert.equal(await sweep(), 3, "one e-mail to each immediate client the publication reached");
@@ -158,6 +167,7 @@ describe("the digest sweep reads only the clients with mail due", () => {
 				what: "5 notifications",
 			},
 		);
+		await mailDueMarked(system.broker, "noon");
 		clock.advance(1_000);
 		assert.equal(await sweep(), 3, "the immediate clients; the daily ones wait for tomorrow's hour");
 		assert.equal(await sweep(), 0);
