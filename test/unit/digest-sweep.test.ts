@@ -8,6 +8,7 @@ import { after, before, describe, it } from "node:test";
 import { ServiceBroker } from "moleculer";
 import { defaultPreferences } from "../../domain/subscriber.ts";
 import { sweepDigests } from "../../services/mailer/digest-sweep.ts";
+import { nextWindowAt } from "../../services/mailer/digests.ts";
 
 const subscriber = (id: string) => ({
 	id,
@@ -20,6 +21,7 @@ const subscriber = (id: string) => ({
 describe("digest sweep", () => {
 	const broker = new ServiceBroker({ logger: false });
 	const marked: string[] = [];
+	const checked: { subscriberId: string; nextDueAt?: string }[] = [];
 	before(async () => {
 		broker.createService({
 			name: "subscribers",
@@ -43,6 +45,12 @@ describe("digest sweep", () => {
 						product: { id: "x:fund:1", source: "x", category: "fund", nativeId: "1", name: "Fundo" },
 					},
 				],
+				mailDue: () =>
+					["ana", "bia", "cai"].map((subscriberId) => ({ subscriberId, dueAt: "2026-12-01T09:00:00.000Z" })),
+				mailChecked: (ctx) => {
+					checked.push(ctx.params as { subscriberId: string; nextDueAt?: string });
+					return {};
+				},
 				markMailed: (ctx) => {
 					marked.push((ctx.params as { subscriberId: string }).subscriberId);
 					return { updated: 1 };
@@ -69,6 +77,46 @@ describe("digest sweep", () => {
 		});
 		assert.deepEqual(sentTo, ["ana", "cai"]);
 		assert.equal(sent, 2);
-		assert.deepEqual(marked, ["ana", "cai"], "bia's notifications stay pending for the next sweep");
+		assert.deepEqual(marked, ["ana", "cai"], "bia's notifications stay pending for a later sweep");
+		assert.deepEqual(
+			checked,
+			[
+				{ subscriberId: "ana" },
+				{ subscriberId: "bia", nextDueAt: "2026-12-01T10:15:00.000Z" },
+				{ subscriberId: "cai" },
+			],
+			"ana and cai are done; bia is looked at again in 15 minutes, not at every sweep",
+		);
+	});
+});
+
+describe("the next digest window", () => {
+	const daily = { ...defaultPreferences, digest: "daily" as const, digestHour: 8 };
+	it("opens at the client's hour: today before it, tomorrow once today's is open", () => {
+		// 07:30 in São Paulo (UTC−3) is 10:30 UTC: today's window opens at 08:00, 11:00 UTC.
+		assert.equal(
+			nextWindowAt("s", daily, new Date("2026-12-01T10:30:00Z")).toISOString(),
+			"2026-12-01T11:00:00.000Z",
+		);
+		assert.equal(
+			nextWindowAt("s", daily, new Date("2026-12-01T15:00:00Z")).toISOString(),
+			"2026-12-02T11:00:00.000Z",
+		);
+	});
+	it("opens on Monday at the hour for a weekly client", () => {
+		const weekly = { ...daily, digest: "weekly" as const };
+		// Tuesday 2026-12-01: this week's window is open; the next is Monday 2026-12-07 at 08:00.
+		assert.equal(
+			nextWindowAt("s", weekly, new Date("2026-12-01T15:00:00Z")).toISOString(),
+			"2026-12-07T11:00:00.000Z",
+		);
+	});
+	it("is a week and a day away at most, for preferences that never open one", () => {
+		const never = { ...defaultPreferences, digest: "immediate" as const };
+		const now = new Date("2026-12-01T15:20:00Z");
+		assert.equal(
+			nextWindowAt("s", never, now).getTime(),
+			Date.parse("2026-12-01T16:00:00Z") + 8 * 24 * 3_600_000,
+		);
 	});
 });
