@@ -37,6 +37,7 @@ import type { Preferences } from "../domain/subscriber.ts";
 import { digestData } from "../services/mailer/digest-content.ts";
 import { loadTemplates, type RenderedMail, renderMail } from "../services/mailer/templates.ts";
 import { smtpTransport } from "../services/mailer/transport.ts";
+import { mailDueMark } from "../services/notifications/mail-due.ts";
 import { type RunningSystem, startSystem, tempDir } from "../test/harness.ts";
 import type { SinkMessage } from "./smtp-sink.ts";
 import type { BenchRow } from "./table.ts";
@@ -312,6 +313,10 @@ export async function run(): Promise<BenchRow[]> {
 						order: created * 10_000 + k,
 					})),
 				),
+			);
+			// As notifications.store leaves them: each client with unmailed notifications is due.
+			await store("notifications").adapter.insertMany(
+				ids.map((subscriberId) => mailDueMark(subscriberId, new Date(created).toISOString())),
 			);
 		}
 		await seeding.stop();

@@ -10,15 +10,14 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { ServiceBroker } from "moleculer";
-import type { Interests } from "../domain/interests.ts";
-import type { Product } from "../domain/product.ts";
 import { domainMetrics, type PipelineStage } from "../lib/domain-metrics.ts";
 import { matchOne } from "../services/matcher/reference.ts";
-import { type RunningSystem, sharedClock, startSystem, tempDir } from "../test/harness.ts";
+import { freePort, type RunningSystem, sharedClock, startSystem, tempDir } from "../test/harness.ts";
 import { forkClients, nextReport } from "./clients.ts";
+import { benchFund, benchInterests } from "./funds.ts";
 import type { ClientCommand, Job } from "./live-clients.ts";
 import { type SeedRow, seedSubscribers } from "./seed.ts";
 import type { BenchRow } from "./table.ts";
@@ -29,43 +28,7 @@ const PRODUCTS = 200;
 /** Bound on every wait: a stage that never finishes fails the bench, it does not hang it. */
 const WAIT_MS = Number(process.env.BENCH_TIMEOUT ?? 300_000);
 const secret = randomBytes(32).toString("hex");
-const fundTypes = ["Renda Fixa", "Multimercado", "Ações", "Cambial", "Previdência", "Crédito Privado"];
-
-/** About 1% of clients match a product: a fund type (1 in 6) and a fee band (about 1 in 17). */
-function interestsOf(i: number): Interests {
-	const low = (i % 17) / 1000;
-	return {
-		fund: {
-			fundType: { in: [fundTypes[i % fundTypes.length] as string] },
-			adminFee: { min: low, max: low + 0.001 },
-		},
-	};
-}
-
-function product(i: number, collectedAt: string): Product {
-	return {
-		id: `bench:fund:${i}`,
-		source: "bench",
-		category: "fund",
-		nativeId: String(i),
-		name: `Fundo ${i}`,
-		fundType: fundTypes[i % fundTypes.length],
-		adminFee: ((i * 7) % 17) / 1000 + 0.0005,
-		riskLevel: 2,
-		collectedAt,
-	};
-}
-
 const now = () => performance.timeOrigin + performance.now();
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function freePort(): Promise<number> {
-	const server = createServer();
-	await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-	const address = server.address();
-	await new Promise((resolve) => server.close(resolve));
-	return typeof address === "object" && address ? address.port : 0;
-}
 
 /** Polls until `done()` holds; fails after WAIT_MS saying what did not happen. */
 async function until(done: () => boolean, what: string): Promise<void> {
@@ -111,10 +74,10 @@ export async function run(): Promise<BenchRow[]> {
 	const data = tempDir("insights-bench-");
 	const at = sharedClock.now();
 	const publishedAt = new Date(at).toISOString();
-	const products = Array.from({ length: PRODUCTS }, (_, i) => product(i, publishedAt));
+	const products = Array.from({ length: PRODUCTS }, (_, i) => benchFund(i, publishedAt));
 	const clients = Array.from({ length: SUBSCRIBERS }, (_, i) => ({
 		id: randomUUID(),
-		interests: interestsOf(i),
+		interests: benchInterests(i),
 		riskProfile: "moderate" as const,
 	}));
 	// What the reference matcher says each client gets (no questionnaire: conservative, and

@@ -1,24 +1,8 @@
 /** matcher.preview through the running system: the live preview a client sees while editing interests. */
 import type { Interests } from "../domain/interests.ts";
-import type { Product } from "../domain/product.ts";
 import { startSystem, tempDir } from "../test/harness.ts";
+import { benchFund } from "./funds.ts";
 import type { BenchRow } from "./table.ts";
-
-const fundTypes = ["Renda Fixa", "Multimercado", "Ações", "Cambial", "Previdência", "Crédito Privado"];
-
-function product(i: number, collectedAt: string): Product {
-	return {
-		id: `bench:fund:${i}`,
-		source: "bench",
-		category: "fund",
-		nativeId: String(i),
-		name: `Fundo ${i}`,
-		fundType: fundTypes[i % fundTypes.length],
-		adminFee: ((i * 7) % 17) / 1000 + 0.0005,
-		riskLevel: 2,
-		collectedAt,
-	};
-}
 
 /** matcher.preview over 30 days of publications (30 × 300 products), p95 of 100 calls. */
 export async function preview(): Promise<BenchRow[]> {
@@ -28,7 +12,7 @@ export async function preview(): Promise<BenchRow[]> {
 		const now = Date.now();
 		for (let day = 0; day < 30; day++) {
 			const at = new Date(now - day * 86_400_000).toISOString();
-			const products = Array.from({ length: 300 }, (_, i) => product(day * 300 + i, at));
+			const products = Array.from({ length: 300 }, (_, i) => benchFund(day * 300 + i, at));
 			await system.broker.call("products.publish", {
 				id: `day-${day}`,
 				sources: ["bench"],

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import type { ServiceBroker } from "moleculer";
 import { type Config, loadConfig } from "../config.ts";
 import { type Clock, runningClock, type TestClock } from "../domain/clock.ts";
+import { mailDueId } from "../services/notifications/mail-due.ts";
 import { startNode } from "../system.ts";
 
 export const natsUrl = process.env.NATS_URL || "nats://127.0.0.1:4222";
@@ -118,7 +119,7 @@ export async function mailDueMarked(broker: ServiceBroker, publicationId: string
 	await waitFor(
 		async () => {
 			const notified = await store.adapter.find({ query: { publicationId } });
-			const ids = [...new Set(notified.map((n) => `mail-due:${n.subscriberId}`))];
+			const ids = [...new Set(notified.map((n) => mailDueId(n.subscriberId ?? "")))];
 			const marks = await store.adapter.find({ query: { _id: { $in: ids } } });
 			return notified.length > 0 && marks.length === ids.length;
 		},

@@ -144,8 +144,10 @@ async function sweepOne(broker: ServiceBroker, options: SweepOptions, subscriber
 	return { sent: 1 };
 }
 
-/** Clients looked at per sweep at most (5,000 ids fit one NATS message): the next sweep goes on with the rest, oldest due first. */
-const duePerSweep = 5_000;
+/** Due clients read per round (5,000 ids fit one NATS message). */
+const duePerRound = 5_000;
+/** Rounds per sweep at most: a million due clients; the next sweep goes on with any left. */
+const maxRounds = 200;
 /** A client the mailer cannot write to now (e-mail off, unsubscribed): looked at again in a day. */
 const notMailableMs = 86_400_000;
 /** A client whose look failed: tried again in 15 minutes, not at every sweep. */
@@ -158,38 +160,48 @@ const failedMs = 15 * 60_000;
  */
 export async function sweepDigests(broker: ServiceBroker, options: SweepOptions): Promise<number> {
 	let sent = 0;
-	const due = await call(broker, "notifications.mailDue", {
-		before: options.now.toISOString(),
-		limit: duePerSweep,
-	});
+	// A client looked at once is not looked at again in this sweep, even if still due.
+	const seen = new Set<string>();
+	for (let round = 0; round < maxRounds; round++) {
+		const due = await call(broker, "notifications.mailDue", {
+			before: options.now.toISOString(),
+			limit: duePerRound,
+		});
+		// Those looked at are moved past now or ended; only a few can still be due (more came
+		// for them meanwhile). A round of those alone ends the sweep: the next one goes on.
+		const fresh = due.map((d) => d.subscriberId).filter((id) => !seen.has(id));
+		if (fresh.length === 0) break;
+		for (const id of fresh) seen.add(id);
+		for (const ids of chunks(fresh, 500)) sent += await lookAt(broker, options, ids);
+	}
+	return sent;
+}
+
+/** These due clients, each looked at and their mark moved; returns how many e-mails were queued. */
+async function lookAt(broker: ServiceBroker, options: SweepOptions, ids: string[]): Promise<number> {
+	let sent = 0;
 	const later = (ms: number) => new Date(options.now.getTime() + ms).toISOString();
-	for (const part of chunks(due, 500)) {
-		const ids = part.map((d) => d.subscriberId);
-		const { rows } = await call(broker, "subscribers.mailable", { ids });
-		const byId = new Map(rows.map((row) => [row.id, row]));
-		for (const subscriberId of ids) {
-			const subscriber = byId.get(subscriberId);
-			// One client's trouble (data a template refuses, a call that failed) is theirs alone:
-			// the others still get their e-mail, and a later sweep tries this one again.
-			try {
-				const looked = subscriber
-					? await sweepOne(broker, options, subscriber)
-					: { sent: 0, nextDueAt: undefined };
-				sent += looked.sent;
-				const nextDueAt = subscriber ? looked.nextDueAt?.toISOString() : later(notMailableMs);
-				await call(broker, "notifications.mailChecked", {
-					subscriberId,
-					...(nextDueAt ? { nextDueAt } : {}),
-				});
-			} catch (err) {
-				broker.logger.warn("Digest sweep skipped a subscriber this time", {
-					subscriberId,
-					error: (err as Error).message,
-				});
-				await call(broker, "notifications.mailChecked", { subscriberId, nextDueAt: later(failedMs) }).catch(
-					() => undefined,
-				);
-			}
+	const { rows } = await call(broker, "subscribers.mailable", { ids });
+	const byId = new Map(rows.map((row) => [row.id, row]));
+	for (const subscriberId of ids) {
+		const subscriber = byId.get(subscriberId);
+		// One client's trouble (data a template refuses, a call that failed) is theirs alone:
+		// the others still get their e-mail, and a later sweep tries this one again.
+		try {
+			const looked = subscriber
+				? await sweepOne(broker, options, subscriber)
+				: { sent: 0, nextDueAt: undefined };
+			sent += looked.sent;
+			const nextDueAt = subscriber ? looked.nextDueAt?.toISOString() : later(notMailableMs);
+			await call(broker, "notifications.mailChecked", { subscriberId, ...(nextDueAt ? { nextDueAt } : {}) });
+		} catch (err) {
+			broker.logger.warn("Digest sweep skipped a subscriber this time", {
+				subscriberId,
+				error: (err as Error).message,
+			});
+			await call(broker, "notifications.mailChecked", { subscriberId, nextDueAt: later(failedMs) }).catch(
+				() => undefined,
+			);
 		}
 	}
 	return sent;

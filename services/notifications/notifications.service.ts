@@ -26,6 +26,7 @@ import { acquireQueue, type DurableQueue, queueKeepMs, releaseQueue } from "../.
 import { defineService } from "../../lib/service.ts";
 import { type DbLocals, DbMixin } from "../../mixins/db.mixin.ts";
 import { AuditExport } from "./audit.mixin.ts";
+import { type MailDueMark, mailDueId, mailDueMark, subscriberOfMark } from "./mail-due.ts";
 import { withDueNotices } from "./notices.ts";
 import { cursorOf, pageQuery } from "./paging.ts";
 
@@ -67,23 +68,6 @@ interface ErasureMark {
 	until: string;
 }
 const erasureMarkId = (subscriberId: string) => `erasure:${erasedDigest(subscriberId)}`;
-
-/**
- * A client with notifications not e-mailed yet, and when the mailer should look at them
- * next: the mailer's sweep reads these, by `dueAt` (a sparse index), not every client.
- * Made with a client's first unmailed notification; the mailer moves or ends it.
- */
-interface MailDueMark {
-	_id: string;
-	kind: "mail-due";
-	dueAt: string;
-}
-const mailDuePrefix = "mail-due:";
-const mailDueMark = (subscriberId: string, dueAt: string): MailDueMark => ({
-	_id: `${mailDuePrefix}${subscriberId}`,
-	kind: "mail-due",
-	dueAt,
-});
 
 interface StoredNotification extends Omit<Notification, "id"> {
 	_id: string;
@@ -383,7 +367,7 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 					limit: ctx.params.limit,
 				});
 				return marks.map((mark) => ({
-					subscriberId: mark._id.slice(mailDuePrefix.length),
+					subscriberId: subscriberOfMark(mark),
 					dueAt: mark.dueAt,
 				}));
 			},
@@ -399,7 +383,7 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 			params: { subscriberId: "string|min:1", nextDueAt: "string|optional" },
 			async handler(ctx: Context<{ subscriberId: string; nextDueAt?: string }>) {
 				const { subscriberId, nextDueAt } = ctx.params;
-				const id = `${mailDuePrefix}${subscriberId}`;
+				const id = mailDueId(subscriberId);
 				if (nextDueAt) {
 					await this.upsert(id, mailDueMark(subscriberId, nextDueAt));
 					return { dueAt: nextDueAt };
@@ -468,7 +452,7 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 				await this.markErased(ctx.params.subscriberId);
 				const removed = await this.adapter.removeMany({ subscriberId: ctx.params.subscriberId });
 				// Their mail-due mark names them too.
-				await this.adapter.removeMany({ _id: `${mailDuePrefix}${ctx.params.subscriberId}` });
+				await this.adapter.removeMany({ _id: mailDueId(ctx.params.subscriberId) });
 				await this.compactStore();
 				return { removed };
 			},
