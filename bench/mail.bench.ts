@@ -38,7 +38,7 @@ import { digestData } from "../services/mailer/digest-content.ts";
 import { loadTemplates, type RenderedMail, renderMail } from "../services/mailer/templates.ts";
 import { smtpTransport } from "../services/mailer/transport.ts";
 import { mailDueMark } from "../services/notifications/mail-due.ts";
-import { type RunningSystem, startSystem, tempDir } from "../test/harness.ts";
+import { type RunningSystem, sharedClock, startSystem, tempDir } from "../test/harness.ts";
 import type { SinkMessage } from "./smtp-sink.ts";
 import type { BenchRow } from "./table.ts";
 
@@ -279,7 +279,8 @@ export async function run(): Promise<BenchRow[]> {
 		await store("products").adapter.insertMany(
 			catalogue.map(({ product: { id, ...fields } }) => ({ _id: id, ...fields })),
 		);
-		const created = Date.now() - 3_600_000;
+		// An hour before the system's clock (the harness's shared one), so every digest is due at the sweep.
+		const created = sharedClock.now() - 3_600_000;
 		for (let i = 0; i < DIGESTS; i += 1_000) {
 			const ids = Array.from({ length: Math.min(1_000, DIGESTS - i) }, () => randomUUID());
 			const now = new Date().toISOString();
