@@ -173,7 +173,7 @@ export async function run(): Promise<BenchRow[]> {
 			["distributions", "distributions queued for analytics"],
 			["live", "live broadcast (this node's sockets)"],
 			["analytics", "analytics ingest"],
-			["mail", "mailer's pick-up: one digest sweep (at most 5,000 due clients)"],
+			["mail", "mailer's pick-up: one digest sweep over every due client"],
 		];
 		const stageRows = stages.flatMap(([key, label]) => {
 			const s = stage(broker, key);
