@@ -108,6 +108,11 @@ export interface Config {
 	 * they answer again. CVM Resolution 30 asks for an update at least every 24 months.
 	 */
 	suitabilityValidMonths: number;
+	/**
+	 * Days of notification facts analytics keeps one by one; older ones are folded into
+	 * counters (docs/analytics.md). At least 31: `top` asks about the last 30 days by fact.
+	 */
+	analyticsFoldDays: number;
 	/** "Now" for every service of the node: the system's, or a test's (never from env). */
 	clock: Clock;
 }
@@ -273,6 +278,7 @@ export function loadConfig(env: Env = process.env): Config {
 		rateLimit: integer(env, "RATE_LIMIT", 600, 1, 1_000_000),
 		queueMaxAttempts: integer(env, "QUEUE_MAX_ATTEMPTS", 20, 1, 1_000),
 		suitabilityValidMonths: integer(env, "SUITABILITY_VALID_MONTHS", 24, 1, 24),
+		analyticsFoldDays: integer(env, "ANALYTICS_FOLD_DAYS", 90, 31, 3_650),
 		clock: systemClock,
 	};
 }

@@ -9,6 +9,7 @@
  * (its own consumer group), so each node's view is complete and all nodes answer alike.
  * docs/analytics.md.
  */
+import { randomUUID } from "node:crypto";
 import { type Context, Errors } from "moleculer";
 import { configOf } from "../../config.ts";
 import {
@@ -30,14 +31,34 @@ import { domainMetrics, type Metric, metric, timeStage } from "../../lib/domain-
 import { acquireQueue, type DurableQueue, queueKeepMs, releaseQueue } from "../../lib/durable-queue.ts";
 import { defineService } from "../../lib/service.ts";
 import { type DbLocals, DbMixin } from "../../mixins/db.mixin.ts";
-import { type ErasureNote, Erasures, erasureNote, isErasureNote, renamedFacts } from "./erasures.ts";
-import { notificationFacts, publicationFact, type StoredFact, type StoredNotificationFact } from "./facts.ts";
+import { type ErasureNote, Erasures, erasureNote, renamedFacts } from "./erasures.ts";
+import {
+	type Fact,
+	notificationFacts,
+	publicationFact,
+	readFacts,
+	type StoredFact,
+	type StoredNotificationDay,
+	type StoredNotificationFact,
+	storedNotificationDays,
+} from "./facts.ts";
+import {
+	type FoldChunk,
+	type FoldedCounts,
+	type FoldPointer,
+	foldChunks,
+	foldPointerId,
+	readFold,
+	renameInFold,
+} from "./fold.ts";
 import { type AnalyticsMetrics, registerAnalyticsMetrics } from "./prometheus.ts";
 import { DistributionView } from "./view.ts";
 
 /** The longest `frequency` range: two years of days. */
 const maxDays = 731;
 const periodDays = { "7d": 7, "30d": 30 } as const;
+/** How often analytics looks for facts to fold: a day passing is what makes some old. */
+const foldEveryMs = 60 * 60_000;
 
 type Params<A extends keyof Actions> = Actions[A]["params"];
 
@@ -61,6 +82,9 @@ interface AnalyticsLocals extends DbLocals {
 	erasures: Erasures;
 	/** Absent when the broker's metrics are off. */
 	metrics?: AnalyticsMetrics;
+	/** The fold under way, if one is. */
+	folding?: Promise<number>;
+	foldTimer?: NodeJS.Timeout;
 }
 
 export default defineService<AnalyticsSettings, AnalyticsLocals>()({
@@ -82,8 +106,7 @@ export default defineService<AnalyticsSettings, AnalyticsLocals>()({
 		},
 
 		async ingestPublication(publicationId: string): Promise<void> {
-			const id = `publication:${publicationId}`;
-			if (this.view.has(id)) return;
+			if (this.view.has(`publication:${publicationId}`)) return;
 			const publication = await call(this.broker, "publications.get", {
 				id: publicationId,
 				withProducts: false,
@@ -93,13 +116,15 @@ export default defineService<AnalyticsSettings, AnalyticsLocals>()({
 
 		async ingestDistributions(batch: DistributionBatch): Promise<void> {
 			const facts = notificationFacts(batch.publicationId, this.erasures.anonymise(distributed(batch)));
-			await this.record(facts.filter((fact) => !this.view.has(fact._id)));
+			const fresh = facts.filter((fact) => !this.view.has(fact._id, fact.day));
+			await this.record(fresh);
 		},
 
 		/**
 		 * An erased client (erasures.ts): the note first, so a late notification of theirs is
-		 * counted under the replacement; then their stored facts and this node's counters move
-		 * to it, and the file is rewritten so the old keys are gone from disk too. Idempotent.
+		 * counted under the replacement; then their stored facts, the folded counters and this
+		 * node's view move to it, and the file is rewritten so the old id is gone from disk too.
+		 * Idempotent.
 		 */
 		async forgetSubscriber({ subscriberId, replacement }: ErasureMessage): Promise<void> {
 			const now = configOf(this.broker).clock.now();
@@ -107,16 +132,24 @@ export default defineService<AnalyticsSettings, AnalyticsLocals>()({
 			await this.insertNew([note]);
 			this.erasures.remember(note);
 			await this.adapter.removeMany({ kind: "erasure", until: { $lt: new Date(now).toISOString() } });
-			const stored = await this.adapter.find<StoredNotificationFact>({
-				query: { _id: { $regex: new RegExp(`^${escapeRegExp(subscriberId)}\\|`) } },
+			const stored = await this.adapter.find<StoredNotificationDay | StoredNotificationFact>({
+				query: {
+					$or: [
+						{ kind: "notifications", subscribers: subscriberId },
+						{ _id: { $regex: new RegExp(`^${escapeRegExp(subscriberId)}\\|`) } },
+					],
+				},
 			});
 			if (stored.length > 0) {
 				await this.insertNew(renamedFacts(stored, subscriberId, replacement));
-				await this.adapter.removeMany({ _id: { $in: stored.map((fact) => fact._id) } });
+				await this.adapter.removeMany({ _id: { $in: stored.map((doc) => doc._id) } });
 			}
+			const fold = await this.readFolded();
+			if (fold && renameInFold(fold.counts, subscriberId, replacement))
+				await this.storeFolded(fold.counts, fold.pointer);
 			this.view.rename(subscriberId, replacement);
 			await this.compactStore();
-			this.logger.info("Analytics facts of an erased subscriber anonymised", { facts: stored.length });
+			this.logger.info("Analytics facts of an erased subscriber anonymised", { documents: stored.length });
 		},
 
 		/** The erasure notes still within the queue's keep window; older ones are removed. */
@@ -129,25 +162,116 @@ export default defineService<AnalyticsSettings, AnalyticsLocals>()({
 		},
 
 		/** Stored first, then counted: a crash in between leaves the message to be handled again. */
-		async record(facts: StoredFact[]): Promise<void> {
+		async record(facts: Fact[]): Promise<void> {
 			if (facts.length === 0) return;
-			await this.insertNew(facts);
+			const notifications = facts.filter((fact) => fact.kind === "notification");
+			const publications = facts.filter((fact) => fact.kind === "publication");
+			await this.insertNew([...storedNotificationDays(notifications), ...publications]);
 			for (const fact of facts) this.view.apply(fact);
 			this.metrics?.update(this.view);
+		},
+
+		/** The folded counters and the pointer naming them, if anything was folded. */
+		async readFolded(): Promise<{ pointer: FoldPointer; counts: FoldedCounts } | undefined> {
+			const pointer = await this.adapter.findById<FoldPointer>(foldPointerId);
+			if (!pointer) return undefined;
+			const chunks = await this.adapter.find<FoldChunk>({
+				query: { kind: "fold-chunk", generation: pointer.generation },
+			});
+			return { pointer, counts: readFold(pointer, chunks) };
+		},
+
+		/**
+		 * Writes `counts` as a new generation and moves the pointer to it, unless the pointer
+		 * moved since `previous` was read (another node sharing the store folded first): then
+		 * nothing changes and false is returned. Old generations' chunks go after the move.
+		 */
+		async storeFolded(counts: FoldedCounts, previous?: FoldPointer): Promise<boolean> {
+			const generation = randomUUID();
+			const chunks = foldChunks(counts, generation);
+			await this.insertNew(chunks);
+			const pointer: FoldPointer = {
+				_id: foldPointerId,
+				kind: "fold",
+				generation,
+				chunks: chunks.length,
+				before: counts.before,
+			};
+			const moved = previous
+				? (await this.updateWhere(
+						{ _id: foldPointerId, generation: previous.generation },
+						{ $set: { generation, chunks: chunks.length, before: counts.before } },
+					)) === 1
+				: (await this.insertNew([pointer])).length === 1;
+			await this.adapter.removeMany({
+				kind: "fold-chunk",
+				generation: moved ? { $ne: generation } : generation,
+			});
+			return moved;
+		},
+
+		/**
+		 * Folds the notification facts older than the window (ANALYTICS_FOLD_DAYS) into the
+		 * counters (fold.ts): the new counters are the old ones plus these facts, written before
+		 * the facts are removed, so every answer stays what it was. Once a day is enough; runs
+		 * at start and every hour, one at a time.
+		 */
+		foldOldFacts(): Promise<number> {
+			this.folding ??= this.foldNow().finally(() => {
+				this.folding = undefined;
+			});
+			return this.folding;
+		},
+
+		async foldNow(): Promise<number> {
+			const before = addDays(this.today(), -configOf(this.broker).analyticsFoldDays);
+			if (before <= this.view.folded) return 0;
+			const old = await this.readFolded();
+			const oldFacts = { day: { $lt: before }, kind: { $ne: "publication" } };
+			const docs = await this.adapter.find<StoredNotificationDay | StoredNotificationFact>({
+				query: oldFacts,
+			});
+			if (docs.length === 0) return 0;
+			// Facts the old counters hold already (left by a crash after the pointer moved) are
+			// dated before them: the scratch view skips them.
+			const scratch = new DistributionView(old?.counts);
+			const keys: string[] = [];
+			for (const doc of docs)
+				for (const fact of readFacts(doc)) {
+					keys.push(fact._id);
+					scratch.apply(fact);
+				}
+			if (!(await this.storeFolded(scratch.foldedCounts(before), old?.pointer))) {
+				this.logger.warn(
+					"Analytics facts folded by another node meanwhile: this node folds at its next start",
+				);
+				return 0;
+			}
+			this.view.fold(before, keys);
+			await this.adapter.removeMany(oldFacts);
+			await this.compactStore();
+			this.logger.info("Analytics facts folded", { before, facts: keys.length });
+			return keys.length;
 		},
 	},
 
 	async started() {
-		this.view = new DistributionView();
 		this.erasures = new Erasures();
-		const docs = await this.adapter.find<StoredFact | ErasureNote>({});
-		const facts = docs.filter((doc): doc is StoredFact => !isErasureNote(doc));
-		for (const fact of facts) this.view.apply(fact);
-		await this.keepErasureNotes(docs.filter(isErasureNote));
+		const folded = await this.readFolded();
+		this.view = new DistributionView(folded?.counts);
+		const docs = await this.adapter.find<StoredFact>({
+			query: { kind: { $nin: ["fold", "fold-chunk", "erasure"] } },
+		});
+		let facts = 0;
+		for (const doc of docs) for (const fact of readFacts(doc)) facts += this.view.apply(fact) ? 1 : 0;
+		await this.keepErasureNotes(await this.adapter.find<ErasureNote>({ query: { kind: "erasure" } }));
 		this.metrics = registerAnalyticsMetrics(this.broker);
 		this.stageTime = metric(this.broker, domainMetrics.pipelineStage);
 		this.metrics?.update(this.view);
-		this.logger.info("Analytics rebuilt from stored facts", { facts: facts.length });
+		this.logger.info("Analytics rebuilt from stored facts", {
+			facts,
+			foldedBefore: this.view.folded || "none",
+		});
 
 		this.queue = await acquireQueue(this.broker);
 		// Each node its own group (named by its NODE_ID, so keep that stable), hence every message.
@@ -159,9 +283,16 @@ export default defineService<AnalyticsSettings, AnalyticsLocals>()({
 			timeStage(this.stageTime, "analytics", () => this.ingestDistributions(payload)),
 		);
 		await this.queue.consume(group, "erasures", (payload) => this.forgetSubscriber(payload));
+		const foldQuietly = () =>
+			this.foldOldFacts().catch((err: unknown) => this.logger.error("Folding analytics facts failed", err));
+		void foldQuietly();
+		this.foldTimer = setInterval(foldQuietly, foldEveryMs);
+		this.foldTimer.unref();
 	},
 
 	async stopped() {
+		clearInterval(this.foldTimer);
+		await this.folding?.catch(() => undefined);
 		await releaseQueue(this.broker);
 	},
 

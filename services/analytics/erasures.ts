@@ -7,7 +7,13 @@
  */
 import type { Distributed } from "../../domain/contracts.ts";
 import { erasedDigest } from "../../domain/erasure.ts";
-import type { StoredNotificationFact } from "./facts.ts";
+import {
+	type NotificationFact,
+	readFacts,
+	type StoredNotificationDay,
+	type StoredNotificationFact,
+	storedNotificationDays,
+} from "./facts.ts";
 
 export interface ErasureNote {
 	/** "erasure:" and the digest of the erased id (never a notification key: those hold "|"). */
@@ -28,13 +34,20 @@ export function isErasureNote(doc: object): doc is ErasureNote {
 	return "kind" in doc && doc.kind === "erasure";
 }
 
-/** Notification facts' keys start with the subscriber id: the same facts under `replacement`. */
+/** The stored notification facts with the erased client's under `replacement`, stored anew. */
 export function renamedFacts(
-	facts: StoredNotificationFact[],
+	stored: (StoredNotificationDay | StoredNotificationFact)[],
 	subscriberId: string,
 	replacement: string,
-): StoredNotificationFact[] {
-	return facts.map((fact) => ({ ...fact, _id: replacement + fact._id.slice(subscriberId.length) }));
+): StoredNotificationDay[] {
+	const facts = stored.flatMap((doc) => readFacts(doc) as NotificationFact[]);
+	return storedNotificationDays(
+		facts.map((fact) =>
+			fact.subscriberId === subscriberId
+				? { ...fact, subscriberId: replacement, _id: replacement + fact._id.slice(subscriberId.length) }
+				: fact,
+		),
+	);
 }
 
 /** Erased clients' replacement ids by the digest of their id, from the notes kept. */

@@ -1,19 +1,31 @@
 /**
- * The facts analytics keeps: one per notification and one per publication, each stored once
+ * The facts analytics keeps: one per notification and one per publication, each counted once
  * under a key derived from what it describes, so a message delivered twice adds nothing.
  * Every number analytics answers is a count over these facts (view.ts).
+ *
+ * Notification facts are stored a message's worth at a time, one document per publication
+ * and day holding each (subscriber, product), not a document each: the store's cost is per
+ * document, and a publication makes a hundred thousand of them at once.
  */
+import { createHash } from "node:crypto";
 import type { Distributed } from "../../domain/contracts.ts";
 import { localDate } from "../../domain/dates.ts";
 import { notificationKey } from "../../domain/notification.ts";
 import { productOrigin } from "../../domain/product.ts";
 import type { Publication } from "../../domain/publication.ts";
 
-/**
- * One notification as stored: its key already names subscriber, publication and product,
- * and the product id names source and category, so the document holds only what the key
- * cannot (a million of them live in memory with NeDB).
- */
+/** Notification facts of one publication and day, as stored: the i-th subscriber was told of the i-th product. */
+export interface StoredNotificationDay {
+	_id: string;
+	kind: "notifications";
+	publicationId: string;
+	/** São Paulo's calendar day they were created. */
+	day: string;
+	subscribers: string[];
+	products: string[];
+}
+
+/** One notification as stored before facts were grouped by day (still read). */
 export interface StoredNotificationFact {
 	/** The notification's own key: subscriber|publication|product. */
 	_id: string;
@@ -22,9 +34,14 @@ export interface StoredNotificationFact {
 	day: string;
 }
 
-/** A notification fact read back: ids are pseudonymous, no name or address is kept. */
-export interface NotificationFact extends StoredNotificationFact {
+/** A notification fact: ids are pseudonymous, no name or address is kept. */
+export interface NotificationFact {
+	/** The notification's own key: subscriber|publication|product. */
+	_id: string;
 	kind: "notification";
+	productId: string;
+	/** São Paulo's calendar day it was created. */
+	day: string;
 	subscriberId: string;
 	publicationId: string;
 	category: string;
@@ -43,33 +60,82 @@ export interface PublicationFact {
 	audience?: number;
 }
 
-export type StoredFact = StoredNotificationFact | PublicationFact;
+export type StoredFact = StoredNotificationDay | StoredNotificationFact | PublicationFact;
 export type Fact = NotificationFact | PublicationFact;
 
-export function notificationFacts(
+export function notificationFact(
+	subscriberId: string,
 	publicationId: string,
-	notifications: Distributed[],
-): StoredNotificationFact[] {
-	return notifications.map((n) => ({
-		_id: notificationKey(n.subscriberId, publicationId, n.productId),
-		productId: n.productId,
-		day: localDate(new Date(n.createdAt)),
-	}));
-}
-
-/** A stored fact with what its keys say spelled out. */
-export function readFact(stored: StoredFact): Fact {
-	if ("kind" in stored) return stored;
-	const subscriberEnd = stored._id.indexOf("|");
-	const { source, category } = productOrigin(stored.productId);
+	productId: string,
+	day: string,
+): NotificationFact {
+	const { source, category } = productOrigin(productId);
 	return {
-		...stored,
+		_id: notificationKey(subscriberId, publicationId, productId),
 		kind: "notification",
-		subscriberId: stored._id.slice(0, subscriberEnd),
-		publicationId: stored._id.slice(subscriberEnd + 1, stored._id.length - stored.productId.length - 1),
+		subscriberId,
+		publicationId,
+		productId,
 		category,
 		source,
+		day,
 	};
+}
+
+export function notificationFacts(publicationId: string, notifications: Distributed[]): NotificationFact[] {
+	const days = new Map<string, string>();
+	return notifications.map((n) => {
+		let day = days.get(n.createdAt);
+		if (day === undefined) {
+			day = localDate(new Date(n.createdAt));
+			days.set(n.createdAt, day);
+		}
+		return notificationFact(n.subscriberId, publicationId, n.productId, day);
+	});
+}
+
+/**
+ * The facts as documents, one per publication and day, each named by what it holds: the same
+ * facts stored twice (two nodes sharing a MongoDB) make one document.
+ */
+export function storedNotificationDays(facts: NotificationFact[]): StoredNotificationDay[] {
+	const byDay = new Map<string, NotificationFact[]>();
+	for (const fact of facts) {
+		const key = `${fact.publicationId}|${fact.day}`;
+		const same = byDay.get(key);
+		if (same) same.push(fact);
+		else byDay.set(key, [fact]);
+	}
+	return [...byDay.values()].map((same) => {
+		const { publicationId, day } = same[0] as NotificationFact;
+		const keys = same.map((fact) => fact._id).sort();
+		return {
+			_id: `notifications:${createHash("sha256").update(keys.join("\n")).digest("base64url")}`,
+			kind: "notifications",
+			publicationId,
+			day,
+			subscribers: same.map((fact) => fact.subscriberId),
+			products: same.map((fact) => fact.productId),
+		};
+	});
+}
+
+/** The facts a stored document holds, with what their keys say spelled out. */
+export function readFacts(stored: StoredFact): Fact[] {
+	if (!("kind" in stored)) {
+		const subscriberEnd = stored._id.indexOf("|");
+		const publicationId = stored._id.slice(
+			subscriberEnd + 1,
+			stored._id.length - stored.productId.length - 1,
+		);
+		return [
+			notificationFact(stored._id.slice(0, subscriberEnd), publicationId, stored.productId, stored.day),
+		];
+	}
+	if (stored.kind === "publication") return [stored];
+	return stored.subscribers.map((subscriberId, i) =>
+		notificationFact(subscriberId, stored.publicationId, stored.products[i] as string, stored.day),
+	);
 }
 
 function tally(values: string[]): Record<string, number> {

@@ -2,19 +2,28 @@
  * Counters over the stored facts, kept in memory and answered from there: each fact is
  * applied at most once (by its key), and every counter only adds facts up or takes a maximum,
  * so the result does not depend on the order facts arrive in, or on how often.
- * At start it is rebuilt from the facts; test/unit/analytics.test.ts checks it against a recount.
+ * At start it is rebuilt from the folded counters and the facts since;
+ * test/unit/analytics.test.ts checks it against a recount, folded or not.
+ *
+ * Folding (fold.ts): notification facts dated before a day leave memory and the store, and
+ * what they added stays in counters that do not grow with them — per day and key, per
+ * publication and per product, subscribers as bits. The one thing that needs each fact, the
+ * last day a subscriber was told of a product, is only asked for the last 30 days, which
+ * folding never reaches.
  */
 import type { AnalyticsGrouping, FrequencyRow, PublicationReach } from "../../domain/contracts.ts";
 import { addDays } from "../../domain/dates.ts";
 import { categories } from "../../domain/product.ts";
-import { type NotificationFact, type PublicationFact, readFact, type StoredFact } from "./facts.ts";
+import type { Fact, NotificationFact, PublicationFact } from "./facts.ts";
+import type { FoldedCounts } from "./fold.ts";
+import { SubscriberSet, Subscribers } from "./subscriber-set.ts";
 
 type Metric = "published" | "distributed";
 
 interface PublicationTally {
 	fact?: PublicationFact;
 	notifications: number;
-	subscribers: Set<string>;
+	subscribers: SubscriberSet;
 }
 
 export interface Ranked {
@@ -32,7 +41,12 @@ export interface LabelledTotal {
 
 export class DistributionView {
 	readonly totals = { publications: 0, productsPublished: 0, notifications: 0 };
+	/** Notification facts dated before this day are folded: counted, no longer kept one by one. */
+	private foldedBefore = "";
 	private readonly applied = new Set<string>();
+	private readonly subscribers: Subscribers;
+	/** productId → every subscriber ever notified of it (folded or not): `top` of all time. */
+	private readonly reachedEver = new Map<string, SubscriberSet>();
 	/** `${metric}|${grouping}|${day}|${key}` → count. */
 	private readonly daily = new Map<string, number>();
 	private readonly sources = new Set<string>();
@@ -44,18 +58,73 @@ export class DistributionView {
 	private readonly publications = new Map<string, PublicationTally>();
 	private latestPublication?: PublicationTally;
 
-	has(id: string): boolean {
-		return this.applied.has(id);
+	/** A view holding the folded counters (none: an empty view). */
+	constructor(folded?: FoldedCounts) {
+		this.subscribers = new Subscribers(folded?.subscribers);
+		if (!folded) return;
+		this.foldedBefore = folded.before;
+		this.totals.notifications = folded.notifications;
+		for (const [id, n] of folded.daily) this.daily.set(id, n);
+		for (const source of folded.sources) this.sources.add(source);
+		for (const [category, source, distributed] of folded.labelled)
+			this.labelOf(category, source).distributed = distributed;
+		for (const [productId, reached] of folded.reached)
+			this.reachedEver.set(productId, new SubscriberSet(reached));
+		for (const [publicationId, notifications, subscribers] of folded.publications)
+			this.publications.set(publicationId, { notifications, subscribers: new SubscriberSet(subscribers) });
+	}
+
+	/** Facts dated before this day are folded; one arriving now is a copy of a counted one. */
+	get folded(): string {
+		return this.foldedBefore;
+	}
+
+	/** True when the fact under `id` is counted already, or is a notification fact dated `day`, folded. */
+	has(id: string, day?: string): boolean {
+		return this.applied.has(id) || (day !== undefined && day < this.foldedBefore);
 	}
 
 	/** Counts `fact` unless it was counted before; true when it was new. */
-	apply(stored: StoredFact): boolean {
-		if (this.applied.has(stored._id)) return false;
-		this.applied.add(stored._id);
-		const fact = readFact(stored);
+	apply(fact: Fact): boolean {
+		if (this.has(fact._id, fact.kind === "notification" ? fact.day : undefined)) return false;
+		this.applied.add(fact._id);
 		if (fact.kind === "publication") this.applyPublication(fact);
 		else this.applyNotification(fact);
 		return true;
+	}
+
+	/**
+	 * What this view's notification facts add up to, as folded counters said to hold every
+	 * fact before `before`. Only for a view of notification facts (publications stay facts).
+	 */
+	foldedCounts(before: string): FoldedCounts {
+		return {
+			before,
+			notifications: this.totals.notifications,
+			daily: [...this.daily].filter(([id]) => id.startsWith("distributed|")),
+			sources: [...this.sources],
+			labelled: [...this.labelled.values()].map((t) => [t.category, t.source, t.distributed]),
+			subscribers: this.subscribers.list(),
+			reached: [...this.reachedEver].map(([productId, set]) => [productId, set.stored()]),
+			publications: [...this.publications].map(([id, tally]) => [
+				id,
+				tally.notifications,
+				tally.subscribers.stored(),
+			]),
+		};
+	}
+
+	/**
+	 * The facts dated before `before` are now in the folded counters: their keys leave memory,
+	 * as does the last day of each (product, subscriber) told before it (`top` never asks that
+	 * far back), and any copy of them that arrives later is a duplicate.
+	 */
+	fold(before: string, keys: Iterable<string>): void {
+		if (before > this.foldedBefore) this.foldedBefore = before;
+		for (const key of keys) this.applied.delete(key);
+		for (const [pair, day] of this.lastReached) if (day < before) this.lastReached.delete(pair);
+		for (const byDay of this.reachByLastDay.values())
+			for (const day of byDay.keys()) if (day < before) byDay.delete(day);
 	}
 
 	/**
@@ -75,8 +144,7 @@ export class DistributionView {
 				this.lastReached.delete(pair);
 				this.lastReached.set(pair.slice(0, -subscriberId.length) + replacement, day);
 			}
-		for (const tally of this.publications.values())
-			if (tally.subscribers.delete(subscriberId)) tally.subscribers.add(replacement);
+		this.subscribers.rename(subscriberId, replacement);
 	}
 
 	/** One row per day from `from` to `to` (inclusive) and per key, zeros included. */
@@ -100,12 +168,17 @@ export class DistributionView {
 	 * notification in it, so summing "last day" counts from `since` on counts each once.
 	 */
 	top(since: string | undefined, limit: number): Ranked[] {
+		if (since !== undefined && since < this.foldedBefore)
+			throw new RangeError(`'top' since ${since} asks for folded days (before ${this.foldedBefore})`);
 		const ranked: Ranked[] = [];
-		for (const [productId, byDay] of this.reachByLastDay) {
-			let count = 0;
-			for (const [day, n] of byDay) if (since === undefined || day >= since) count += n;
-			if (count > 0) ranked.push({ productId, count });
-		}
+		if (since === undefined)
+			for (const [productId, reached] of this.reachedEver) ranked.push({ productId, count: reached.size });
+		else
+			for (const [productId, byDay] of this.reachByLastDay) {
+				let count = 0;
+				for (const [day, n] of byDay) if (day >= since) count += n;
+				if (count > 0) ranked.push({ productId, count });
+			}
 		ranked.sort((a, b) => b.count - a.count || (a.productId < b.productId ? -1 : 1));
 		return ranked.slice(0, limit);
 	}
@@ -150,7 +223,14 @@ export class DistributionView {
 		this.labelOf(fact.category, fact.source).distributed += 1;
 		const tally = this.tallyOf(fact.publicationId);
 		tally.notifications += 1;
-		tally.subscribers.add(fact.subscriberId);
+		const subscriber = this.subscribers.numberOf(fact.subscriberId);
+		tally.subscribers.add(subscriber);
+		let reached = this.reachedEver.get(fact.productId);
+		if (!reached) {
+			reached = new SubscriberSet();
+			this.reachedEver.set(fact.productId, reached);
+		}
+		reached.add(subscriber);
 
 		const pair = `${fact.productId}|${fact.subscriberId}`;
 		const last = this.lastReached.get(pair);
@@ -177,7 +257,7 @@ export class DistributionView {
 	private tallyOf(publicationId: string): PublicationTally {
 		let tally = this.publications.get(publicationId);
 		if (!tally) {
-			tally = { notifications: 0, subscribers: new Set() };
+			tally = { notifications: 0, subscribers: new SubscriberSet() };
 			this.publications.set(publicationId, tally);
 		}
 		return tally;

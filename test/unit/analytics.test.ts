@@ -1,6 +1,7 @@
 /**
  * The analytics view against a full recount: whatever facts arrive, in whatever order and
- * however often, the counters equal counting the distinct facts from scratch.
+ * however often, folded or not, restarted or not, the counters equal counting the distinct
+ * facts from scratch.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -13,9 +14,10 @@ import {
 	type NotificationFact,
 	notificationFacts,
 	publicationFact,
-	readFact,
-	type StoredFact,
+	readFacts,
+	storedNotificationDays,
 } from "../../services/analytics/facts.ts";
+import { type FoldedCounts, foldChunks, readFold } from "../../services/analytics/fold.ts";
 import { DistributionView } from "../../services/analytics/view.ts";
 
 const today = "2026-11-26";
@@ -99,6 +101,74 @@ function recountDay(facts: Fact[], day: string, groupBy: "category" | "source", 
 	return { published, distributed };
 }
 
+/**
+ * What the service does with facts, in memory: stores each new one, counts it, folds the old
+ * ones into counters that go through their stored form (JSON in chunks), and restarts from
+ * the counters and the facts left.
+ */
+class Node {
+	view = new DistributionView();
+	private stored = new Map<string, Fact>();
+	private counts?: FoldedCounts;
+
+	deliver(fact: Fact): void {
+		if (this.view.has(fact._id, fact.kind === "notification" ? fact.day : undefined)) return;
+		this.stored.set(fact._id, fact);
+		this.view.apply(fact);
+	}
+
+	fold(before: string): void {
+		if (before <= this.view.folded) return;
+		const scratch = new DistributionView(this.counts);
+		const old = [...this.stored.values()].filter((f) => f.kind === "notification" && f.day < before);
+		for (const fact of old) scratch.apply(fact);
+		const pointer = { _id: "fold" as const, kind: "fold" as const, generation: "g", chunks: 0, before };
+		const chunks = foldChunks(scratch.foldedCounts(before), "g");
+		this.counts = readFold({ ...pointer, chunks: chunks.length }, chunks.reverse());
+		this.view.fold(
+			before,
+			old.map((f) => f._id),
+		);
+		for (const fact of old) this.stored.delete(fact._id);
+	}
+
+	restart(): void {
+		this.view = new DistributionView(this.counts);
+		for (const fact of this.stored.values()) this.view.apply(fact);
+	}
+}
+
+/** The answers a view gives, against a recount of `truth`. */
+function assertRecount(view: DistributionView, truth: Fact[]) {
+	const notifications = truth.filter((f) => f.kind === "notification");
+	const pubs = truth.filter((f) => f.kind === "publication");
+	assert.deepEqual(view.totals, {
+		publications: pubs.length,
+		productsPublished: pubs.reduce((n, p) => n + p.products, 0),
+		notifications: notifications.length,
+	});
+	const from = addDays(today, -40);
+	for (const groupBy of ["category", "source"] as const) {
+		const { rows } = view.frequency(from, today, groupBy);
+		for (const row of rows)
+			assert.deepEqual(
+				{ published: row.published, distributed: row.distributed },
+				recountDay(truth, row.day, groupBy, row.key),
+				`${groupBy} ${row.key} on ${row.day}`,
+			);
+	}
+	for (const since of [addDays(today, -6), addDays(today, -29), undefined])
+		assert.deepEqual(view.top(since, 100), recountTop(truth, since).slice(0, 100), `top since ${since}`);
+
+	for (const reach of view.recentPublications(100)) {
+		const own = notifications.filter((n) => n.publicationId === reach.publicationId);
+		const subscribers = new Set(own.map((n) => n.subscriberId)).size;
+		assert.equal(reach.notifications, own.length);
+		assert.equal(reach.subscribersNotified, subscribers);
+		if (reach.audience) assert.equal(reach.matchRate, subscribers / reach.audience);
+	}
+}
+
 describe("analytics view", () => {
 	it("equals a full recount after any sequence of facts, repeated and reordered", () => {
 		fc.assert(
@@ -111,46 +181,49 @@ describe("analytics view", () => {
 					for (const r of repeats)
 						if (facts.length) sequence.splice(r % (sequence.length + 1), 0, facts[r % facts.length] as Fact);
 					const view = new DistributionView();
-					// Notifications as stored: the key and product id say the rest.
-					for (const fact of sequence)
-						view.apply(
-							fact.kind === "notification"
-								? { _id: fact._id, productId: fact.productId, day: fact.day }
-								: fact,
-						);
-					const truth = distinct(sequence);
+					for (const fact of sequence) view.apply(fact);
+					assertRecount(view, distinct(sequence));
+				},
+			),
+			{ numRuns: 300 },
+		);
+	});
 
-					const notifications = truth.filter((f) => f.kind === "notification");
-					const pubs = truth.filter((f) => f.kind === "publication");
-					assert.deepEqual(view.totals, {
-						publications: pubs.length,
-						productsPublished: pubs.reduce((n, p) => n + p.products, 0),
-						notifications: notifications.length,
+	it("equals a full recount with old facts folded, before and after a restart, and with copies of folded facts arriving late", () => {
+		fc.assert(
+			fc.property(
+				fc.array(fc.oneof(notificationArb, publicationArb), { maxLength: 120 }),
+				fc.array(fc.nat(), { maxLength: 30 }),
+				// Where the node folds (or restarts), and the day it folds before: `top` asks 30 days back at most.
+				fc.array(
+					fc.record({ at: fc.nat(), daysBack: fc.integer({ min: 29, max: 45 }), restart: fc.boolean() }),
+					{
+						maxLength: 3,
+					},
+				),
+				(facts, repeats, folds) => {
+					const sequence = [...facts];
+					for (const r of repeats)
+						if (facts.length) sequence.splice(r % (sequence.length + 1), 0, facts[r % facts.length] as Fact);
+					const node = new Node();
+					const seen = new Set<string>();
+					const truth: Fact[] = [];
+					const foldsAt = new Map(folds.map((f) => [f.at % (sequence.length + 1), f]));
+					sequence.forEach((fact, i) => {
+						const fold = foldsAt.get(i);
+						if (fold) {
+							node.fold(addDays(today, -fold.daysBack));
+							if (fold.restart) node.restart();
+						}
+						// A first copy dated before the fold cannot come (the queue keeps messages 7 days): dropped.
+						const late = fact.kind === "notification" && fact.day < node.view.folded;
+						if (!seen.has(fact._id) && !late) truth.push(fact);
+						seen.add(fact._id);
+						node.deliver(fact);
 					});
-					const from = addDays(today, -40);
-					for (const groupBy of ["category", "source"] as const) {
-						const { rows } = view.frequency(from, today, groupBy);
-						for (const row of rows)
-							assert.deepEqual(
-								{ published: row.published, distributed: row.distributed },
-								recountDay(truth, row.day, groupBy, row.key),
-								`${groupBy} ${row.key} on ${row.day}`,
-							);
-					}
-					for (const since of [addDays(today, -6), addDays(today, -29), undefined])
-						assert.deepEqual(
-							view.top(since, 100),
-							recountTop(truth, since).slice(0, 100),
-							`top since ${since}`,
-						);
-
-					for (const reach of view.recentPublications(100)) {
-						const own = notifications.filter((n) => n.publicationId === reach.publicationId);
-						const subscribers = new Set(own.map((n) => n.subscriberId)).size;
-						assert.equal(reach.notifications, own.length);
-						assert.equal(reach.subscribersNotified, subscribers);
-						if (reach.audience) assert.equal(reach.matchRate, subscribers / reach.audience);
-					}
+					assertRecount(node.view, truth);
+					node.restart();
+					assertRecount(node.view, truth);
 				},
 			),
 			{ numRuns: 300 },
@@ -199,24 +272,60 @@ describe("analytics view", () => {
 		assert.deepEqual(distributed(older), stored);
 	});
 
-	it("stores only the key, the product and the São Paulo day, and reads the rest back", () => {
+	it("stores a batch as one document per publication and day, and reads every fact back", () => {
 		// 01:30 UTC is still the previous evening in São Paulo (UTC−3).
 		const batch = distributionBatch("run|7", [
 			{ subscriberId: "s1", productId: "xp-funds:fund:a|b", createdAt: "2026-11-26T01:30:00Z" },
+			{ subscriberId: "s2", productId: "btg-funds:fund:c", createdAt: "2026-11-26T01:30:00Z" },
+			{ subscriberId: "s1", productId: "btg-funds:fund:c", createdAt: "2026-11-26T04:00:00Z" },
 		]);
-		const [stored] = notificationFacts(batch.publicationId, distributed(batch));
-		assert.deepEqual(stored, {
+		const facts = notificationFacts(batch.publicationId, distributed(batch));
+		const docs = storedNotificationDays(facts);
+		assert.deepEqual(
+			docs.map(({ day, subscribers, products }) => ({ day, subscribers, products })),
+			[
+				{ day: "2026-11-25", subscribers: ["s1", "s2"], products: ["xp-funds:fund:a|b", "btg-funds:fund:c"] },
+				{ day: "2026-11-26", subscribers: ["s1"], products: ["btg-funds:fund:c"] },
+			],
+		);
+		assert.deepEqual(
+			docs.flatMap((doc) => readFacts(doc)),
+			facts,
+		);
+		assert.deepEqual(facts[0], {
+			_id: "s1|run|7|xp-funds:fund:a|b",
+			kind: "notification",
+			subscriberId: "s1",
+			publicationId: "run|7",
+			productId: "xp-funds:fund:a|b",
+			category: "fund",
+			source: "xp-funds",
+			day: "2026-11-25",
+		});
+		// The same facts make the same document, whichever node stores them.
+		assert.deepEqual(
+			storedNotificationDays([...facts].reverse())
+				.map((d) => d._id)
+				.sort(),
+			docs.map((d) => d._id).sort(),
+		);
+	});
+
+	it("reads a fact stored one per document, as before facts were grouped", () => {
+		const [fact] = readFacts({
 			_id: "s1|run|7|xp-funds:fund:a|b",
 			productId: "xp-funds:fund:a|b",
 			day: "2026-11-25",
 		});
-		assert.deepEqual(readFact(stored as StoredFact), {
-			...stored,
+		assert.deepEqual(fact, {
+			_id: "s1|run|7|xp-funds:fund:a|b",
 			kind: "notification",
 			subscriberId: "s1",
 			publicationId: "run|7",
+			productId: "xp-funds:fund:a|b",
 			category: "fund",
 			source: "xp-funds",
+			day: "2026-11-25",
 		});
 	});
 });
