@@ -6,10 +6,12 @@
  * same histogram operators see), beside a same-run baseline: the notifications store's bare
  * bulk-insert rate for the very rows the run stored.
  *
- * BENCH_SUBSCRIBERS (100000) and BENCH_PIPELINE_SOCKETS (1000) change the size.
+ * BENCH_SUBSCRIBERS (100000) and BENCH_PIPELINE_SOCKETS (1000) change the size;
+ * BENCH_CPU_PROFILE=<file> writes a CPU profile (.cpuprofile) of publish → analytics done.
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ServiceBroker } from "moleculer";
@@ -68,6 +70,21 @@ async function bareInsert(docs: object[]): Promise<number> {
 	} finally {
 		await system.stop();
 	}
+}
+
+/** With BENCH_CPU_PROFILE, starts profiling this process; the returned function writes the file. */
+async function startProfile(): Promise<(() => Promise<void>) | undefined> {
+	const file = process.env.BENCH_CPU_PROFILE;
+	if (!file) return undefined;
+	const session = new Session();
+	session.connect();
+	await session.post("Profiler.enable");
+	await session.post("Profiler.start");
+	return async () => {
+		const { profile } = await session.post("Profiler.stop");
+		writeFileSync(file, JSON.stringify(profile));
+		session.disconnect();
+	};
 }
 
 export async function run(): Promise<BenchRow[]> {
@@ -143,6 +160,7 @@ export async function run(): Promise<BenchRow[]> {
 		if (!ready || ready.connected !== connected.size)
 			throw new Error(`pipeline bench: ${ready?.connected ?? 0} of ${connected.size} sockets connected`);
 
+		const profile = await startProfile();
 		const published = now();
 		await broker.call("products.publish", { id: "bench", sources: ["bench"], products });
 		await until(() => created(broker) >= expected, `${expected} notifications persisted`);
@@ -155,6 +173,7 @@ export async function run(): Promise<BenchRow[]> {
 		const batches = stage(broker, "inbox").count;
 		await until(() => stage(broker, "analytics").count >= batches, "analytics ingested every batch");
 		const analyticsMs = now() - published;
+		await profile?.();
 		const stored = created(broker);
 		// The baseline: the same rows, bare, into a fresh notifications store.
 		const notifications = broker.getLocalService("notifications") as unknown as {

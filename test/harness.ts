@@ -108,19 +108,23 @@ export async function startSystem(
 }
 
 /**
- * Until every client notified of `publicationId` has their mail-due mark: the store writes
- * it right after their notifications, so a test that sweeps the moment it sees them waits
- * for it (the next sweep would find it anyway).
+ * Until every client notified of `publicationId` has a mail-due mark, their own or their
+ * batch's: the store writes it right after their notifications, so a test that sweeps the
+ * moment it sees them waits for it (the next sweep would find it anyway).
  */
 export async function mailDueMarked(broker: ServiceBroker, publicationId: string): Promise<void> {
 	const store = broker.getLocalService("notifications") as unknown as {
-		adapter: { find(params: object): Promise<{ _id: string; subscriberId?: string }[]> };
+		adapter: {
+			find(params: object): Promise<{ _id: string; subscriberId?: string; subscriberIds?: string[] }[]>;
+		};
 	};
 	await waitFor(
 		async () => {
 			const notified = await store.adapter.find({ query: { publicationId } });
-			const ids = [...new Set(notified.map((n) => mailDueId(n.subscriberId ?? "")))];
-			const marks = await store.adapter.find({ query: { _id: { $in: ids } } });
+			const batches = await store.adapter.find({ query: { kind: "mail-due-batch" } });
+			const inBatch = new Set(batches.flatMap((batch) => batch.subscriberIds ?? []));
+			const ids = [...new Set(notified.map((n) => n.subscriberId ?? ""))].filter((id) => !inBatch.has(id));
+			const marks = await store.adapter.find({ query: { _id: { $in: ids.map(mailDueId) } } });
 			return notified.length > 0 && marks.length === ids.length;
 		},
 		{ what: `the mail-due marks of ${publicationId}` },

@@ -1,9 +1,15 @@
 /**
  * A client with notifications not e-mailed yet, and when the mailer should look at them
  * next: the mailer's sweep reads these, by `dueAt` (a sparse index), not every client.
- * Kept beside the notifications; made with a client's first unmailed notification, moved or
- * ended by the mailer (notifications.mailChecked). docs/mail.md.
+ * Kept beside the notifications; moved or ended by the mailer (notifications.mailChecked).
+ * docs/mail.md.
+ *
+ * A stored batch makes one mark for all its clients (`MailDueBatch`), not one each: a
+ * publication reaches a hundred thousand clients, and a write per client would double the
+ * inbox's writes. The sweep turns a due batch mark into the clients' own marks first.
  */
+import { createHash } from "node:crypto";
+
 export interface MailDueMark {
 	_id: string;
 	kind: "mail-due";
@@ -21,3 +27,25 @@ export const mailDueMark = (subscriberId: string, dueAt: string): MailDueMark =>
 });
 
 export const subscriberOfMark = (mark: MailDueMark): string => mark._id.slice(prefix.length);
+
+/** The clients of one stored batch, due together. */
+export interface MailDueBatch {
+	_id: string;
+	kind: "mail-due-batch";
+	/** Its own field (and sparse index): the sweep finds the few batch marks without reading the clients' marks. */
+	batchDueAt: string;
+	subscriberIds: string[];
+}
+
+/**
+ * Named by the batch's notifications, so a store retried after a crash between its insert and
+ * this mark makes the same one (or makes it at last); a mark made twice only means a look.
+ */
+export function mailDueBatch(
+	notificationIds: string[],
+	subscriberIds: string[],
+	dueAt: string,
+): MailDueBatch {
+	const digest = createHash("sha256").update(notificationIds.join("\n")).digest("base64url");
+	return { _id: `mail-due-batch:${digest}`, kind: "mail-due-batch", batchDueAt: dueAt, subscriberIds };
+}

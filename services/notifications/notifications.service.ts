@@ -26,7 +26,14 @@ import { acquireQueue, type DurableQueue, queueKeepMs, releaseQueue } from "../.
 import { defineService } from "../../lib/service.ts";
 import { type DbLocals, DbMixin } from "../../mixins/db.mixin.ts";
 import { AuditExport } from "./audit.mixin.ts";
-import { type MailDueMark, mailDueId, mailDueMark, subscriberOfMark } from "./mail-due.ts";
+import {
+	type MailDueBatch,
+	type MailDueMark,
+	mailDueBatch,
+	mailDueId,
+	mailDueMark,
+	subscriberOfMark,
+} from "./mail-due.ts";
 import { withDueNotices } from "./notices.ts";
 import { cursorOf, pageQuery } from "./paging.ts";
 
@@ -67,6 +74,9 @@ interface ErasureMark {
 	kind: "erasure";
 	until: string;
 }
+/** Batch marks unpacked per look for due clients (a batch holds up to 5,000): a bound, not a limit met in practice. */
+const maxUnpackedBatches = 2_000;
+
 const erasureMarkId = (subscriberId: string) => `erasure:${erasedDigest(subscriberId)}`;
 
 interface StoredNotification extends Omit<Notification, "id"> {
@@ -97,7 +107,7 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 			// 100,000 notifications in one array make every update copy it (bench mail).
 			// Sparse: marks (mail-due, erasure) have neither field, and a key shared by thousands of
 			// documents makes every change to one of them copy the whole list.
-			sparse: ["subscriberId", "dueAt"],
+			sparse: ["subscriberId", "dueAt", "batchDueAt"],
 		}),
 		// GET /api/admin/audit: the audit stored with each notification, for operators.
 		AuditExport,
@@ -139,6 +149,22 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 				limit: 1,
 			});
 			return doc;
+		},
+
+		/**
+		 * Due batch marks become their clients' own marks (mail-due.ts), then go. A client
+		 * with a mark already keeps it: it may put them off on purpose (their digest hour).
+		 * A crash in between leaves the batch mark, unpacked again next time.
+		 */
+		async unpackMailDue(before: string): Promise<void> {
+			const batches = await this.adapter.find<MailDueBatch>({
+				query: { batchDueAt: { $lte: before } },
+				limit: maxUnpackedBatches,
+			});
+			for (const batch of batches) {
+				await this.insertNew(batch.subscriberIds.map((id) => mailDueMark(id, batch.batchDueAt)));
+				await this.adapter.removeMany({ _id: batch._id });
+			}
 		},
 
 		withoutErased(matches: Match[]): Match[] {
@@ -234,15 +260,19 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 					createdAt: new Date(now).toISOString(),
 					order: now * 10_000 + (i % 10_000),
 				}));
-				// Each client's mail-due mark after their notifications: a sweep that ends a mark meanwhile
-				// finds these unmailed (mailChecked). A mark that exists already stays: it may put the
-				// client off on purpose (their digest hour).
+				// The batch's mail-due mark after its notifications: a sweep that ends a client's mark
+				// meanwhile finds these unmailed (mailChecked). Of every client in the batch, not only
+				// those new: a store retried after a crash before the mark makes it then.
 				const created = await timeStage(this.stageTime, "inbox", async () => {
 					const inserted = await this.insertNew(docs);
-					const now = isoNow(clockOf(this.broker));
-					await this.insertNew(
-						[...new Set(inserted.map((doc) => doc.subscriberId))].map((id) => mailDueMark(id, now)),
-					);
+					if (docs.length > 0)
+						await this.insertNew([
+							mailDueBatch(
+								docs.map((doc) => doc._id),
+								[...new Set(docs.map((doc) => doc.subscriberId))],
+								isoNow(clockOf(this.broker)),
+							),
+						]);
 					return inserted;
 				});
 				for (const doc of created) this.createdTotal.increment({ category: doc.category });
@@ -361,6 +391,7 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 			visibility: "public",
 			params: { before: "string|min:1", limit: "number|integer|min:1|max:5000|default:500" },
 			async handler(ctx: Context<{ before: string; limit: number }>) {
+				await this.unpackMailDue(ctx.params.before);
 				const marks = await this.adapter.find<MailDueMark>({
 					query: { dueAt: { $lte: ctx.params.before }, kind: "mail-due" },
 					sort: ["dueAt", "_id"],
@@ -451,8 +482,12 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 			async handler(ctx: Context<{ subscriberId: string }>) {
 				await this.markErased(ctx.params.subscriberId);
 				const removed = await this.adapter.removeMany({ subscriberId: ctx.params.subscriberId });
-				// Their mail-due mark names them too.
+				// Their mail-due mark names them too, and so may a batch's.
 				await this.adapter.removeMany({ _id: mailDueId(ctx.params.subscriberId) });
+				await this.updateWhere(
+					{ kind: "mail-due-batch", subscriberIds: ctx.params.subscriberId },
+					{ $pull: { subscriberIds: ctx.params.subscriberId } },
+				);
 				await this.compactStore();
 				return { removed };
 			},

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Product } from "../../domain/product.ts";
 import type { MailerSettings } from "../../services/mailer/mailer.service.ts";
+import { mailDueId } from "../../services/notifications/mail-due.ts";
 import { type SmtpFixture, startSmtpFixture } from "../fixtures/smtp.ts";
 import {
 	getJson,
@@ -184,5 +185,44 @@ describe("the digest sweep reads only the clients with mail due", () => {
 		});
 		await waitFor(async () => (await sweep()) === 1, { what: "daily1's e-mail once they switched" });
 		assert.deepEqual(readIds(), [ids.get("daily1@example.com")]);
+	});
+
+	it("marks a whole batch due with one mark, and makes it even when a store is retried after a crash before it", async () => {
+		const clients = ["now2@example.com", "now3@example.com"];
+		const matches = clients.map((email) => ({
+			subscriberId: ids.get(email) as string,
+			productId: "house:fund:a",
+			category: "fund",
+			reasons: [],
+		}));
+		const notifications = system.broker.getLocalService("notifications") as unknown as {
+			adapter: {
+				find(filter: object): Promise<{ subscriberIds?: string[] }[]>;
+				count(filter: object): Promise<number>;
+				removeMany(query: object): Promise<number>;
+			};
+		};
+		const { adapter } = notifications;
+		const ownMarks = () =>
+			adapter.count({ query: { _id: { $in: clients.map((email) => mailDueId(ids.get(email) as string)) } } });
+		await system.broker.call("notifications.store", { publicationId: "retried", matches });
+		const batches = await adapter.find({ query: { kind: "mail-due-batch" } });
+		assert.deepEqual(
+			batches.map((batch) => batch.subscriberIds?.sort()),
+			[clients.map((email) => ids.get(email)).sort()],
+		);
+		assert.equal(await ownMarks(), 0, "no write per client while storing");
+
+		// The node died after the notifications, before their mark: the retry finds them stored.
+		await adapter.removeMany({ kind: "mail-due-batch" });
+		assert.deepEqual(await system.broker.call("notifications.store", { publicationId: "retried", matches }), {
+			created: 0,
+			existing: 2,
+		});
+		clock.advance(1_000);
+		assert.equal(await sweep(), 2, "both clients told, though their notifications were stored before");
+		assert.deepEqual(readIds().sort(), clients.map((email) => ids.get(email)).sort());
+		assert.equal(await adapter.count({ query: { kind: "mail-due-batch" } }), 0, "the batch mark unpacked");
+		assert.equal(await sweep(), 0);
 	});
 });
