@@ -10,7 +10,7 @@ import { localDate } from "../../domain/dates.ts";
 import type { Product } from "../../domain/product.ts";
 import { acquireQueue, releaseQueue } from "../../lib/durable-queue.ts";
 import { verifiedClient } from "../fixtures/clients.ts";
-import { type RawNotification, type RawPublication, recount } from "../fixtures/recount.ts";
+import { assertAnalyticsMatchRecount, rawOf } from "../fixtures/recount.ts";
 import {
 	freePort,
 	getJson,
@@ -45,21 +45,6 @@ const cdb = (nativeId: string, spread: number): Product => ({
 	collectedAt,
 });
 
-type Adapter = { find(params: object): Promise<Record<string, unknown>[]> };
-const adapterOf = (system: RunningSystem, service: string) =>
-	(system.broker.getLocalService(service) as unknown as { adapter: Adapter }).adapter;
-
-async function raw(system: RunningSystem) {
-	const notifications = (await adapterOf(system, "notifications").find({
-		query: { subscriberId: { $exists: true } },
-	})) as unknown as RawNotification[];
-	const publications = (await adapterOf(system, "publications").find({})).map((p) => ({
-		...p,
-		id: p._id,
-	})) as unknown as RawPublication[];
-	return { notifications, publications };
-}
-
 describe("analytics in the embedded default", () => {
 	const data = tempDir();
 	const metricsPort = { value: 0 };
@@ -83,35 +68,7 @@ describe("analytics in the embedded default", () => {
 		);
 
 	/** Every answer the API gives equals the recount. */
-	async function assertMatchesRecount() {
-		const truth = recount(
-			...(Object.values(await raw(system)) as [RawNotification[], RawPublication[]]),
-			today(),
-		);
-		const from = localDate(new Date(sharedClock.now() - 6 * 86_400_000));
-		for (const groupBy of ["category", "source"] as const) {
-			const { status, body } = await api(`/frequency?from=${from}&to=${today()}&groupBy=${groupBy}`);
-			assert.equal(status, 200);
-			assert.deepEqual(body, truth.frequency(from, today(), groupBy));
-		}
-		for (const period of ["7d", "30d", "all"] as const) {
-			const { body } = await api(`/top?period=${period}&limit=100`);
-			assert.deepEqual(
-				body.map((t: { productId: string; count: number }) => ({ productId: t.productId, count: t.count })),
-				truth.top(period, 100),
-			);
-		}
-		const { body: summary } = await api("/summary");
-		assert.deepEqual(summary.totals, truth.totals);
-		const { body: reach } = await api("/publications?limit=100");
-		for (const publication of reach) {
-			const expected = truth.reach(publication.publicationId);
-			assert.equal(publication.notifications, expected.notifications);
-			assert.equal(publication.subscribersNotified, expected.subscribersNotified);
-			assert.equal(publication.matchRate, expected.matchRate);
-		}
-		return truth;
-	}
+	const assertMatchesRecount = () => assertAnalyticsMatchRecount(system.broker, api, today(), 6);
 
 	before(async () => {
 		metricsPort.value = await freePort();
@@ -168,7 +125,7 @@ describe("analytics in the embedded default", () => {
 		const before = await Promise.all(["/summary", "/top?period=all&limit=100", "/publications"].map(api));
 		const queue = await acquireQueue(system.broker);
 		try {
-			const { notifications } = await raw(system);
+			const { notifications } = await rawOf(system.broker);
 			const batch: DistributionBatch = {
 				publicationId: "pub-1",
 				notifications: notifications.filter((n) => n.publicationId === "pub-1"),
