@@ -142,8 +142,11 @@ export interface NotificationsActions {
 			next?: string;
 		};
 	};
-	/** Internal (live): the session's own notifications among `ids`, oldest first. */
-	"notifications.byIds": { params: { ids: string[] }; result: InboxRow[] };
+	/** Internal (live): each client's own notifications among the ids given for them, oldest first, and their unread count. */
+	"notifications.delivery": {
+		params: { subscribers: { subscriberId: string; notificationIds: string[] }[] };
+		result: { subscriberId: string; rows: InboxRow[]; unread: UnreadCount }[];
+	};
 	/** The session's unread count, as the badge shows it ("99+"). */
 	"notifications.unread": {
 		params: Record<string, never>;

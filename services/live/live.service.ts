@@ -179,18 +179,19 @@ export default defineService<LiveSettings, LiveLocals>()({
 		},
 
 		/** One client's new notifications to their sockets on this node, then their unread count. */
-		async tell(ctx: Context, subscriberId: string, notificationIds: string[]): Promise<void> {
-			const room = `subscriber:${subscriberId}`;
-			const sockets = await this.namespace.in(room).fetchSockets();
-			if (sockets.length === 0) return;
-			const rows = await call(
-				ctx,
-				"notifications.byIds",
-				{ ids: notificationIds },
-				{ meta: { subscriberId } },
-			);
-			for (const socket of sockets) this.deliver(socket, rows);
-			await this.sendUnread(subscriberId, room);
+		/**
+		 * This node's clients among a stored batch's: their notifications and unread counts in
+		 * one call per 500 clients, then each client's sockets told.
+		 */
+		async tell(ctx: Context, subscribers: Events["notifications.created"]["subscribers"]): Promise<void> {
+			for (const part of chunks(subscribers, 500)) {
+				const told = await call(ctx, "notifications.delivery", { subscribers: part });
+				for (const { subscriberId, rows, unread } of told) {
+					const room = `subscriber:${subscriberId}`;
+					for (const socket of await this.namespace.in(room).fetchSockets()) this.deliver(socket, rows);
+					this.namespace.to(room).emit("unread", unread);
+				}
+			}
 		},
 
 		async sendUnread(subscriberId: string, to: string): Promise<void> {
@@ -393,8 +394,7 @@ export default defineService<LiveSettings, LiveLocals>()({
 					const here = ctx.params.subscribers.filter(({ subscriberId }) =>
 						rooms.has(`subscriber:${subscriberId}`),
 					);
-					for (const part of chunks(here, 20))
-						await Promise.all(part.map((entry) => this.tell(ctx, entry.subscriberId, entry.notificationIds)));
+					if (here.length > 0) await this.tell(ctx, here);
 				});
 			},
 		},

@@ -17,6 +17,7 @@ import {
 	type Events,
 	type InboxRow,
 	type Match,
+	type UnreadCount,
 } from "../../domain/contracts.ts";
 import { erasedDigest } from "../../domain/erasure.ts";
 import { type Notification, notificationKey, notificationSchema } from "../../domain/notification.ts";
@@ -196,6 +197,12 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 			return { id: _id, ...rest, cursor: cursorOf(doc) };
 		},
 
+		/** A client's unread count, as the badge shows it ("99+"). */
+		async unreadOf(subscriberId: string): Promise<UnreadCount> {
+			const unread = await this.adapter.count({ query: { subscriberId, readAt: { $exists: false } } });
+			return { unread, display: unread > 99 ? "99+" : String(unread), hasMore: unread > 99 };
+		},
+
 		async withProducts(ctx: Context, docs: StoredNotification[]): Promise<InboxRow[]> {
 			const products: Product[] = docs.length
 				? await call(ctx, "products.getMany", { ids: [...new Set(docs.map((n) => n.productId))] })
@@ -338,16 +345,54 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 		},
 
 		/** Internal (live gateway): the session's own notifications among `ids`, oldest first. */
-		byIds: {
+		/**
+		 * Internal (live): for each client, their own notifications among the ids given for
+		 * them (oldest first) and their unread count. One call per stored batch's connected
+		 * clients, not one per client: the products are read once for all of them.
+		 */
+		delivery: {
 			visibility: "public",
-			params: { ids: { type: "array", items: "string", max: 5_000 } },
-			async handler(ctx: Context<{ ids: string[] }, Meta>) {
-				const subscriberId = subscriberOf(ctx);
-				const docs = await this.adapter.find<StoredNotification>({
-					query: { subscriberId, _id: { $in: ctx.params.ids } },
-					sort: ["order", "_id"],
+			params: {
+				subscribers: {
+					type: "array",
+					max: 5_000,
+					items: {
+						type: "object",
+						props: {
+							subscriberId: "string|min:1",
+							notificationIds: { type: "array", items: "string", max: 5_000 },
+						},
+					},
+				},
+			},
+			async handler(
+				ctx: Context<Actions["notifications.delivery"]["params"]>,
+			): Promise<Actions["notifications.delivery"]["result"]> {
+				const { subscribers } = ctx.params;
+				// Each client gets only their own: an id asked for on someone else's behalf is not given.
+				const asked = new Set<string>();
+				for (const { subscriberId, notificationIds } of subscribers)
+					for (const id of notificationIds) asked.add(`${subscriberId}\n${id}`);
+				const docs = (
+					await this.adapter.find<StoredNotification>({
+						query: { _id: { $in: subscribers.flatMap((s) => s.notificationIds) } },
+						sort: ["order", "_id"],
+					})
+				).filter((doc) => asked.has(`${doc.subscriberId}\n${doc._id}`));
+				const rows = await this.withProducts(ctx, docs);
+				const bySubscriber = new Map<string, InboxRow[]>();
+				docs.forEach((doc, i) => {
+					const own = bySubscriber.get(doc.subscriberId) ?? [];
+					own.push(rows[i] as InboxRow);
+					bySubscriber.set(doc.subscriberId, own);
 				});
-				return this.withProducts(ctx, docs);
+				return Promise.all(
+					subscribers.map(async ({ subscriberId }) => ({
+						subscriberId,
+						rows: bySubscriber.get(subscriberId) ?? [],
+						unread: await this.unreadOf(subscriberId),
+					})),
+				);
 			},
 		},
 
@@ -440,11 +485,8 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 					props: { unread: "number|integer|min:0", display: "string", hasMore: "boolean" },
 				}),
 			},
-			async handler(ctx: Context<unknown, Meta>) {
-				const unread = await this.adapter.count({
-					query: { subscriberId: subscriberOf(ctx), readAt: { $exists: false } },
-				});
-				return { unread, display: unread > 99 ? "99+" : String(unread), hasMore: unread > 99 };
+			handler(ctx: Context<unknown, Meta>): Promise<UnreadCount> {
+				return this.unreadOf(subscriberOf(ctx));
 			},
 		},
 
