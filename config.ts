@@ -113,6 +113,13 @@ export interface Config {
 	 * counters (docs/analytics.md). At least 31: `top` asks about the last 30 days by fact.
 	 */
 	analyticsFoldDays: number;
+	/** Days a notification stays in the client's inbox; then only its audit record is kept (docs/audit.md). */
+	inboxRetentionDays: number;
+	/**
+	 * Days an expired notification's audit record (the suitability check behind the tip) is
+	 * kept. At least five years: CVM Resolution 30 asks for the records to be kept that long.
+	 */
+	auditRetentionDays: number;
 	/** "Now" for every service of the node: the system's, or a test's (never from env). */
 	clock: Clock;
 }
@@ -279,6 +286,8 @@ export function loadConfig(env: Env = process.env): Config {
 		queueMaxAttempts: integer(env, "QUEUE_MAX_ATTEMPTS", 20, 1, 1_000),
 		suitabilityValidMonths: integer(env, "SUITABILITY_VALID_MONTHS", 24, 1, 24),
 		analyticsFoldDays: integer(env, "ANALYTICS_FOLD_DAYS", 90, 31, 3_650),
+		inboxRetentionDays: integer(env, "INBOX_RETENTION_DAYS", 365, 30, 1_827),
+		auditRetentionDays: integer(env, "AUDIT_RETENTION_DAYS", 1_827, 1_827, 36_500),
 		clock: systemClock,
 	};
 }

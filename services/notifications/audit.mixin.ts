@@ -9,6 +9,7 @@ import { answers, auditTrailRule } from "../../domain/contracts.ts";
 import type { ServiceThis } from "../../lib/service.ts";
 import type { DbLocals } from "../../mixins/db.mixin.ts";
 import {
+	type ArchivedAuditDoc,
 	type AuditParams,
 	auditCsv,
 	auditFileName,
@@ -17,6 +18,7 @@ import {
 	auditRequest,
 	auditTrail,
 	maxAuditRows,
+	mergedAudit,
 	type StoredAuditDoc,
 } from "./audit.ts";
 
@@ -50,11 +52,20 @@ const actions = {
 		},
 		async handler(ctx: Context<AuditParams, Meta>) {
 			const request = auditRequest(ctx.params, clockOf(this.broker).now());
-			const docs = await this.adapter.find<StoredAuditDoc>({
-				query: auditQuery(request),
-				sort: ["order", "_id"],
-				limit: maxAuditRows + 1,
-			});
+			// The inbox's notifications and those past its retention kept for the audit (archived).
+			const [live, kept] = await Promise.all([
+				this.adapter.find<StoredAuditDoc>({
+					query: auditQuery(request),
+					sort: ["order", "_id"],
+					limit: maxAuditRows + 1,
+				}),
+				this.adapter.find<ArchivedAuditDoc>({
+					query: auditQuery(request, true),
+					sort: ["order", "notificationId"],
+					limit: maxAuditRows + 1,
+				}),
+			]);
+			const docs = mergedAudit(live, kept, maxAuditRows + 1);
 			const trail = auditTrail(request, docs);
 			if (request.format === "json") return trail;
 			ctx.meta.$responseType = "text/csv; charset=utf-8";

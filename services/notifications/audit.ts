@@ -101,14 +101,75 @@ export function dayStart(date: string): string {
 }
 
 /** The store's query for the request: the id, the period (stored times are ISO, so they sort), the cursor. */
-export function auditQuery(request: AuditRequest): Record<string, unknown> {
+/**
+ * A notification past the inbox's retention, kept for the audit only: the client's id under
+ * `archivedFor` (not `subscriberId`, which every inbox, unread and mail query reads) and the
+ * notification's id under `notificationId`. docs/audit.md, "Retention".
+ */
+export type ArchivedAuditDoc = Omit<StoredAuditDoc, "subscriberId"> & {
+	archivedFor: string;
+	notificationId: string;
+};
+
+export const archivedId = (notificationId: string): string => `archived:${notificationId}`;
+
+export function archived(doc: StoredAuditDoc): ArchivedAuditDoc {
+	const {
+		_id,
+		subscriberId,
+		order,
+		productId,
+		publicationId,
+		category,
+		createdAt,
+		reasons,
+		notice,
+		venue,
+		audit,
+	} = doc;
+	return {
+		_id: archivedId(_id),
+		notificationId: _id,
+		archivedFor: subscriberId,
+		order,
+		productId,
+		publicationId,
+		category,
+		createdAt,
+		...(reasons ? { reasons } : {}),
+		...(notice ? { notice } : {}),
+		...(venue ? { venue } : {}),
+		...(audit ? { audit } : {}),
+	};
+}
+
+/** An archived record read back as the notification it was. */
+export function unarchived({ archivedFor, notificationId, ...rest }: ArchivedAuditDoc): StoredAuditDoc {
+	return { ...rest, _id: notificationId, subscriberId: archivedFor };
+}
+
+/** The query for the request's rows among the notifications, or (`archive`) among the archived records. */
+export function auditQuery(request: AuditRequest, archive = false): Record<string, unknown> {
+	const owner = archive ? "archivedFor" : "subscriberId";
+	const id = archive ? "notificationId" : "_id";
 	const query: Record<string, unknown> = request.subscriberId
-		? { subscriberId: request.subscriberId }
-		: { productId: request.productId };
+		? { [owner]: request.subscriberId }
+		: { productId: request.productId, [owner]: { $exists: true } };
 	query.createdAt = { $gte: dayStart(request.from), $lt: dayStart(addDays(request.to, 1)) };
 	const { after } = request;
-	if (after) query.$or = [{ order: { $gt: after.order } }, { order: after.order, _id: { $gt: after.id } }];
+	if (after) query.$or = [{ order: { $gt: after.order } }, { order: after.order, [id]: { $gt: after.id } }];
 	return query;
+}
+
+/** Both kinds merged, oldest first (by order, then id), at most `limit`. */
+export function mergedAudit(
+	live: StoredAuditDoc[],
+	kept: ArchivedAuditDoc[],
+	limit: number,
+): StoredAuditDoc[] {
+	return [...live, ...kept.map(unarchived)]
+		.sort((a, b) => a.order - b.order || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0))
+		.slice(0, limit);
 }
 
 export function auditRow(doc: StoredAuditDoc): AuditRow {

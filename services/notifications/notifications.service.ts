@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { type Context, Errors } from "moleculer";
-import { clockOf } from "../../config.ts";
+import { clockOf, configOf } from "../../config.ts";
 import { isoNow } from "../../domain/clock.ts";
 import {
 	type Actions,
@@ -37,6 +37,7 @@ import {
 } from "./mail-due.ts";
 import { withDueNotices } from "./notices.ts";
 import { cursorOf, pageQuery } from "./paging.ts";
+import { applyRetention } from "./retention.ts";
 
 /** What the inbox answers (`GET /api/me/notifications`), for the OpenAPI document. */
 const inboxPageRule = {
@@ -97,6 +98,9 @@ interface NotificationsLocals extends DbLocals {
 	createdTotal: Metric;
 	/** insights_pipeline_stage_seconds: the inbox writes and the distributions queued. */
 	stageTime: Metric;
+	/** The retention pass under way, if one is, and the hourly timer that starts them. */
+	retaining?: Promise<{ archived: number; dropped: number }>;
+	retentionTimer?: NodeJS.Timeout;
 }
 
 export default defineService<NotificationsSettings, NotificationsLocals>()({
@@ -108,7 +112,7 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 			// 100,000 notifications in one array make every update copy it (bench mail).
 			// Sparse: marks (mail-due, erasure) have neither field, and a key shared by thousands of
 			// documents makes every change to one of them copy the whole list.
-			sparse: ["subscriberId", "dueAt", "batchDueAt"],
+			sparse: ["subscriberId", "dueAt", "batchDueAt", "archivedFor"],
 		}),
 		// GET /api/admin/audit: the audit stored with each notification, for operators.
 		AuditExport,
@@ -197,6 +201,19 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 			return { id: _id, ...rest, cursor: cursorOf(doc) };
 		},
 
+		/** One retention pass at a time (retention.ts): at start, then every hour. */
+		keepRetention(): Promise<{ archived: number; dropped: number }> {
+			const config = configOf(this.broker);
+			this.retaining ??= applyRetention(this, {
+				now: config.clock.now(),
+				inboxDays: config.inboxRetentionDays,
+				auditDays: config.auditRetentionDays,
+			}).finally(() => {
+				this.retaining = undefined;
+			});
+			return this.retaining;
+		},
+
 		/** A client's unread count, as the badge shows it ("99+"). */
 		async unreadOf(subscriberId: string): Promise<UnreadCount> {
 			const unread = await this.adapter.count({ query: { subscriberId, readAt: { $exists: false } } });
@@ -225,9 +242,16 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 		this.erased = new Set(marks.map((mark) => mark._id));
 		await this.markMailDueOnce();
 		this.queue = await acquireQueue(this.broker);
+		const retainQuietly = () =>
+			this.keepRetention().catch((err: unknown) => this.logger.error("Inbox retention pass failed", err));
+		void retainQuietly();
+		this.retentionTimer = setInterval(retainQuietly, 60 * 60_000);
+		this.retentionTimer.unref();
 	},
 
 	async stopped() {
+		clearInterval(this.retentionTimer);
+		await this.retaining?.catch(() => undefined);
 		await releaseQueue(this.broker);
 	},
 
@@ -526,6 +550,8 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 				const removed = await this.adapter.removeMany({ subscriberId: ctx.params.subscriberId });
 				// Their mail-due mark names them too, and so may a batch's.
 				await this.adapter.removeMany({ _id: mailDueId(ctx.params.subscriberId) });
+				// Their archived audit records too: erasure removes the inbox, kept or not.
+				await this.adapter.removeMany({ archivedFor: ctx.params.subscriberId });
 				await this.updateWhere(
 					{ kind: "mail-due-batch", subscriberIds: ctx.params.subscriberId },
 					{ $pull: { subscriberIds: ctx.params.subscriberId } },
