@@ -6,18 +6,32 @@
  * same histogram operators see), beside a same-run baseline: the notifications store's bare
  * bulk-insert rate for the very rows the run stored.
  *
+ * Then the same over NATS: the stores and every other service on one node, two matcher
+ * nodes in their own processes, each read for its share of the matching stage.
+ *
  * BENCH_SUBSCRIBERS (100000) and BENCH_PIPELINE_SOCKETS (1000) change the size;
  * BENCH_CPU_PROFILE=<file> writes a CPU profile (.cpuprofile) of publish → analytics done.
  */
+import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
 import type { ServiceBroker } from "moleculer";
+import { serviceNames } from "../config.ts";
 import { domainMetrics, type PipelineStage } from "../lib/domain-metrics.ts";
 import { matchOne } from "../services/matcher/reference.ts";
-import { freePort, type RunningSystem, sharedClock, startSystem, tempDir } from "../test/harness.ts";
+import {
+	freePort,
+	natsUrl,
+	type RunningSystem,
+	sharedClock,
+	startSystem,
+	tempDir,
+	uniqueNamespace,
+} from "../test/harness.ts";
 import { forkClients, nextReport } from "./clients.ts";
 import { benchFund, benchInterests } from "./funds.ts";
 import type { ClientCommand, Job } from "./live-clients.ts";
@@ -27,6 +41,8 @@ import type { BenchRow } from "./table.ts";
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 100_000);
 const SOCKETS = Number(process.env.BENCH_PIPELINE_SOCKETS ?? 1_000);
 const PRODUCTS = 200;
+const MATCHERS = 2;
+const indexScript = fileURLToPath(new URL("../index.ts", import.meta.url));
 /** Bound on every wait: a stage that never finishes fails the bench, it does not hang it. */
 const WAIT_MS = Number(process.env.BENCH_TIMEOUT ?? 300_000);
 const secret = randomBytes(32).toString("hex");
@@ -87,7 +103,53 @@ async function startProfile(): Promise<(() => Promise<void>) | undefined> {
 	};
 }
 
+/** A matcher node in its own process (index.ts, SERVICES=matcher), its metrics on `metricsPort`. */
+interface MatcherNode {
+	process: ChildProcess;
+	metricsPort: number;
+}
+
+async function startMatchers(env: Record<string, string>, count: number): Promise<MatcherNode[]> {
+	return Promise.all(
+		Array.from({ length: count }, async (_, i) => {
+			const metricsPort = await freePort();
+			const dataDir = tempDir("insights-bench-matcher-").path;
+			const child = spawn(process.execPath, [indexScript], {
+				env: {
+					...process.env,
+					...env,
+					NODE_ID: `bench-matcher-${i + 1}`,
+					SERVICES: "matcher",
+					PORT: "0",
+					METRICS_PORT: String(metricsPort),
+					DATA_DIR: dataDir,
+				},
+				stdio: ["ignore", "ignore", "inherit"],
+			});
+			return { process: child, metricsPort };
+		}),
+	);
+}
+
+/** One matcher node's `insights_pipeline_stage_seconds{stage="match"}`, read from its /metrics. */
+async function matchStage(node: MatcherNode): Promise<{ count: number; sum: number }> {
+	const text = await (await fetch(`http://127.0.0.1:${node.metricsPort}/metrics`)).text();
+	const sample = (part: "sum" | "count") =>
+		Number(
+			new RegExp(
+				`^${domainMetrics.pipelineStage.name}_${part}\\{[^}]*stage="match"[^}]*\\} (\\S+)$`,
+				"m",
+			).exec(text)?.[1] ?? 0,
+		);
+	return { count: sample("count"), sum: sample("sum") };
+}
+
 export async function run(): Promise<BenchRow[]> {
+	return [...(await runCase(false)), ...(await runCase(true))];
+}
+
+/** The morning publication on one node, or (`cluster`) over NATS with two matcher nodes. */
+async function runCase(cluster: boolean): Promise<BenchRow[]> {
 	const data = tempDir("insights-bench-");
 	const at = sharedClock.now();
 	const publishedAt = new Date(at).toISOString();
@@ -118,7 +180,7 @@ export async function run(): Promise<BenchRow[]> {
 	const rows: SeedRow[] = clients.map((c) => ({ ...c, session: connected.has(c.id) }));
 	const tokens = await seedSubscribers(data.path, rows, secret);
 
-	const name = `${SUBSCRIBERS / 1000}k clients × ${PRODUCTS} products, ${connected.size} sockets`;
+	const name = `${SUBSCRIBERS / 1000}k clients × ${PRODUCTS} products, ${connected.size} sockets${cluster ? `, over NATS: ${MATCHERS} matcher nodes` : ""}`;
 	const row = (metric: string, value: number, unit: string): BenchRow => ({
 		case: name,
 		metric,
@@ -128,9 +190,12 @@ export async function run(): Promise<BenchRow[]> {
 	const seconds = (ms: number) => Number((ms / 1000).toFixed(2));
 	let system: RunningSystem | undefined;
 	let child: ReturnType<typeof forkClients> | undefined;
+	let matchers: MatcherNode[] = [];
+	const nats = { TRANSPORTER: natsUrl, NATS_URL: natsUrl, NAMESPACE: uniqueNamespace(), LOG_LEVEL: "error" };
 	try {
 		const t0 = now();
 		system = await startSystem({
+			...(cluster ? { ...nats, SERVICES: serviceNames.filter((s) => s !== "matcher").join(",") } : {}),
 			DATA_DIR: data.path,
 			LOG_LEVEL: process.env.BENCH_LOG ?? "error",
 			JWT_SECRET: secret,
@@ -140,6 +205,16 @@ export async function run(): Promise<BenchRow[]> {
 			DIGEST_SWEEP_SECONDS: "3600",
 		});
 		const broker = system.broker;
+		if (cluster) {
+			matchers = await startMatchers(nats, MATCHERS);
+			// Available once started: each has loaded every client into its index by then.
+			await until(
+				() =>
+					broker.registry.getServiceList({ onlyAvailable: true }).filter((s) => s.name === "matcher")
+						.length === MATCHERS,
+				`${MATCHERS} matcher nodes up`,
+			);
+		}
 		const startMs = now() - t0;
 		Object.assign((broker.getLocalService("live") as unknown as { settings: object }).settings, {
 			maxSocketsPerIp: 1_000_000,
@@ -184,7 +259,11 @@ export async function run(): Promise<BenchRow[]> {
 		const inboxRate = stored / (inboxMs / 1000);
 		const bareRate = docs.length / (bareMs / 1000);
 		// The mailer's pick-up last: the e-mails it queues are written out in the background.
-		const { sent: mailsQueued } = await broker.call<{ sent: number }, object>("mailer.sendDigests", {});
+		// Once is enough (it is the same on the cluster's store node).
+		const mailsQueued = cluster
+			? undefined
+			: (await broker.call<{ sent: number }, object>("mailer.sendDigests", {})).sent;
+		const matcherStages = await Promise.all(matchers.map(matchStage));
 
 		const stages: [PipelineStage, string][] = [
 			["match", "matching (match tasks, stores excluded)"],
@@ -194,13 +273,23 @@ export async function run(): Promise<BenchRow[]> {
 			["analytics", "analytics ingest"],
 			["mail", "mailer's pick-up: one digest sweep over every due client"],
 		];
-		const stageRows = stages.flatMap(([key, label]) => {
-			const s = stage(broker, key);
-			return [row(`${label}: total`, seconds(s.sum * 1000), "s"), row(`${label}: runs`, s.count, "count")];
-		});
-
+		const stageRows = stages
+			.filter(([key]) => !(cluster && (key === "match" || key === "mail")))
+			.flatMap(([key, label]) => {
+				const s = stage(broker, key);
+				return [row(`${label}: total`, seconds(s.sum * 1000), "s"), row(`${label}: runs`, s.count, "count")];
+			});
+		// On the cluster, matching runs on the matcher nodes: each one's share.
+		const matcherRows = matcherStages.flatMap((s, i) => [
+			row(`matcher node ${i + 1}: matching total`, seconds(s.sum * 1000), "s"),
+			row(`matcher node ${i + 1}: match tasks`, s.count, "count"),
+		]);
 		return [
-			row("node start incl. index build", Math.round(startMs), "ms"),
+			row(
+				cluster ? "nodes start incl. the matchers' index builds" : "node start incl. index build",
+				Math.round(startMs),
+				"ms",
+			),
 			row("notifications persisted (all expected)", stored, "count"),
 			row("publish → every inbox persisted (target < 10)", seconds(inboxMs), "s"),
 			row("inbox rate", Math.round(inboxRate), "1/s"),
@@ -209,11 +298,13 @@ export async function run(): Promise<BenchRow[]> {
 			row("publish → first socket has it (target < 1)", seconds((times[0] ?? 0) - published), "s"),
 			row("publish → last socket has it (target < 10)", seconds((times.at(-1) ?? 0) - published), "s"),
 			row("publish → analytics counted every batch", seconds(analyticsMs), "s"),
-			row("e-mails queued by that sweep", mailsQueued, "count"),
+			...(mailsQueued === undefined ? [] : [row("e-mails queued by that sweep", mailsQueued, "count")]),
 			...stageRows,
+			...matcherRows,
 		];
 	} finally {
 		child?.send({ type: "close" } satisfies ClientCommand);
+		for (const matcher of matchers) matcher.process.kill("SIGTERM");
 		await system?.stop();
 		data.remove();
 	}
