@@ -34,7 +34,8 @@ const notificationArb = fc
 	})
 	.map(
 		(n): NotificationFact => ({
-			_id: `s${n.subscriber}|p${n.publication}|${n.source}:${n.category}:${n.product}`,
+			// A notification has one day, so its fact's key carries it: two copies of a fact never differ in day.
+			_id: `s${n.subscriber}|p${n.publication}|${n.source}:${n.category}:${n.product}|d${n.daysAgo}`,
 			kind: "notification",
 			subscriberId: `s${n.subscriber}`,
 			publicationId: `p${n.publication}`,
