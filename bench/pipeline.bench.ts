@@ -10,7 +10,8 @@
  * nodes in their own processes, each read for its share of the matching stage.
  *
  * BENCH_SUBSCRIBERS (100000) and BENCH_PIPELINE_SOCKETS (1000) change the size;
- * BENCH_CPU_PROFILE=<file> writes a CPU profile (.cpuprofile) of publish → analytics done.
+ * BENCH_CPU_PROFILE=<file> writes a CPU profile (.cpuprofile) of publish → analytics done;
+ * BENCH_PIPELINE_CASES=single (or cluster) runs one case of the two.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
@@ -145,7 +146,11 @@ async function matchStage(node: MatcherNode): Promise<{ count: number; sum: numb
 }
 
 export async function run(): Promise<BenchRow[]> {
-	return [...(await runCase(false)), ...(await runCase(true))];
+	const cases = process.env.BENCH_PIPELINE_CASES ?? "single,cluster";
+	return [
+		...(cases.includes("single") ? await runCase(false) : []),
+		...(cases.includes("cluster") ? await runCase(true) : []),
+	];
 }
 
 /** The morning publication on one node, or (`cluster`) over NATS with two matcher nodes. */

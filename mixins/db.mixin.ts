@@ -58,6 +58,7 @@ export interface DbLocals {
 	upsert(id: string, doc: object): Promise<void>;
 	updateWhere(query: object, update: object): Promise<number>;
 	insertNew<T extends { _id: string }>(docs: T[]): Promise<T[]>;
+	pageById<T extends { _id: string }>(query: object, after: string | undefined, limit: number): Promise<T[]>;
 }
 
 /** The part of moleculer-db's adapters that the mixin itself uses. */
@@ -68,6 +69,8 @@ interface Adapter {
 		/** The indexes NeDB keeps (and reloads from its file), by field. */
 		indexes: Record<string, { sparse?: boolean }>;
 		compactDatafileAsync(): Promise<void>;
+		/** A cursor: without a sort, NeDB stops at the limit, reading candidates in their index's order. */
+		findAsync<T>(query: object): { limit(n: number): PromiseLike<T[]> };
 		/** NeDB's own promise API; moleculer-db's promisified `update` warns (DEP0174) on Node 24. */
 		updateAsync(
 			query: object,
@@ -179,6 +182,28 @@ export function DbMixin(options: DbMixinOptions): DbSchema {
 				const { adapter } = this;
 				if (adapter.db) return (await adapter.db.updateAsync(query, update, { multi: true })).numAffected;
 				return (await adapter.collection?.updateMany(query, update))?.modifiedCount ?? 0;
+			},
+			/**
+			 * The first `limit` documents matching `query` whose id comes after `after`, in id
+			 * order: a feed's page. On NeDB a sort makes it match and sort every document after the
+			 * cursor for each page, so a 100k-client feed cost seconds (quadratic). Wrapping the query
+			 * in `$and` leaves NeDB only the id bound to pick an index by, and its id index yields
+			 * documents in id order, so without a sort the read stops at the limit.
+			 */
+			async pageById<T extends { _id: string }>(
+				this: Own,
+				query: object,
+				after: string | undefined,
+				limit: number,
+			): Promise<T[]> {
+				const { adapter } = this;
+				if (adapter.db)
+					return adapter.db.findAsync<T>({ $and: [query], _id: { $gt: after ?? "" } }).limit(limit);
+				return adapter.find<T>({
+					query: { ...query, ...(after ? { _id: { $gt: after } } : {}) },
+					sort: ["_id"],
+					limit,
+				});
 			},
 			/**
 			 * Inserts the documents (keyed by `_id`) not stored yet and returns those it inserted:

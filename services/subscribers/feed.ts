@@ -27,23 +27,23 @@ export interface FeedPage<Row> {
 /** Half NATS's default max_payload: room for the envelope Moleculer wraps a reply in. */
 export const maxPageBytes = 512 * 1024;
 
-/** The part of moleculer-db's adapter a feed reads with. */
-interface FeedStore<Doc> {
-	find(params: { query: object; sort: string[]; limit: number }): Promise<Doc[]>;
+/** What a feed reads with: DbMixin's `pageById`, documents after the cursor in id order. */
+interface FeedStore {
+	pageById<Doc extends { _id: string }>(
+		query: object,
+		after: string | undefined,
+		limit: number,
+	): Promise<Doc[]>;
 }
 
 /** One page of the documents matching `query` after the cursor, each shown as `toRow` says. */
 export async function feedPage<Doc extends { _id: string }, Row>(
-	store: FeedStore<Doc>,
+	store: FeedStore,
 	query: object,
 	{ after, pageSize }: FeedCursor,
 	toRow: (doc: Doc) => Row,
 ): Promise<FeedPage<Row>> {
-	const docs = await store.find({
-		query: { ...query, ...(after ? { _id: { $gt: after } } : {}) },
-		sort: ["_id"],
-		limit: pageSize,
-	});
+	const docs = await store.pageById<Doc>(query, after, pageSize);
 	const rows: Row[] = [];
 	let bytes = 0;
 	for (const doc of docs) {

@@ -21,7 +21,7 @@ export const FeedsMixin = defineMixin<object, DbLocals>()({
 			params: { ...feedParams },
 			handler(ctx: Context<FeedCursor>) {
 				const { suitabilityValidMonths } = configOf(this.broker);
-				return feedPage(this.adapter, { status: "verified" }, ctx.params, (row: SubscriberDoc) =>
+				return feedPage(this, { status: "verified" }, ctx.params, (row: SubscriberDoc) =>
 					subscriptionRow(row, suitabilityValidMonths),
 				);
 			},
@@ -37,11 +37,8 @@ export const FeedsMixin = defineMixin<object, DbLocals>()({
 			params: { since: { type: "string", pattern: /^\d{4}-\d{2}-\d{2}T/ }, ...feedParams },
 			handler(ctx: Context<FeedCursor & { since: string }>) {
 				const { suitabilityValidMonths } = configOf(this.broker);
-				return feedPage(
-					this.adapter,
-					{ updatedAt: { $gte: ctx.params.since } },
-					ctx.params,
-					(row: SubscriberDoc) => changedRow(row, suitabilityValidMonths),
+				return feedPage(this, { updatedAt: { $gte: ctx.params.since } }, ctx.params, (row: SubscriberDoc) =>
+					changedRow(row, suitabilityValidMonths),
 				);
 			},
 		},
@@ -71,7 +68,7 @@ export const FeedsMixin = defineMixin<object, DbLocals>()({
 					preferences: row.preferences,
 				});
 				const { ids } = ctx.params;
-				if (!ids) return feedPage(this.adapter, mayMail, ctx.params, toRow);
+				if (!ids) return feedPage(this, mayMail, ctx.params, toRow);
 				// By id alone, then the rest here: given `status` too, NeDB would read every verified client.
 				const rows = await this.adapter.find<SubscriberDoc>({ query: { _id: { $in: ids } } });
 				const mailable = rows.filter((row) => row.status === "verified" && row.preferences?.email === true);

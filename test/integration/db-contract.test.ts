@@ -37,6 +37,11 @@ for (const backend of backends) {
 							return this.insertNew(ctx.params.docs);
 						},
 					},
+					pageById: {
+						handler(ctx) {
+							return this.pageById(ctx.params.query, ctx.params.after, ctx.params.limit);
+						},
+					},
 					increment: {
 						async handler(ctx) {
 							await this.adapter.updateById(ctx.params.id, { $inc: { count: 1 } });
@@ -80,6 +85,31 @@ for (const backend of backends) {
 			]);
 			const reported = [...(x ?? []), ...(y ?? [])].map((d) => d._id).sort();
 			assert.deepEqual(reported, ["new-d", "new-e", "new-f", "new-g"]);
+		});
+
+		it("pages the documents of a query by id: in id order, each once, the others skipped", async () => {
+			// Inserted out of order, "page" documents between the others, on an indexed field (as
+			// a feed's status is): the index must not decide the order.
+			const ids = Array.from({ length: 60 }, (_, i) => `pg-${String((i * 37) % 60).padStart(2, "0")}`);
+			await broker.call("things.insertNew", {
+				docs: ids.map((id, i) => ({ _id: id, email: `${id}@page.example`, kind: i % 3 ? "page" : "other" })),
+			});
+			const expected = ids.filter((_, i) => i % 3).sort();
+			const seen: string[] = [];
+			let after: string | undefined;
+			for (let pages = 0; pages < 20; pages++) {
+				const page = await broker.call<{ _id: string; kind: string }[], object>("things.pageById", {
+					query: { kind: "page" },
+					...(after ? { after } : {}),
+					limit: 7,
+				});
+				assert.ok(page.length <= 7);
+				assert.ok(page.every((d) => d.kind === "page"));
+				seen.push(...page.map((d) => d._id));
+				if (page.length < 7) break;
+				after = page.at(-1)?._id;
+			}
+			assert.deepEqual(seen, expected);
 		});
 
 		it("creates and finds by id and by query", async () => {

@@ -19,9 +19,8 @@ function store(count: number, size: number) {
 		interests: "é".repeat(size / 2),
 	}));
 	return {
-		async find({ query, limit }: { query: { _id?: { $gt: string } }; limit: number }) {
-			const after = query._id?.$gt ?? "";
-			return docs.filter((d) => d._id > after).slice(0, limit);
+		async pageById<T>(_query: object, after: string | undefined, limit: number): Promise<T[]> {
+			return docs.filter((d) => d._id > (after ?? "")).slice(0, limit) as T[];
 		},
 	};
 }
