@@ -8,6 +8,7 @@ import type { MatchAudit } from "../../domain/audit.ts";
 import type { AuditRow, AuditTrail } from "../../domain/contracts.ts";
 import { addDays, dateRangeText, isIsoDate, localDate } from "../../domain/dates.ts";
 import type { MatchReason } from "../../domain/notification.ts";
+import { detailOf } from "./stored.ts";
 
 export const auditFormats = ["json", "csv"] as const;
 export type AuditFormat = (typeof auditFormats)[number];
@@ -44,9 +45,11 @@ export interface StoredAuditDoc {
 	publicationId: string;
 	category: string;
 	createdAt: string;
-	reasons?: MatchReason[];
 	notice?: string;
 	venue?: string;
+	/** The reasons and the audit, as stored.ts keeps them (or, stored before, as fields). */
+	detail?: string;
+	reasons?: MatchReason[];
 	audit?: MatchAudit;
 }
 
@@ -122,6 +125,7 @@ export function archived(doc: StoredAuditDoc): ArchivedAuditDoc {
 		publicationId,
 		category,
 		createdAt,
+		detail,
 		reasons,
 		notice,
 		venue,
@@ -136,6 +140,7 @@ export function archived(doc: StoredAuditDoc): ArchivedAuditDoc {
 		publicationId,
 		category,
 		createdAt,
+		...(detail !== undefined ? { detail } : {}),
 		...(reasons ? { reasons } : {}),
 		...(notice ? { notice } : {}),
 		...(venue ? { venue } : {}),
@@ -173,6 +178,7 @@ export function mergedAudit(
 }
 
 export function auditRow(doc: StoredAuditDoc): AuditRow {
+	const { reasons, audit } = detailOf(doc);
 	return {
 		notificationId: doc._id,
 		notifiedAt: doc.createdAt,
@@ -182,8 +188,8 @@ export function auditRow(doc: StoredAuditDoc): AuditRow {
 		category: doc.category,
 		...(doc.notice ? { notice: doc.notice } : {}),
 		...(doc.venue ? { venue: doc.venue } : {}),
-		reasons: doc.reasons ?? [],
-		...(doc.audit ? { audit: doc.audit } : {}),
+		reasons,
+		...(audit ? { audit } : {}),
 	};
 }
 

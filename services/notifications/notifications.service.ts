@@ -20,7 +20,7 @@ import {
 	type UnreadCount,
 } from "../../domain/contracts.ts";
 import { erasedDigest } from "../../domain/erasure.ts";
-import { type Notification, notificationKey, notificationSchema } from "../../domain/notification.ts";
+import { notificationKey, notificationSchema } from "../../domain/notification.ts";
 import { catalogueProductRule, categories, type Product } from "../../domain/product.ts";
 import { domainMetrics, type Metric, metric, timeStage } from "../../lib/domain-metrics.ts";
 import { acquireQueue, type DurableQueue, queueKeepMs, releaseQueue } from "../../lib/durable-queue.ts";
@@ -38,6 +38,7 @@ import {
 import { withDueNotices } from "./notices.ts";
 import { cursorOf, pageQuery } from "./paging.ts";
 import { applyRetention } from "./retention.ts";
+import { detailText, readStored, type StoredNotification } from "./stored.ts";
 
 /** What the inbox answers (`GET /api/me/notifications`), for the OpenAPI document. */
 const inboxPageRule = {
@@ -80,12 +81,6 @@ interface ErasureMark {
 const maxUnpackedBatches = 2_000;
 
 const erasureMarkId = (subscriberId: string) => `erasure:${erasedDigest(subscriberId)}`;
-
-interface StoredNotification extends Omit<Notification, "id"> {
-	_id: string;
-	/** Sort key: creation time in ms × 10,000 + position in its batch. */
-	order: number;
-}
 
 interface NotificationsSettings {
 	rest: string;
@@ -197,7 +192,7 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 
 		/** A notification as clients see it, with its `cursor` for `since` and `before`; the audit is for operators. */
 		view(doc: StoredNotification): Omit<InboxRow, "product"> {
-			const { _id, order: _order, audit: _audit, ...rest } = doc;
+			const { _id, order: _order, audit: _audit, ...rest } = readStored(doc);
 			return { id: _id, ...rest, cursor: cursorOf(doc) };
 		},
 
@@ -282,11 +277,9 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 					productId: match.productId,
 					publicationId,
 					category: match.category,
-					reasons: match.reasons,
 					...(match.venue ? { venue: match.venue } : {}),
-					...(match.changes ? { changes: match.changes } : {}),
 					...(match.notice ? { notice: match.notice } : {}),
-					...(match.audit ? { audit: match.audit } : {}),
+					detail: detailText(match),
 					// Distinct times keep the inbox's order stable within one batch.
 					createdAt: new Date(now).toISOString(),
 					order: now * 10_000 + (i % 10_000),

@@ -12,6 +12,7 @@ import type { Product } from "../../domain/product.ts";
 import { AuditedIndex, auditOf, standingOf } from "../../services/matcher/audit.ts";
 import type { Subscription } from "../../services/matcher/reference.ts";
 import {
+	archived,
 	auditColumns,
 	auditCsv,
 	auditFileName,
@@ -22,7 +23,9 @@ import {
 	maxAuditRows,
 	reasonsText,
 	type StoredAuditDoc,
+	unarchived,
 } from "../../services/notifications/audit.ts";
+import { detailText, readStored } from "../../services/notifications/stored.ts";
 
 const fund = (extra: Partial<Product> = {}): Product =>
 	({
@@ -276,5 +279,53 @@ describe("CSV", () => {
 		assert.equal(old.notice, "no-longer-fits");
 		assert.equal(old.productVersion, "", "notifications from before audits have empty audit cells");
 		for (const record of records) for (const cell of record) assert.doesNotMatch(cell, /^[=+\-@\t\r]/);
+	});
+});
+
+describe("a notification's stored detail", () => {
+	const now = Date.parse("2026-12-01T10:00:00Z");
+	const client: Subscription = {
+		subscriberId: "c1",
+		riskProfile: "moderate",
+		interests: { fund: { adminFee: { max: 0.01 } } },
+	};
+	const detail = {
+		reasons: [
+			{ field: "adminFee", operator: "≤" as const, value: 0.005, bound: 0.01 },
+			{ field: "fundType", operator: "∈" as const, value: "Renda Fixa", bound: ["Renda Fixa", "Crédito"] },
+		],
+		changes: [{ field: "adminFee", before: 0.006, after: 0.005 }],
+		audit: auditOf(standingOf(client), productVersion(fund()), now),
+	};
+	const fields = {
+		_id: "c1|pub|house:fund:a",
+		order: 17,
+		subscriberId: "c1",
+		productId: "house:fund:a",
+		publicationId: "pub",
+		category: "fund",
+		createdAt: "2026-12-01T10:00:00.000Z",
+	};
+
+	it("reads as the notification it was, stored as one text or (before that) as fields", () => {
+		const compact = { ...fields, detail: detailText(detail) };
+		assert.equal(typeof compact.detail, "string");
+		assert.deepEqual(readStored(compact), { ...fields, ...detail });
+		assert.deepEqual(readStored({ ...fields, ...detail }), { ...fields, ...detail });
+		const request = auditRequest({ subscriberId: "c1", from: "2026-11-01", to: "2026-12-01" }, now);
+		const [row] = auditTrail(request, [compact]).rows;
+		const [legacy] = auditTrail(request, [{ ...fields, ...detail }]).rows;
+		assert.deepEqual(row, legacy);
+		assert.deepEqual(row?.reasons, detail.reasons);
+		assert.deepEqual(row?.audit, detail.audit);
+	});
+
+	it("is archived with the record, so the archived trail row is the same", () => {
+		const compact = { ...fields, detail: detailText(detail) };
+		const request = auditRequest({ subscriberId: "c1", from: "2026-11-01", to: "2026-12-01" }, now);
+		assert.deepEqual(
+			auditTrail(request, [unarchived(archived(compact))]).rows,
+			auditTrail(request, [compact]).rows,
+		);
 	});
 });
