@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { describe, it } from "node:test";
 import { parse } from "csv-parse/sync";
+import fc from "fast-check";
 import { canonicalJson, interestsVersion, productVersion, versionOf } from "../../domain/audit.ts";
 import type { AuditRow } from "../../domain/contracts.ts";
 import type { Product } from "../../domain/product.ts";
@@ -48,6 +49,26 @@ describe("canonical JSON and versions", () => {
 		);
 		assert.equal(canonicalJson([undefined, 1]), "[null,1]");
 		assert.equal(canonicalJson({ "b\u0000": 1, B: 2, a: 3 }), '{"B":2,"a":3,"b\\u0000":1}');
+	});
+
+	it("writes JSON data exactly as the recursive definition it replaced, so stored versions stay valid", () => {
+		// The implementation before safe-stable-stringify, kept as the definition.
+		const byDefinition = (value: unknown): string => {
+			if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+			if (Array.isArray(value)) return `[${value.map(byDefinition).join(",")}]`;
+			const record = value as Record<string, unknown>;
+			const members = Object.keys(record)
+				.filter((key) => record[key] !== undefined)
+				.sort()
+				.map((key) => `${JSON.stringify(key)}:${byDefinition(record[key])}`);
+			return `{${members.join(",")}}`;
+		};
+		fc.assert(
+			fc.property(fc.jsonValue(), (value) => {
+				assert.equal(canonicalJson(value), byDefinition(value));
+			}),
+			{ numRuns: 2_000 },
+		);
 	});
 
 	it("is the SHA-256 of that text, in hex, which any tool recomputes", () => {
