@@ -12,6 +12,7 @@
 import { PerformanceObserver } from "node:perf_hooks";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
+import { interestsVersion } from "../domain/audit.ts";
 import { type Interests, interestFields } from "../domain/interests.ts";
 import { type Audience, type Category, categories, type Product, valueAt } from "../domain/product.ts";
 import { effectiveRisk } from "../domain/risk.ts";
@@ -529,8 +530,15 @@ async function serviceBuild(size: number, seen: Product[], products: Product[]):
 	const label = `${size >= 1_000_000 ? `${size / 1_000_000}M` : `${size / 1_000}k`} subscribers`;
 	let subs: Subscription[] | undefined = subscriptions(size, 3);
 	const pages: string[] = [];
+	// Each row with its interests' version, as the subscribers store keeps it (written with the interests).
 	for (let at = 0; at < size; at += feedPageSize)
-		pages.push(JSON.stringify(subs.slice(at, at + feedPageSize)));
+		pages.push(
+			JSON.stringify(
+				subs
+					.slice(at, at + feedPageSize)
+					.map((sub) => ({ ...sub, interestsVersion: interestsVersion(sub.interests) })),
+			),
+		);
 	subs = undefined;
 	const base = memory();
 	// The service's index: each client's standing kept beside it for the audit (interests version included).

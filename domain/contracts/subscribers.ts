@@ -40,6 +40,8 @@ export interface SubscriptionRow {
 	/** The suitability questionnaire version answered; absent: none (for the audit trail). */
 	questionnaireVersion?: string;
 	interests: Interests;
+	/** interestsVersion() of `interests`, as the record stores it (for the audit trail). */
+	interestsVersion: string;
 }
 
 /**

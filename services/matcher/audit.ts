@@ -27,7 +27,7 @@ export function standingOf(sub: Subscription): AuditStanding {
 		...(sub.profileExpiresAt !== undefined ? { profileExpiresAt: sub.profileExpiresAt } : {}),
 		investorCategory: sub.investorCategory ?? "general",
 		...(sub.questionnaireVersion !== undefined ? { questionnaireVersion: sub.questionnaireVersion } : {}),
-		interestsVersion: interestsVersion(sub.interests),
+		interestsVersion: sub.interestsVersion ?? interestsVersion(sub.interests),
 	};
 }
 

@@ -57,8 +57,11 @@ export function profileExpiry(standing: Pick<Standing, "profileExpiresAt">): num
  * The profile the client chose, while their assessment holds: conservative without an
  * assessment (or with a profile we do not know), whatever riskProfile says.
  */
-export function chosenProfile(standing: Pick<Standing, "riskProfile" | "profileExpiresAt">): RiskProfile {
-	return riskProfiles.includes(standing.riskProfile) && !Number.isNaN(profileExpiry(standing))
+export function chosenProfile(
+	standing: Pick<Standing, "riskProfile" | "profileExpiresAt">,
+	expiry = profileExpiry(standing),
+): RiskProfile {
+	return riskProfiles.includes(standing.riskProfile) && !Number.isNaN(expiry)
 		? standing.riskProfile
 		: "conservative";
 }

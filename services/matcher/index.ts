@@ -100,9 +100,11 @@ export class InterestIndex {
 	 * of the profile, checked at match time, since a profile lapses with no event.
 	 */
 	upsert(sub: Subscription): void {
-		const profile = riskProfiles.indexOf(chosenProfile(sub));
+		// The expiry read once (a date parsed per client: a million at a matcher's start).
+		const expiry = profileExpiry(sub);
+		const profile = riskProfiles.indexOf(chosenProfile(sub, expiry));
 		const partition = partitionOf(profile, investorRank(sub));
-		const validUntil = profile > 0 ? profileExpiry(sub) : Number.NaN;
+		const validUntil = profile > 0 ? expiry : Number.NaN;
 		let slot = this.#slotOf.get(sub.subscriberId);
 		const known = slot !== undefined;
 		if (slot === undefined) slot = this.#free.pop() ?? this.#newSlot();

@@ -33,6 +33,8 @@ export interface Subscription {
 	/** The questionnaire version answered, for the audit trail only; absent: none. */
 	questionnaireVersion?: string;
 	interests: Interests;
+	/** interestsVersion() of `interests` when the record gives it; computed otherwise (audit.ts). */
+	interestsVersion?: string;
 }
 
 /** A client as the gates see them at one instant: the profile in force and their category. */

@@ -17,6 +17,7 @@ export function subscriptionOf(row: SubscriptionRow): Subscription {
 		...(row.investorCategory !== undefined ? { investorCategory: row.investorCategory } : {}),
 		...(row.questionnaireVersion !== undefined ? { questionnaireVersion: row.questionnaireVersion } : {}),
 		interests: row.interests,
+		interestsVersion: row.interestsVersion,
 	};
 }
 

@@ -9,7 +9,7 @@ import { defaultPreferences, locales, riskProfiles } from "../../domain/subscrib
 import { defineMixin } from "../../lib/service.ts";
 import type { Account, AccountActions, SessionStanding } from "./accounts.ts";
 import type { SubscribersHost } from "./records.mixin.ts";
-import { isTombstone, type StoredSubscriber, type SubscriberDoc } from "./view.ts";
+import { isTombstone, type StoredSubscriber, type SubscriberDoc, storedInterests } from "./view.ts";
 
 /** The consent text version clients accept when they register (docs/privacy). */
 export const consentVersion = "2026-11";
@@ -69,7 +69,7 @@ export const AccountsMixin = defineMixin<object, SubscribersHost>()({
 					riskProfile,
 					...(riskProfileChosen === undefined ? {} : { riskProfileChosen }),
 					...(scored ? { suitability: { ...scored, assessedAt: now } } : {}),
-					interests,
+					...storedInterests(interests),
 					preferences: { ...defaultPreferences, ...preferences },
 					consent: {
 						version: consentVersion,

@@ -12,7 +12,7 @@ import { consentVersion } from "./accounts.mixin.ts";
 import { callAccounts } from "./accounts.ts";
 import { importClients } from "./import.ts";
 import type { SubscribersHost } from "./records.mixin.ts";
-import { notErased, type StoredSubscriber, type SubscriberDoc } from "./view.ts";
+import { notErased, type StoredSubscriber, type SubscriberDoc, storedInterests } from "./view.ts";
 
 export const AdminMixin = defineMixin<object, SubscribersHost>()({
 	actions: {
@@ -73,7 +73,7 @@ export const AdminMixin = defineMixin<object, SubscribersHost>()({
 							...client,
 							status: "pending",
 							riskProfile: "conservative",
-							interests: {},
+							...storedInterests({}),
 							preferences: { ...defaultPreferences },
 							// Imported clients consent when they confirm the verification e-mail.
 							consent: { version: `import:${consentVersion}`, acceptedAt: now },

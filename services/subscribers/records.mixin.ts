@@ -10,7 +10,14 @@ import { broadcast, type SubscriberChange } from "../../domain/contracts.ts";
 import type { SubscriberView } from "../../domain/subscriber.ts";
 import { defineMixin, type MethodsOf } from "../../lib/service.ts";
 import type { DbLocals } from "../../mixins/db.mixin.ts";
-import { isTombstone, notErased, publicView, type StoredSubscriber, type SubscriberDoc } from "./view.ts";
+import {
+	isTombstone,
+	notErased,
+	publicView,
+	type StoredSubscriber,
+	type SubscriberDoc,
+	storedInterests,
+} from "./view.ts";
 
 /** What the records need of the service: its store, and the node's clock it sets in created. */
 interface RecordsLocals extends DbLocals {
@@ -50,7 +57,11 @@ export const RecordsMixin = defineMixin<object, RecordsLocals>()({
 			fields: Partial<StoredSubscriber>,
 			change: SubscriberChange,
 		): Promise<StoredSubscriber> {
-			const set = { ...fields, updatedAt: this.isoNow() };
+			const set = {
+				...fields,
+				...(fields.interests ? storedInterests(fields.interests) : {}),
+				updatedAt: this.isoNow(),
+			};
 			// Only the changed fields: a link issued meanwhile (pendingLinks) is not overwritten.
 			await this.updateWhere({ _id: subscriber.id }, { $set: set });
 			const updated = { ...subscriber, ...set };

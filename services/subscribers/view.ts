@@ -3,7 +3,9 @@
  * matcher reads; internal fields never leave the service. Pure: "now" and the validity of
  * a questionnaire are given.
  */
+import { interestsVersion } from "../../domain/audit.ts";
 import type { ErasedRow, SubscriptionRow } from "../../domain/contracts.ts";
+import type { Interests } from "../../domain/interests.ts";
 import type { Subscriber, SubscriberStatus, SubscriberView } from "../../domain/subscriber.ts";
 import { profileStanding } from "../../domain/suitability.ts";
 
@@ -12,6 +14,20 @@ export interface StoredSubscriber extends Subscriber {
 	pendingLinks: string[];
 	/** jtis of the sessions still valid (the newest few): sign-out removes one, sign-out everywhere all. */
 	sessions?: string[];
+	/**
+	 * interestsVersion() of `interests` (domain/audit.ts), written with them (storedInterests):
+	 * the matcher records it in every match's audit, and hashing a million clients' interests
+	 * each time a matcher loads them was most of its index build. Absent on records written
+	 * before it: computed from the interests then.
+	 */
+	interestsVersion?: string;
+}
+
+/** Interests as a record stores them: always with their version. */
+export function storedInterests(
+	interests: Interests,
+): Pick<StoredSubscriber, "interests" | "interestsVersion"> {
+	return { interests, interestsVersion: interestsVersion(interests) };
 }
 
 /** A record as a store query answers it: its id is read from `_id`. */
@@ -51,6 +67,7 @@ export function publicView(stored: StoredSubscriber, at: Standing): SubscriberVi
 	const {
 		pendingLinks: _links,
 		sessions: _sessions,
+		interestsVersion: _version,
 		...subscriber
 	} = stored as StoredSubscriber & { _id?: string };
 	delete (subscriber as { _id?: string })._id;
@@ -82,6 +99,7 @@ export function subscriptionRow(
 		investorCategory: stored.investorCategory?.category ?? "general",
 		...(stored.suitability ? { questionnaireVersion: stored.suitability.version } : {}),
 		interests: stored.interests,
+		interestsVersion: stored.interestsVersion ?? interestsVersion(stored.interests),
 	};
 }
 

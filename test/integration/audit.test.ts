@@ -157,6 +157,22 @@ describe("the audit trail", () => {
 			body: JSON.stringify(wider),
 		});
 		assert.equal(put.status, 200, JSON.stringify(put.body));
+		// A matcher loading its clients (start, catch-up) reads the version the record stores with them.
+		const feeds = await Promise.all([
+			system.broker.call<{ rows: { subscriberId: string; interestsVersion?: string }[] }, object>(
+				"subscribers.active",
+				{ pageSize: 5_000 },
+			),
+			system.broker.call<{ rows: { subscriberId: string; interestsVersion?: string }[] }, object>(
+				"subscribers.changedSince",
+				{ since: "2000-01-01T00:00:00.000Z", pageSize: 5_000 },
+			),
+		]);
+		for (const feed of feeds)
+			assert.equal(
+				feed.rows.find((r) => r.subscriberId === cheap.id)?.interestsVersion,
+				interestsVersion(wider),
+			);
 		// Fits only the wider interests: its notification proves they were the ones matched.
 		await publish(fund("b", 0.015));
 		const row = await waitFor(

@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { ServiceBroker } from "moleculer";
+import { interestsVersion } from "../../domain/audit.ts";
 import type { SubscriptionRow } from "../../domain/contracts.ts";
 import { assessmentExpiresAt } from "../../domain/suitability.ts";
 import { answersFor, suitabilityFor } from "../fixtures/clients.ts";
@@ -122,6 +123,7 @@ describe("suitability and investor category over REST", () => {
 			riskProfile: "conservative",
 			investorCategory: "general",
 			interests: {},
+			interestsVersion: interestsVersion({}),
 		});
 	});
 
@@ -195,6 +197,7 @@ describe("suitability and investor category over REST", () => {
 			investorCategory: "general",
 			questionnaireVersion: "2026-12",
 			interests: {},
+			interestsVersion: interestsVersion({}),
 		});
 	});
 

@@ -323,6 +323,7 @@ describe("Gates: open to investment, audience, a profile that lapses (reference 
 				profileExpiresAt: assessed,
 				investorCategory: "qualified",
 				interests,
+				interestsVersion: "v1",
 				status: "verified",
 			} as Parameters<typeof subscriptionOf>[0]),
 			{
@@ -331,13 +332,13 @@ describe("Gates: open to investment, audience, a profile that lapses (reference 
 				profileExpiresAt: assessed,
 				investorCategory: "qualified",
 				interests,
+				interestsVersion: "v1",
 			},
 		);
-		assert.deepEqual(subscriptionOf({ subscriberId: "s2", riskProfile: "aggressive", interests }), {
-			subscriberId: "s2",
-			riskProfile: "aggressive",
-			interests,
-		});
+		assert.deepEqual(
+			subscriptionOf({ subscriberId: "s2", riskProfile: "aggressive", interests, interestsVersion: "v2" }),
+			{ subscriberId: "s2", riskProfile: "aggressive", interests, interestsVersion: "v2" },
+		);
 		const record = {
 			id: "s3",
 			riskProfile: "aggressive",
