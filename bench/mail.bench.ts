@@ -38,6 +38,7 @@ import { digestData } from "../services/mailer/digest-content.ts";
 import { loadTemplates, type RenderedMail, renderMail } from "../services/mailer/templates.ts";
 import { smtpTransport } from "../services/mailer/transport.ts";
 import { mailDueMark } from "../services/notifications/mail-due.ts";
+import { detailText } from "../services/notifications/stored.ts";
 import { type RunningSystem, sharedClock, startSystem, tempDir } from "../test/harness.ts";
 import type { SinkMessage } from "./smtp-sink.ts";
 import type { BenchRow } from "./table.ts";
@@ -309,7 +310,7 @@ export async function run(): Promise<BenchRow[]> {
 						productId: product.id,
 						publicationId: "bench-mail",
 						category: product.category,
-						reasons,
+						detail: detailText({ reasons }),
 						createdAt: new Date(created).toISOString(),
 						order: created * 10_000 + k,
 					})),
