@@ -5,7 +5,7 @@
  * SHA-256 of canonical JSON, so anyone holding the product or the interests as they were
  * can recompute it with any tool. Ground floor: no imports from services.
  */
-import { hash } from "node:crypto";
+import { createHash } from "node:crypto";
 import stableStringify from "safe-stable-stringify";
 import type { Audience } from "./product.ts";
 import type { RiskProfile } from "./subscriber.ts";
@@ -41,7 +41,7 @@ export function canonicalJson(value: unknown): string {
 
 /** SHA-256 of the canonical JSON, as 64 hex digits. */
 export function versionOf(value: unknown): string {
-	return hash("sha256", canonicalJson(value), "hex");
+	return createHash("sha256").update(canonicalJson(value)).digest("hex");
 }
 
 /**
