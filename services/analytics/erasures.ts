@@ -30,10 +30,6 @@ export function erasureNote(subscriberId: string, replacement: string, until: st
 	return { _id: erasureNoteId(subscriberId), kind: "erasure", replacement, until };
 }
 
-export function isErasureNote(doc: object): doc is ErasureNote {
-	return "kind" in doc && doc.kind === "erasure";
-}
-
 /** The stored notification facts with the erased client's under `replacement`, stored anew. */
 export function renamedFacts(
 	stored: (StoredNotificationDay | StoredNotificationFact)[],

@@ -178,7 +178,6 @@ export default defineService<LiveSettings, LiveLocals>()({
 			await Promise.all(Array.from({ length: 20 }, next));
 		},
 
-		/** One client's new notifications to their sockets on this node, then their unread count. */
 		/**
 		 * This node's clients among a stored batch's: their notifications and unread counts in
 		 * one call per 500 clients, then each client's sockets told.

@@ -271,6 +271,8 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 					(subscriberId, productId) => this.latestOf(subscriberId, productId),
 					ctx.params.backfill === true,
 				);
+				// One instant for the whole batch (its order keeps the inbox stable within it).
+				const createdAt = new Date(now).toISOString();
 				const docs: StoredNotification[] = matches.map((match: Match, i: number) => ({
 					_id: notificationKey(match.subscriberId, publicationId, match.productId),
 					subscriberId: match.subscriberId,
@@ -280,8 +282,7 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 					...(match.venue ? { venue: match.venue } : {}),
 					...(match.notice ? { notice: match.notice } : {}),
 					detail: detailText(match),
-					// Distinct times keep the inbox's order stable within one batch.
-					createdAt: new Date(now).toISOString(),
+					createdAt,
 					order: now * 10_000 + (i % 10_000),
 				}));
 				// The batch's mail-due mark after its notifications: a sweep that ends a client's mark
@@ -294,7 +295,7 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 							mailDueBatch(
 								docs.map((doc) => doc._id),
 								[...new Set(docs.map((doc) => doc.subscriberId))],
-								isoNow(clockOf(this.broker)),
+								createdAt,
 							),
 						]);
 					return inserted;
@@ -361,7 +362,6 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 			},
 		},
 
-		/** Internal (live gateway): the session's own notifications among `ids`, oldest first. */
 		/**
 		 * Internal (live): for each client, their own notifications among the ids given for
 		 * them (oldest first) and their unread count. One call per stored batch's connected

@@ -10,9 +10,9 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { DistributionBatch } from "../../domain/contracts.ts";
 import { addDays, localDate } from "../../domain/dates.ts";
-import type { Product } from "../../domain/product.ts";
 import { acquireQueue, releaseQueue } from "../../lib/durable-queue.ts";
 import { type Client, verifiedClient } from "../fixtures/clients.ts";
+import { houseFund } from "../fixtures/products.ts";
 import { assertAnalyticsMatchRecount } from "../fixtures/recount.ts";
 import {
 	getJson,
@@ -25,16 +25,7 @@ import {
 } from "../harness.ts";
 
 const day = 86_400_000;
-const fund = (nativeId: string, adminFee: number): Product => ({
-	id: `house:fund:${nativeId}`,
-	source: "house",
-	category: "fund",
-	nativeId,
-	name: `Fundo ${nativeId}`,
-	adminFee,
-	riskLevel: 2,
-	collectedAt: new Date(testEpoch).toISOString(),
-});
+const fund = (nativeId: string, adminFee: number) => houseFund(nativeId, testEpoch, { adminFee });
 
 interface Store {
 	find(params: object): Promise<Record<string, unknown>[]>;

@@ -9,28 +9,18 @@ import { after, before, describe, it } from "node:test";
 import { parse } from "csv-parse/sync";
 import { interestsVersion, productVersion } from "../../domain/audit.ts";
 import { addDays, localDate } from "../../domain/dates.ts";
-import type { Product } from "../../domain/product.ts";
+import type { FundProduct, Product } from "../../domain/product.ts";
 import { currentQuestionnaire } from "../../domain/suitability.ts";
 import { auditColumns, reasonsText } from "../../services/notifications/audit.ts";
 import { type Client, inbox, verifiedClient } from "../fixtures/clients.ts";
+import { houseFund } from "../fixtures/products.ts";
 import { getJson, type RunningSystem, startSystem, tempDir, testClock, waitFor } from "../harness.ts";
 
 const operatorToken = "audit-operator-token-0123456789";
 const clock = testClock();
 
-const fund = (nativeId: string, adminFee: number, extra: Partial<Product> = {}): Product =>
-	({
-		id: `house:fund:${nativeId}`,
-		source: "house",
-		category: "fund",
-		nativeId,
-		name: `Fundo ${nativeId}`,
-		adminFee,
-		riskLevel: 2,
-		fundType: 'Renda Fixa, "Longo Prazo"',
-		collectedAt: new Date(clock.now()).toISOString(),
-		...extra,
-	}) as Product;
+const fund = (nativeId: string, adminFee: number, extra: Partial<FundProduct> = {}) =>
+	houseFund(nativeId, clock.now(), { adminFee, fundType: 'Renda Fixa, "Longo Prazo"', ...extra });
 
 interface Audit {
 	matchedAt: string;

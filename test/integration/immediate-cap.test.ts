@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Product } from "../../domain/product.ts";
 import type { MailerSettings } from "../../services/mailer/mailer.service.ts";
+import { houseFund } from "../fixtures/products.ts";
 import { type SmtpFixture, startSmtpFixture } from "../fixtures/smtp.ts";
 import {
 	getJson,
@@ -21,16 +22,8 @@ import {
 
 /** The first Tuesday, 07:00 in São Paulo, from the test epoch on: before an 08:00 digest hour. */
 const tuesdayMorning = nextLocalTime({ weekday: 2, hour: 7 });
-const fund = (nativeId: string, adminFee = 0.005): Product => ({
-	id: `house:fund:${nativeId}`,
-	source: "house",
-	category: "fund",
-	nativeId,
-	name: `Fundo ${nativeId}`,
-	adminFee,
-	riskLevel: 1,
-	collectedAt: new Date(tuesdayMorning).toISOString(),
-});
+const fund = (nativeId: string, adminFee = 0.005) =>
+	houseFund(nativeId, tuesdayMorning, { adminFee, riskLevel: 1 });
 
 describe("immediate e-mail's daily cap", () => {
 	let smtp: SmtpFixture;

@@ -9,10 +9,10 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Context, Middleware, ServiceBroker } from "moleculer";
 import { connect } from "nats";
-import type { Product } from "../../domain/product.ts";
 import type { InterestIndex } from "../../services/matcher/index.ts";
 import { createNode } from "../../system.ts";
 import { type Client, verifiedClient } from "../fixtures/clients.ts";
+import { houseFund } from "../fixtures/products.ts";
 import {
 	getJson,
 	natsUrl,
@@ -35,16 +35,7 @@ interface MatcherService {
 }
 const matcherOf = (broker: ServiceBroker) => broker.getLocalService("matcher") as unknown as MatcherService;
 
-const fund = (nativeId: string): Product => ({
-	id: `house:fund:${nativeId}`,
-	source: "house",
-	category: "fund",
-	nativeId,
-	name: `Fundo ${nativeId}`,
-	adminFee: 0.005,
-	riskLevel: 1,
-	collectedAt: new Date(sharedClock.now()).toISOString(),
-});
+const fund = (nativeId: string) => houseFund(nativeId, sharedClock.now(), { adminFee: 0.005, riskLevel: 1 });
 
 async function dropStreams(namespace: string) {
 	const nc = await connect({ servers: natsUrl });

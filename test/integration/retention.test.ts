@@ -9,18 +9,11 @@ import { after, before, describe, it } from "node:test";
 import { localDate } from "../../domain/dates.ts";
 import type { Product } from "../../domain/product.ts";
 import { type Client, verifiedClient } from "../fixtures/clients.ts";
+import { houseFund } from "../fixtures/products.ts";
 import { type RunningSystem, startSystem, tempDir, testClock, testEpoch, waitFor } from "../harness.ts";
 
 const day = 86_400_000;
-const fund = (nativeId: string): Product => ({
-	id: `house:fund:${nativeId}`,
-	source: "house",
-	category: "fund",
-	nativeId,
-	name: `Fundo ${nativeId}`,
-	riskLevel: 2,
-	collectedAt: new Date(testEpoch).toISOString(),
-});
+const fund = (nativeId: string) => houseFund(nativeId, testEpoch);
 
 interface Retention {
 	keepRetention(): Promise<{ archived: number; dropped: number }>;
