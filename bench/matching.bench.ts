@@ -8,6 +8,9 @@
  * clients qualified or professional; 5% without a questionnaire and 10% whose questionnaire
  * lapsed (both count as conservative). Also build time, heap, and the cost of replacing and
  * removing subscribers in a built index.
+ *
+ * BENCH_MATCHING_CASES=service runs only the 1M build as the service does it (serviceBuild);
+ * BENCH_INDEX_ONLY=1 leaves out the live preview through the running system.
  */
 import { PerformanceObserver } from "node:perf_hooks";
 import { setFlagsFromString } from "node:v8";
@@ -602,7 +605,7 @@ export async function run(): Promise<BenchRow[]> {
 	const seen = makeProducts(600, 2);
 	// The largest size, first: nothing else of the run is in the heap yet.
 	rows.push(...(await serviceBuild(sizes.at(-1) as number, seen, products)));
-	if (process.env.PROF_ONLY) return rows;
+	if (process.env.BENCH_MATCHING_CASES === "service") return rows;
 	for (const size of sizes) {
 		const label = `${size >= 1_000_000 ? `${size / 1_000_000}M` : `${size / 1_000}k`} subscribers`;
 		const base = memory();

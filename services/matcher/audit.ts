@@ -11,8 +11,9 @@ import type { RiskProfile } from "../../domain/subscriber.ts";
 import { profileAt } from "./gates.ts";
 import { InterestIndex } from "./index.ts";
 import type { Subscription } from "./reference.ts";
+import { StandingTable } from "./standings.ts";
 
-/** A client as the audit records them: about 200 bytes each (1M clients: some 0.2 GB beside the index). */
+/** A client as the audit records them (kept per slot in standings.ts). */
 export interface AuditStanding {
 	riskProfile: RiskProfile;
 	profileExpiresAt?: string;
@@ -52,22 +53,25 @@ export function auditOf(standing: AuditStanding, productVersion: string, now: nu
 
 /** The interest index with each client's standing beside it, for the audit of its matches. */
 export class AuditedIndex extends InterestIndex {
-	readonly #standings = new Map<string, AuditStanding>();
+	/** By the index's slot (standings.ts): no second map of every client. */
+	readonly #standings = new StandingTable();
 
 	override upsert(sub: Subscription): void {
 		// After the index: an upsert it refuses leaves the previous standing with the previous rules.
 		super.upsert(sub);
-		this.#standings.set(sub.subscriberId, standingOf(sub));
+		this.#standings.set(this.slotOf(sub.subscriberId) as number, standingOf(sub));
 	}
 
 	override remove(subscriberId: string): void {
+		const slot = this.slotOf(subscriberId);
 		super.remove(subscriberId);
-		this.#standings.delete(subscriberId);
+		if (slot !== undefined) this.#standings.clear(slot);
 	}
 
 	/** The audit of a match this index just gave for `subscriberId`; undefined if it holds no such client. */
 	auditOf(subscriberId: string, productVersion: string, now: number): MatchAudit | undefined {
-		const standing = this.#standings.get(subscriberId);
+		const slot = this.slotOf(subscriberId);
+		const standing = slot === undefined ? undefined : this.#standings.get(slot);
 		return standing && auditOf(standing, productVersion, now);
 	}
 }

@@ -140,6 +140,15 @@ export class InterestIndex {
 		if (known) this.#compactIfWorth();
 	}
 
+	/**
+	 * The slot a subscriber's rules are filed under while they are held: a position that
+	 * tables kept beside the index (the audit's standings) can use instead of a map by id.
+	 * A removed subscriber's slot goes to the next newcomer.
+	 */
+	slotOf(subscriberId: string): number | undefined {
+		return this.#slotOf.get(subscriberId);
+	}
+
 	has(subscriberId: string): boolean {
 		return this.#slotOf.has(subscriberId);
 	}

@@ -4,7 +4,10 @@
  */
 
 /** A copy of `array` with room for at least `size` items (doubling, so appends stay O(1)). */
-export function grow<T extends Int32Array | Float64Array | Uint8Array>(array: T, size: number): T {
+export function grow<T extends Int32Array | Float64Array | Uint8Array | Uint16Array>(
+	array: T,
+	size: number,
+): T {
 	if (size <= array.length) return array;
 	const bigger = new (array.constructor as new (length: number) => T)(Math.max(size, array.length * 2, 8));
 	bigger.set(array);

@@ -160,6 +160,40 @@ describe("the matcher's standings beside the index", () => {
 		assert.equal(index.match(product, now).length, 0);
 	});
 
+	it("reads each standing back exactly as filed, by slot, a freed slot reused by a newcomer", () => {
+		const index = new AuditedIndex();
+		const first = client();
+		const plain = client({
+			subscriberId: "c2",
+			riskProfile: "conservative",
+			investorCategory: undefined,
+			profileExpiresAt: undefined,
+			questionnaireVersion: undefined,
+		});
+		// Outside the known lists: kept whole, as given (nothing of it lost or normalised).
+		const odd = client({ subscriberId: "c3", riskProfile: "daring" as Subscription["riskProfile"] });
+		for (const sub of [first, plain, odd]) index.upsert(sub);
+		const at = (id: string) => index.auditOf(id, "v", now);
+		assert.deepEqual(at("c1"), auditOf(standingOf(first), "v", now));
+		assert.deepEqual(at("c2"), auditOf(standingOf(plain), "v", now));
+		assert.equal(at("c2")?.investorCategory, "general");
+		assert.equal(at("c3")?.profileChosen, "daring");
+
+		// c1's slot goes to the next newcomer: c1 reads as gone, the newcomer as their own.
+		const slot = index.slotOf("c1");
+		index.remove("c1");
+		const newcomer = client({
+			subscriberId: "c4",
+			questionnaireVersion: "2027-01",
+			profileExpiresAt: undefined,
+		});
+		index.upsert(newcomer);
+		assert.equal(index.slotOf("c4"), slot);
+		assert.equal(at("c1"), undefined);
+		assert.deepEqual(at("c4"), auditOf(standingOf(newcomer), "v", now));
+		assert.equal("profileExpiresAt" in (at("c4") ?? {}), false);
+	});
+
 	it("fills standings through a bulk load too", () => {
 		const index = new AuditedIndex();
 		index.load([client(), client({ subscriberId: "c3", riskProfile: "moderate" })]);
