@@ -14,7 +14,11 @@ export interface DbMixinOptions {
 	collection: string;
 	/** Fields whose values must be unique across the collection (the id always is). */
 	unique?: string[];
-	/** Other fields queried often. */
+	/**
+	 * Other fields queried often, each with many distinct values. NeDB keeps one array of
+	 * documents per value and copies it on every update of one of them: a field most
+	 * documents share a value of (a status) makes each update cost the whole collection.
+	 */
 	indexed?: string[];
 	/** Fields queried often that most documents lack: only the documents that have one are indexed. */
 	sparse?: string[];
@@ -259,6 +263,11 @@ export function DbMixin(options: DbMixinOptions): DbSchema {
 				...(options.indexed ?? []).map((field) => ({ field, unique: false, sparse: false })),
 				...(options.sparse ?? []).map((field) => ({ field, unique: false, sparse: true })),
 			];
+			// An index no longer declared (NeDB reloads every index its file names) is dropped:
+			// NeDB would keep updating it. MongoDB's are left alone: an operator may have made them.
+			for (const field of Object.keys(adapter.db?.indexes ?? {}))
+				if (field !== "_id" && !indexes.some((index) => index.field === field))
+					await adapter.db?.removeIndexAsync(field);
 			for (const { field, unique, sparse } of indexes) {
 				// A file written when this index was declared otherwise (sparse now, say) reloads the
 				// old one, which ensureIndex would keep: replaced.

@@ -8,6 +8,7 @@
  * window keys (delivery idempotency keys) keep a repeated sweep from sending anything twice.
  */
 import type { ServiceBroker } from "moleculer";
+import pLimit from "p-limit";
 import { type Actions, call } from "../../domain/contracts.ts";
 import { chunks } from "../../lib/collections.ts";
 import { digestData } from "./digest-content.ts";
@@ -152,6 +153,13 @@ const maxRounds = 200;
 const notMailableMs = 86_400_000;
 /** A client whose look failed: tried again in 15 minutes, not at every sweep. */
 const failedMs = 15 * 60_000;
+/**
+ * Clients looked at together. Each look is a chain of small store reads and writes, each
+ * waiting on its file append: one at a time, the thread sat idle for those waits (bench mail).
+ * Clients are independent (their own window keys and marks), so the order between them does
+ * not matter.
+ */
+const looksAtOnce = 8;
 
 /**
  * Every client with mail due now, and only them (notifications.mailDue reads an index on
@@ -179,30 +187,40 @@ export async function sweepDigests(broker: ServiceBroker, options: SweepOptions)
 
 /** These due clients, each looked at and their mark moved; returns how many e-mails were queued. */
 async function lookAt(broker: ServiceBroker, options: SweepOptions, ids: string[]): Promise<number> {
-	let sent = 0;
-	const later = (ms: number) => new Date(options.now.getTime() + ms).toISOString();
 	const { rows } = await call(broker, "subscribers.mailable", { ids });
 	const byId = new Map(rows.map((row) => [row.id, row]));
-	for (const subscriberId of ids) {
-		const subscriber = byId.get(subscriberId);
-		// One client's trouble (data a template refuses, a call that failed) is theirs alone:
-		// the others still get their e-mail, and a later sweep tries this one again.
-		try {
-			const looked = subscriber
-				? await sweepOne(broker, options, subscriber)
-				: { sent: 0, nextDueAt: undefined };
-			sent += looked.sent;
-			const nextDueAt = subscriber ? looked.nextDueAt?.toISOString() : later(notMailableMs);
-			await call(broker, "notifications.mailChecked", { subscriberId, ...(nextDueAt ? { nextDueAt } : {}) });
-		} catch (err) {
-			broker.logger.warn("Digest sweep skipped a subscriber this time", {
-				subscriberId,
-				error: (err as Error).message,
-			});
-			await call(broker, "notifications.mailChecked", { subscriberId, nextDueAt: later(failedMs) }).catch(
-				() => undefined,
-			);
-		}
+	const limit = pLimit(looksAtOnce);
+	const sent = await Promise.all(
+		ids.map((subscriberId) => limit(() => lookAtOne(broker, options, subscriberId, byId.get(subscriberId)))),
+	);
+	return sent.reduce((sum, n) => sum + n, 0);
+}
+
+/** One due client looked at and their mark moved; returns how many e-mails were queued. */
+async function lookAtOne(
+	broker: ServiceBroker,
+	options: SweepOptions,
+	subscriberId: string,
+	subscriber: Mailable | undefined,
+): Promise<number> {
+	const later = (ms: number) => new Date(options.now.getTime() + ms).toISOString();
+	// One client's trouble (data a template refuses, a call that failed) is theirs alone:
+	// the others still get their e-mail, and a later sweep tries this one again.
+	try {
+		const looked = subscriber
+			? await sweepOne(broker, options, subscriber)
+			: { sent: 0, nextDueAt: undefined };
+		const nextDueAt = subscriber ? looked.nextDueAt?.toISOString() : later(notMailableMs);
+		await call(broker, "notifications.mailChecked", { subscriberId, ...(nextDueAt ? { nextDueAt } : {}) });
+		return looked.sent;
+	} catch (err) {
+		broker.logger.warn("Digest sweep skipped a subscriber this time", {
+			subscriberId,
+			error: (err as Error).message,
+		});
+		await call(broker, "notifications.mailChecked", { subscriberId, nextDueAt: later(failedMs) }).catch(
+			() => undefined,
+		);
+		return 0;
 	}
-	return sent;
 }

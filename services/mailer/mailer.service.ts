@@ -91,7 +91,10 @@ export default defineService<MailerServiceSettings, MailerLocals>()({
 	mixins: [
 		DbMixin({
 			collection: "deliveries",
-			indexed: ["status", "nextAttemptAt", "subscriberId", "to", "createdAt"],
+			// Not status: nearly every delivery shares "sent" (see DbMixinOptions.indexed). The due
+			// ones are found by nextAttemptAt, which only pending deliveries have (sparse).
+			indexed: ["subscriberId", "to", "createdAt"],
+			sparse: ["nextAttemptAt"],
 		}),
 	],
 

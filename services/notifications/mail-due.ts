@@ -14,6 +14,8 @@ export interface MailDueMark {
 	_id: string;
 	kind: "mail-due";
 	dueAt: string;
+	/** `${dueAt}|${subscriberId}`: ordered as (dueAt, client), one mark per value (dueKeyBound). */
+	dueKey: string;
 }
 
 const prefix = "mail-due:";
@@ -24,9 +26,17 @@ export const mailDueMark = (subscriberId: string, dueAt: string): MailDueMark =>
 	_id: mailDueId(subscriberId),
 	kind: "mail-due",
 	dueAt,
+	dueKey: `${dueAt}|${subscriberId}`,
 });
 
-export const subscriberOfMark = (mark: MailDueMark): string => mark._id.slice(prefix.length);
+/**
+ * Above the key of every mark due at `before` or earlier, below those due later: due times
+ * are ISO texts of one length (toISOString), so they order as texts, and "|" then any id
+ * sorts below "|\uffff".
+ */
+export const dueKeyBound = (before: string): string => `${before}|\uffff`;
+
+export const subscriberOfMark = (mark: Pick<MailDueMark, "_id">): string => mark._id.slice(prefix.length);
 
 /** The clients of one stored batch, due together. */
 export interface MailDueBatch {

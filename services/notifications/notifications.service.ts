@@ -28,6 +28,7 @@ import { defineService } from "../../lib/service.ts";
 import { type DbLocals, DbMixin } from "../../mixins/db.mixin.ts";
 import { AuditExport } from "./audit.mixin.ts";
 import {
+	dueKeyBound,
 	type MailDueBatch,
 	type MailDueMark,
 	mailDueBatch,
@@ -107,7 +108,8 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 			// 100,000 notifications in one array make every update copy it (bench mail).
 			// Sparse: marks (mail-due, erasure) have neither field, and a key shared by thousands of
 			// documents makes every change to one of them copy the whole list.
-			sparse: ["subscriberId", "dueAt", "batchDueAt", "archivedFor"],
+			// Marks by dueKey, not dueAt: one value per mark (mail-due.ts).
+			sparse: ["subscriberId", "dueKey", "batchDueAt", "archivedFor"],
 		}),
 		// GET /api/admin/audit: the audit stored with each notification, for operators.
 		AuditExport,
@@ -139,6 +141,17 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 			const ids = [...new Set(pending.flatMap((doc) => (doc.subscriberId ? [doc.subscriberId] : [])))];
 			await this.insertNew(ids.map((id) => mailDueMark(id, now)));
 			await this.insertNew([{ _id: seeded, kind: "mail-due-seeded" }]);
+		},
+
+		/** Marks stored before `dueKey` (mail-due.ts) get theirs, once: the sweep finds marks by it. */
+		async keyMailDueOnce(): Promise<void> {
+			const keyed = "mail-due:keyed";
+			if (await this.adapter.findById(keyed)) return;
+			const marks = await this.adapter.find<Omit<MailDueMark, "dueKey">>({
+				query: { kind: "mail-due", dueKey: { $exists: false } },
+			});
+			for (const mark of marks) await this.upsert(mark._id, mailDueMark(subscriberOfMark(mark), mark.dueAt));
+			await this.insertNew([{ _id: keyed, kind: "mail-due-keyed" }]);
 		},
 
 		/** A client's newest notification of a product (for the one notice). */
@@ -236,6 +249,7 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 		const marks = await this.adapter.find<ErasureMark>({ query: { kind: "erasure" } });
 		this.erased = new Set(marks.map((mark) => mark._id));
 		await this.markMailDueOnce();
+		await this.keyMailDueOnce();
 		this.queue = await acquireQueue(this.broker);
 		const retainQuietly = () =>
 			this.keepRetention().catch((err: unknown) => this.logger.error("Inbox retention pass failed", err));
@@ -455,8 +469,8 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 			async handler(ctx: Context<{ before: string; limit: number }>) {
 				await this.unpackMailDue(ctx.params.before);
 				const marks = await this.adapter.find<MailDueMark>({
-					query: { dueAt: { $lte: ctx.params.before }, kind: "mail-due" },
-					sort: ["dueAt", "_id"],
+					query: { dueKey: { $lte: dueKeyBound(ctx.params.before) }, kind: "mail-due" },
+					sort: ["dueKey"],
 					limit: ctx.params.limit,
 				});
 				return marks.map((mark) => ({
