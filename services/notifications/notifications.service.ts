@@ -405,11 +405,10 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 				for (const { subscriberId, notificationIds } of subscribers)
 					for (const id of notificationIds) asked.add(`${subscriberId}\n${id}`);
 				const docs = (
-					await this.adapter.find<StoredNotification>({
-						query: { _id: { $in: subscribers.flatMap((s) => s.notificationIds) } },
-						sort: ["order", "_id"],
-					})
-				).filter((doc) => asked.has(`${doc.subscriberId}\n${doc._id}`));
+					await this.adapter.findByIds<StoredNotification>(subscribers.flatMap((s) => s.notificationIds))
+				)
+					.filter((doc) => asked.has(`${doc.subscriberId}\n${doc._id}`))
+					.sort((a, b) => a.order - b.order || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
 				const rows = await this.withProducts(ctx, docs);
 				const bySubscriber = new Map<string, InboxRow[]>();
 				docs.forEach((doc, i) => {

@@ -53,4 +53,20 @@ describe("notifications.delivery", () => {
 			],
 		);
 	});
+
+	it("counts only what each client has not read, all of a batch's clients in one call", async () => {
+		const [first] = ["house:fund:a"].map((p) => notificationKey("ana", "p1", p));
+		await system.broker.call("notifications.markRead", { ids: [first] }, { meta: { subscriberId: "ana" } });
+		const told = await system.broker.call<Told, object>("notifications.delivery", {
+			subscribers: ["bia", "ana", "bia"].map((subscriberId) => ({ subscriberId, notificationIds: [] })),
+		});
+		assert.deepEqual(
+			told.map(({ subscriberId, unread }) => [subscriberId, unread]),
+			[
+				["bia", { unread: 1, display: "1", hasMore: false }],
+				["ana", { unread: 1, display: "1", hasMore: false }],
+				["bia", { unread: 1, display: "1", hasMore: false }],
+			],
+		);
+	});
 });
