@@ -6,21 +6,10 @@
  * match reads it at the match's instant. One upsert updates both, so they cannot disagree.
  */
 import { interestsVersion, type MatchAudit } from "../../domain/audit.ts";
-import type { Audience } from "../../domain/product.ts";
-import type { RiskProfile } from "../../domain/subscriber.ts";
 import { profileAt } from "./gates.ts";
 import { InterestIndex } from "./index.ts";
 import type { Subscription } from "./reference.ts";
-import { StandingTable } from "./standings.ts";
-
-/** A client as the audit records them (kept per slot in standings.ts). */
-export interface AuditStanding {
-	riskProfile: RiskProfile;
-	profileExpiresAt?: string;
-	investorCategory: Audience;
-	questionnaireVersion?: string;
-	interestsVersion: string;
-}
+import { type AuditStanding, StandingTable } from "./standings.ts";
 
 export function standingOf(sub: Subscription): AuditStanding {
 	return {

@@ -11,10 +11,18 @@
  * (texts hold no references: the collector does not trace into them). A standing with a
  * profile or a category we do not know is kept whole, as given.
  */
-import { audiences } from "../../domain/product.ts";
-import { riskProfiles } from "../../domain/subscriber.ts";
-import type { AuditStanding } from "./audit.ts";
+import { type Audience, audiences } from "../../domain/product.ts";
+import { type RiskProfile, riskProfiles } from "../../domain/subscriber.ts";
 import { grow } from "./typed-arrays.ts";
+
+/** A client as the audit records them (audit.ts). */
+export interface AuditStanding {
+	riskProfile: RiskProfile;
+	profileExpiresAt?: string;
+	investorCategory: Audience;
+	questionnaireVersion?: string;
+	interestsVersion: string;
+}
 
 /** In `profile`: no standing in this slot. */
 const empty = 255;

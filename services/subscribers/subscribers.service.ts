@@ -64,7 +64,12 @@ export default defineService<SubscribersSettings, SubscribersLocals>()({
 		DbMixin({
 			collection: "subscribers",
 			unique: ["email"],
-			indexed: ["status", "updatedAt", "suitability.assessedAt"],
+			// Not status: nearly every client shares "verified", and NeDB would rebuild that
+			// value's list of a million on each client's update (DbMixinOptions.indexed); a count
+			// by status reads as many documents either way. Only assessed clients have an
+			// assessedAt (sparse).
+			indexed: ["updatedAt"],
+			sparse: ["suitability.assessedAt"],
 		}),
 		RecordsMixin,
 		SuitabilityMixin,
