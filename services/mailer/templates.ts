@@ -59,6 +59,11 @@ export interface RenderedMail {
 /** The URL, normalized, when it is an absolute http(s) URL without credentials; undefined otherwise. */
 export function httpUrl(value: unknown): string | undefined {
 	if (typeof value !== "string" || value.length > 2_000) return undefined;
+	// Only a text that starts with http: or https: (after leading spaces) is read as a URL: the
+	// parser throws for the others, and every name and reason of a digest came through here.
+	// Stricter than the parser, which also drops tabs and line breaks inside the scheme.
+	const scheme = value.trimStart().slice(0, 6).toLowerCase();
+	if (!scheme.startsWith("http:") && scheme !== "https:") return undefined;
 	let url: URL;
 	try {
 		url = new URL(value);

@@ -303,6 +303,11 @@ describe("URL checks", () => {
 		assert.equal(httpUrl("ftp://example.com/"), undefined);
 		assert.equal(httpUrl("https://user:pw@example.com/"), undefined);
 		assert.equal(httpUrl("not a url"), undefined);
+		assert.equal(httpUrl("  https://example.com/x"), "https://example.com/x");
+		assert.equal(httpUrl("http:example.com"), "http://example.com/");
+		// The URL parser would drop the tab and read https: we do not.
+		assert.equal(httpUrl("ht\ttps://example.com/"), undefined);
+		assert.equal(httpUrl("javascript:alert(1)//https://example.com"), undefined);
 	});
 
 	it("compares origin and path, not string prefixes", () => {
