@@ -220,12 +220,35 @@ async function jetStreamQueue(
 interface StoredMessage {
 	_id: string;
 	subject: string;
-	payload: object;
+	/**
+	 * The message as JSON text: NeDB checks, copies and serialises a text as one value, where
+	 * an object costs it every key (a distributions batch holds a thousand client ids), and
+	 * marking a message done rewrites the document.
+	 */
+	body?: string;
+	/** How messages stored before `body` hold it. */
+	payload?: object;
 	/** Groups that handled it: { matcher: true }. */
 	done: Record<string, true>;
 	createdAt: number;
 	/** Failed attempts per group so far. */
 	attempts?: Record<string, number>;
+}
+
+const payloadOf = (message: StoredMessage): object =>
+	message.body !== undefined ? (JSON.parse(message.body) as object) : (message.payload ?? {});
+
+/** One group consuming one subject on this node. */
+interface LocalConsumer {
+	group: string;
+	handler: Handler;
+	busy: Promise<void>;
+	/**
+	 * The ids of the subject's messages this group has not done, oldest first: read from the
+	 * file once when the group starts, then added to as messages are published. The file is
+	 * not searched per message (it keeps every message of the last 7 days).
+	 */
+	pending: string[];
 }
 
 function localQueue(dataDir: string, options: QueueOptions): DurableQueue<AnyMessages> {
@@ -235,46 +258,55 @@ function localQueue(dataDir: string, options: QueueOptions): DurableQueue<AnyMes
 		filename: join(dataDir, "dead-letters.db"),
 		autoload: true,
 	});
-	const consumers = new Map<string, { group: string; handler: Handler; busy: Promise<void> }[]>();
+	const consumers = new Map<string, LocalConsumer[]>();
 	let closed = false;
 
 	const retryTimers = new Set<NodeJS.Timeout>();
+	const markDone = (id: string, group: string) =>
+		db.updateAsync({ _id: id }, { $set: { [`done.${group}`]: true } }, {});
 
-	/** Handles, one at a time per group, every message of `subject` that group has not done. */
-	async function drain(subject: string, group: string, handler: Handler, failures = 0): Promise<void> {
+	/** Handles, one at a time, every message of `subject` the consumer's group has not done. */
+	async function drain(subject: string, consumer: LocalConsumer, failures = 0): Promise<void> {
+		const { group, handler, pending } = consumer;
 		for (;;) {
 			if (closed) return;
-			const next = await db
-				.findOneAsync({ subject, [`done.${group}`]: { $exists: false } })
-				.sort({ createdAt: 1 });
-			if (!next) return;
+			const id = pending[0];
+			if (id === undefined) return;
+			const next = await db.findOneAsync({ _id: id });
+			// Gone (past the keep window) or done already (listed twice: published as the group started).
+			if (!next || next.done[group]) {
+				pending.shift();
+				continue;
+			}
 			try {
-				await handler(next.payload);
-				await db.updateAsync({ _id: next._id }, { $set: { [`done.${group}`]: true } }, {});
+				await handler(payloadOf(next));
+				await markDone(id, group);
+				pending.shift();
 			} catch (err) {
 				const attempts = (next.attempts?.[group] ?? 0) + 1;
 				if (attempts >= maxAttempts) {
 					// Out of the way of the messages behind it, into the dead letters.
 					const letter: DeadLetter = {
-						key: `${group}|${next._id}`,
-						id: next._id,
+						key: `${group}|${id}`,
+						id,
 						subject,
 						group,
-						payload: next.payload,
+						payload: payloadOf(next),
 						attempts,
 						error: failureText(err),
 						failedAt: new Date(clock.now()).toISOString(),
 					};
 					await dead.updateAsync({ _id: letter.key }, { _id: letter.key, ...letter }, { upsert: true });
-					await db.updateAsync({ _id: next._id }, { $set: { [`done.${group}`]: true } }, {});
+					await markDone(id, group);
+					pending.shift();
 					onDeadLetter(letter);
 					log.error(`Queue ${subject} (${group}): dead-lettered after ${attempts} attempts`, {
-						id: next._id,
+						id,
 						error: letter.error,
 					});
 					continue;
 				}
-				await db.updateAsync({ _id: next._id }, { $set: { [`attempts.${group}`]: attempts } }, {});
+				await db.updateAsync({ _id: id }, { $set: { [`attempts.${group}`]: attempts } }, {});
 				// Try again later with growing waits; a restart also resumes from here.
 				const waitMs = Math.min(60_000, 500 * 2 ** failures);
 				log.warn(`Queue ${subject} (${group}): handler failed; retrying in ${waitMs} ms`, {
@@ -282,9 +314,7 @@ function localQueue(dataDir: string, options: QueueOptions): DurableQueue<AnyMes
 				});
 				const timer = setTimeout(() => {
 					retryTimers.delete(timer);
-					for (const consumer of consumers.get(subject) ?? [])
-						if (consumer.group === group)
-							consumer.busy = consumer.busy.then(() => drain(subject, group, handler, failures + 1));
+					consumer.busy = consumer.busy.then(() => drain(subject, consumer, failures + 1));
 				}, waitMs);
 				retryTimers.add(timer);
 				return;
@@ -293,9 +323,8 @@ function localQueue(dataDir: string, options: QueueOptions): DurableQueue<AnyMes
 	}
 
 	function kick(subject: string) {
-		for (const consumer of consumers.get(subject) ?? []) {
-			consumer.busy = consumer.busy.then(() => drain(subject, consumer.group, consumer.handler));
-		}
+		for (const consumer of consumers.get(subject) ?? [])
+			consumer.busy = consumer.busy.then(() => drain(subject, consumer));
 	}
 
 	return {
@@ -312,18 +341,37 @@ function localQueue(dataDir: string, options: QueueOptions): DurableQueue<AnyMes
 		},
 		async publish(subject, payload, id) {
 			try {
-				await db.insertAsync({ _id: id, subject, payload, done: {}, createdAt: clock.now() });
+				await db.insertAsync({
+					_id: id,
+					subject,
+					body: JSON.stringify(payload),
+					done: {},
+					createdAt: clock.now(),
+				});
 			} catch (err) {
+				// The same id twice is kept once: the first is pending or done already.
 				if ((err as { errorType?: string }).errorType !== "uniqueViolated") throw err;
+				return;
 			}
+			for (const consumer of consumers.get(subject) ?? []) consumer.pending.push(id);
 			kick(subject);
 		},
 		async consume(group, subject, handler) {
 			options.onConsume(subject, group);
-			const list = consumers.get(subject) ?? [];
-			list.push({ group, handler, busy: Promise.resolve() });
-			consumers.set(subject, list);
+			// Listed before the file is read: a message published meanwhile is in the file's
+			// answer, or pushed here, or both (then handled once: drain skips what is done).
+			const consumer: LocalConsumer = { group, handler, busy: Promise.resolve(), pending: [] };
+			consumers.set(subject, [...(consumers.get(subject) ?? []), consumer]);
 			await db.removeAsync({ createdAt: { $lt: clock.now() - queueKeepMs } }, { multi: true });
+			const stored = await db
+				.findAsync({ subject, [`done.${group}`]: { $exists: false } }, { _id: 1 })
+				.sort({ createdAt: 1 });
+			// The stored ones first (older), then those pushed meanwhile; in place, so a drain
+			// already holding the list sees the same one.
+			const known = new Set(stored.map((message) => message._id));
+			const pushed = consumer.pending.splice(0);
+			for (const id of known) consumer.pending.push(id);
+			for (const id of pushed) if (!known.has(id)) consumer.pending.push(id);
 			kick(subject);
 		},
 		async close() {
