@@ -3,7 +3,7 @@
  * rather than as an object per client under their id: at a million clients, a map of a
  * million objects (each with a 64-digit version) was a second million-key map beside the
  * index's own, and garbage the collector traced at every full collection while the matcher
- * started (docs/matching.md, "What bounds it now").
+ * started (docs/matching.md, "Costs": the build as the service does it).
  *
  * Each field is stored so that it reads back exactly as given: the profile and the category
  * as their position in the known lists, the questionnaire version as a number in a table of
@@ -36,7 +36,7 @@ export class StandingTable {
 	#category = new Uint8Array(0);
 	/** Per slot: 1 + the questionnaire version's position in #questionnaires; 0: none. */
 	#questionnaire = new Uint16Array(0);
-	#interestsVersion: string[] = [];
+	#interestsVersion: (string | undefined)[] = [];
 	#expiry: (string | undefined)[] = [];
 	readonly #questionnaires: string[] = [];
 	readonly #questionnaireAt = new Map<string, number>();
@@ -52,6 +52,7 @@ export class StandingTable {
 		if (profile < 0 || category < 0 || questionnaire < 0) {
 			this.#profile[slot] = asGiven;
 			this.#whole.set(slot, standing);
+			this.#interestsVersion[slot] = undefined;
 			this.#expiry[slot] = undefined;
 			return;
 		}
@@ -81,6 +82,7 @@ export class StandingTable {
 	clear(slot: number): void {
 		if (slot >= this.#profile.length) return;
 		this.#profile[slot] = empty;
+		this.#interestsVersion[slot] = undefined;
 		this.#expiry[slot] = undefined;
 		this.#whole.delete(slot);
 	}
