@@ -167,7 +167,7 @@ export default defineService<AnalyticsSettings, AnalyticsLocals>()({
 			const notifications = facts.filter((fact) => fact.kind === "notification");
 			const publications = facts.filter((fact) => fact.kind === "publication");
 			await this.insertNew([...storedNotificationDays(notifications), ...publications]);
-			for (const fact of facts) this.view.apply(fact);
+			this.view.applyAll(facts);
 			this.metrics?.update(this.view);
 		},
 
@@ -236,11 +236,11 @@ export default defineService<AnalyticsSettings, AnalyticsLocals>()({
 			// dated before them: the scratch view skips them.
 			const scratch = new DistributionView(old?.counts);
 			const keys: string[] = [];
-			for (const doc of docs)
-				for (const fact of readFacts(doc)) {
-					keys.push(fact._id);
-					scratch.apply(fact);
-				}
+			for (const doc of docs) {
+				const facts = readFacts(doc);
+				for (const fact of facts) keys.push(fact._id);
+				scratch.applyAll(facts);
+			}
 			if (!(await this.storeFolded(scratch.foldedCounts(before), old?.pointer))) {
 				this.logger.warn(
 					"Analytics facts folded by another node meanwhile: this node folds at its next start",
@@ -263,7 +263,7 @@ export default defineService<AnalyticsSettings, AnalyticsLocals>()({
 			query: { kind: { $nin: ["fold", "fold-chunk", "erasure"] } },
 		});
 		let facts = 0;
-		for (const doc of docs) for (const fact of readFacts(doc)) facts += this.view.apply(fact) ? 1 : 0;
+		for (const doc of docs) facts += this.view.applyAll(readFacts(doc));
 		await this.keepErasureNotes(await this.adapter.find<ErasureNote>({ query: { kind: "erasure" } }));
 		this.metrics = registerAnalyticsMetrics(this.broker);
 		this.stageTime = metric(this.broker, domainMetrics.pipelineStage);

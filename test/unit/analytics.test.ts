@@ -202,6 +202,40 @@ describe("analytics view", () => {
 		);
 	});
 
+	it("counts a sequence applied in batches (applyAll) exactly as one fact at a time", () => {
+		// Also all on one day, as a publication's facts are: many share their counters.
+		const sameDay = notificationArb.map((f) => ({ ...f, _id: f._id.replace(/\|d\d+$/, "|d0"), day: today }));
+		fc.assert(
+			fc.property(
+				fc.array(fc.oneof(notificationArb, sameDay, publicationArb), { maxLength: 120 }),
+				fc.array(fc.nat(), { maxLength: 60 }),
+				fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 20 }),
+				fc.boolean(),
+				(facts, repeats, sizes, grouped) => {
+					const sequence = [...facts];
+					for (const r of repeats)
+						if (facts.length) sequence.splice(r % (sequence.length + 1), 0, facts[r % facts.length] as Fact);
+					// As a distributions batch lists them, a product's clients together: long runs of
+					// facts sharing their counters (applyAll adds to those once per run).
+					const shared = (f: Fact) =>
+						f.kind === "notification" ? `${f.publicationId}|${f.day}|${f.category}|${f.source}` : "";
+					if (grouped) sequence.sort((a, b) => shared(a).localeCompare(shared(b)));
+					const view = new DistributionView();
+					let at = 0;
+					let counted = 0;
+					for (let i = 0; at < sequence.length; i++) {
+						const size = sizes[i % sizes.length] as number;
+						counted += view.applyAll(sequence.slice(at, at + size));
+						at += size;
+					}
+					assertRecount(view, distinct(sequence));
+					assert.equal(counted, distinct(sequence).length, "each distinct fact counted once");
+				},
+			),
+			{ numRuns: 300 },
+		);
+	});
+
 	it("equals a full recount with old facts folded, before and after a restart, and with copies of folded facts arriving late", () => {
 		fc.assert(
 			fc.property(
