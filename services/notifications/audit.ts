@@ -8,6 +8,7 @@ import type { MatchAudit } from "../../domain/audit.ts";
 import type { AuditRow, AuditTrail } from "../../domain/contracts.ts";
 import { addDays, dateRangeText, isIsoDate, localDate } from "../../domain/dates.ts";
 import type { MatchReason } from "../../domain/notification.ts";
+import { byInboxOrder } from "./paging.ts";
 import { detailOf } from "./stored.ts";
 
 export const auditFormats = ["json", "csv"] as const;
@@ -172,9 +173,7 @@ export function mergedAudit(
 	kept: ArchivedAuditDoc[],
 	limit: number,
 ): StoredAuditDoc[] {
-	return [...live, ...kept.map(unarchived)]
-		.sort((a, b) => a.order - b.order || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0))
-		.slice(0, limit);
+	return [...live, ...kept.map(unarchived)].sort(byInboxOrder).slice(0, limit);
 }
 
 export function auditRow(doc: StoredAuditDoc): AuditRow {

@@ -37,7 +37,7 @@ import {
 	subscriberOfMark,
 } from "./mail-due.ts";
 import { withDueNotices } from "./notices.ts";
-import { cursorOf, pageQuery } from "./paging.ts";
+import { byInboxOrder, cursorOf, pageQuery } from "./paging.ts";
 import { applyRetention } from "./retention.ts";
 import { detailText, readStored, type StoredNotification } from "./stored.ts";
 
@@ -408,7 +408,7 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 					await this.adapter.findByIds<StoredNotification>(subscribers.flatMap((s) => s.notificationIds))
 				)
 					.filter((doc) => asked.has(`${doc.subscriberId}\n${doc._id}`))
-					.sort((a, b) => a.order - b.order || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
+					.sort(byInboxOrder);
 				const rows = await this.withProducts(ctx, docs);
 				const bySubscriber = new Map<string, InboxRow[]>();
 				docs.forEach((doc, i) => {

@@ -9,6 +9,11 @@ export function cursorOf(doc: { order?: number; _id: string }): string {
 	return `${doc.order ?? 0}~${doc._id}`;
 }
 
+/** The inbox's order, oldest first: by `order`, then by id (what a cursor names). */
+export function byInboxOrder(a: { order: number; _id: string }, b: { order: number; _id: string }): number {
+	return a.order - b.order || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0);
+}
+
 function parse(cursor: string, name: string): { order: number; id: string } {
 	const at = cursor.indexOf("~");
 	const order = Number(cursor.slice(0, at));

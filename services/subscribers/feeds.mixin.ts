@@ -69,7 +69,7 @@ export const FeedsMixin = defineMixin<object, DbLocals>()({
 				});
 				const { ids } = ctx.params;
 				if (!ids) return feedPage(this, mayMail, ctx.params, toRow);
-				// By id alone, then the rest here: given `status` too, NeDB would read every verified client.
+				// By id (one lookup each), then the rest here: a query on `status` too would read every verified client.
 				const rows = await this.adapter.findByIds<SubscriberDoc>(ids);
 				const mailable = rows.filter((row) => row.status === "verified" && row.preferences?.email === true);
 				return { rows: mailable.map(toRow) };
