@@ -22,10 +22,11 @@
  * one publication, as one day's products.publish leaves them. The run stops waiting at the
  * timeout and reports what it reached. BENCH_MAIL_DIGESTS changes the
  * count, BENCH_MAIL_TIMEOUT (ms, default 90,000) the wait for the sink, BENCH_MAIL_PROFILE=0
- * turns the profile off.
+ * turns the profile off, BENCH_CPU_PROFILE=<file> also writes it (.cpuprofile) for a closer look.
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -602,6 +603,8 @@ async function fullPath(
 	const received = sink.count - base;
 	const wallMs = received >= DIGESTS ? sink.lastAt - t0 : Date.now() - t0;
 	const stopped = session ? await session.post("Profiler.stop") : undefined;
+	if (stopped && process.env.BENCH_CPU_PROFILE)
+		writeFileSync(process.env.BENCH_CPU_PROFILE, JSON.stringify(stopped.profile));
 	const elu = performance.eventLoopUtilization(elu0).utilization;
 	const cpu = process.cpuUsage(cpu0);
 	const memory = sampler.stop();

@@ -555,6 +555,8 @@ async function serviceBuild(size: number, seen: Product[], products: Product[]):
 		const rows = JSON.parse(page) as Subscription[];
 		decode += performance.now() - t0;
 		t0 = performance.now();
+		// As the service: the feed's count and its first page size the stores once.
+		if (page === pages[0]) index.reserve(size, rows);
 		for (const sub of rows) index.upsert(sub);
 		build += performance.now() - t0;
 	}

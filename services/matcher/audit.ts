@@ -51,6 +51,11 @@ export class AuditedIndex extends InterestIndex {
 		this.#standings.set(this.slotOf(sub.subscriberId) as number, standingOf(sub));
 	}
 
+	override reserve(count: number, sample: readonly Subscription[]): void {
+		super.reserve(count, sample);
+		if (count > 0) this.#standings.reserve(this.size + count);
+	}
+
 	override remove(subscriberId: string): void {
 		const slot = this.slotOf(subscriberId);
 		super.remove(subscriberId);

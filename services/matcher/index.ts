@@ -171,7 +171,7 @@ export class InterestIndex {
 	 */
 	load(subs: Iterable<Subscription>): void {
 		this.#bulk = true;
-		if (Array.isArray(subs)) this.#reserve(subs);
+		if (Array.isArray(subs)) this.reserve(subs.length, subs);
 		try {
 			for (const sub of subs) this.upsert(sub);
 		} finally {
@@ -193,14 +193,18 @@ export class InterestIndex {
 	}
 
 	/**
-	 * Sizes the stores and the slot table for what `subs` will add: growing typed arrays by doubling
-	 * allocates twice the memory, and every allocation of outside-heap memory brings V8's
-	 * next full collection closer — which costs most when the heap is large.
+	 * Sizes the stores and the slot table for `count` more subscribers like `sample` (each
+	 * category's share of rules and predicates per client read from it): growing typed arrays
+	 * by doubling allocates twice the memory, and every allocation of outside-heap memory
+	 * brings V8's next full collection closer — which costs most when the heap is large. A
+	 * build that pages through a feed calls it with the feed's count and its first page; a
+	 * short estimate only means the stores grow as they would have.
 	 */
-	#reserve(subs: readonly Subscription[]): void {
+	reserve(count: number, sample: readonly Subscription[]): void {
+		if (count <= 0 || sample.length === 0) return;
 		const rules = new Float64Array(perSlot);
 		const predicates = new Float64Array(perSlot);
-		for (const sub of subs)
+		for (const sub of sample)
 			for (const index of this.#categories.values()) {
 				const interest = sub.interests[index.category];
 				if (interest === undefined) continue;
@@ -209,14 +213,15 @@ export class InterestIndex {
 				// One more for the expiry (an estimate: the store grows if it is short).
 				predicates[at] = (predicates[at] as number) + predicatesOf(interest) + 1;
 			}
+		const scale = count / sample.length;
 		// An eighth more, so the first upserts after a load do not copy every array at once.
-		const slack = (count: number) => Math.ceil(count * 1.125) + 64;
+		const slack = (n: number) => Math.ceil(n * 1.125) + 64;
 		for (const index of this.#categories.values())
 			index.store.reserve(
-				slack(rules[index.position] as number),
-				slack(predicates[index.position] as number),
+				slack((rules[index.position] as number) * scale),
+				slack((predicates[index.position] as number) * scale),
 			);
-		const slots = this.#ids.length + subs.length;
+		const slots = this.#ids.length + count;
 		if (slots * perSlot > this.#rules.length) this.#rules = resized(this.#rules, slack(slots) * perSlot);
 		if (slots > this.#validUntil.length) this.#validUntil = resized(this.#validUntil, slack(slots));
 	}

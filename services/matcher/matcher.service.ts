@@ -269,13 +269,17 @@ export default defineService<MatcherSettings, MatcherLocals>()({
 
 		async buildIndex(): Promise<void> {
 			const started = performance.now();
+			// How many to expect, so the first page can size the index's stores once (index.ts reserve).
+			const { count } = await call(this.broker, "subscribers.countActive", {});
 			let after: string | undefined;
 			do {
 				const page = await call(this.broker, "subscribers.active", {
 					pageSize: 5_000,
 					...(after ? { after } : {}),
 				});
-				for (const row of page.rows) this.index.upsert(subscriptionOf(row));
+				const subscriptions = page.rows.map(subscriptionOf);
+				if (after === undefined) this.index.reserve(count, subscriptions);
+				for (const sub of subscriptions) this.index.upsert(sub);
 				after = page.next;
 			} while (after);
 			this.index.expire(this.now());

@@ -13,7 +13,7 @@
  */
 import { type Audience, audiences } from "../../domain/product.ts";
 import { type RiskProfile, riskProfiles } from "../../domain/subscriber.ts";
-import { grow } from "./typed-arrays.ts";
+import { grow, resized } from "./typed-arrays.ts";
 
 /** A client as the audit records them (audit.ts). */
 export interface AuditStanding {
@@ -96,6 +96,16 @@ export class StandingTable {
 		this.#questionnaires.push(version);
 		this.#questionnaireAt.set(version, this.#questionnaires.length);
 		return this.#questionnaires.length;
+	}
+
+	/** Room for slots below `slots`, allocated once (InterestIndex.reserve: no doubling while a feed arrives). */
+	reserve(slots: number): void {
+		const before = this.#profile.length;
+		if (slots <= before) return;
+		this.#profile = resized(this.#profile, slots);
+		this.#profile.fill(empty, before);
+		this.#category = resized(this.#category, slots);
+		this.#questionnaire = resized(this.#questionnaire, slots);
 	}
 
 	#room(slot: number): void {

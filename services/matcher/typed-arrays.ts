@@ -15,7 +15,10 @@ export function grow<T extends Int32Array | Float64Array | Uint8Array | Uint16Ar
 }
 
 /** A copy of `array` with exactly `size` items (or its first `size`). */
-export function resized<T extends Int32Array | Float64Array | Uint8Array>(array: T, size: number): T {
+export function resized<T extends Int32Array | Float64Array | Uint8Array | Uint16Array>(
+	array: T,
+	size: number,
+): T {
 	const copy = new (array.constructor as new (length: number) => T)(size);
 	copy.set(array.length > size ? array.subarray(0, size) : array);
 	return copy;

@@ -12,6 +12,7 @@ import type { AuditRow } from "../../domain/contracts.ts";
 import type { Product } from "../../domain/product.ts";
 import { AuditedIndex, auditOf, standingOf } from "../../services/matcher/audit.ts";
 import type { Subscription } from "../../services/matcher/reference.ts";
+import { StandingTable } from "../../services/matcher/standings.ts";
 import {
 	archived,
 	auditColumns,
@@ -192,6 +193,25 @@ describe("the matcher's standings beside the index", () => {
 		assert.equal(at("c1"), undefined);
 		assert.deepEqual(at("c4"), auditOf(standingOf(newcomer), "v", now));
 		assert.equal("profileExpiresAt" in (at("c4") ?? {}), false);
+	});
+
+	it("reads reserved slots as empty until filed, and grows past what was reserved", () => {
+		const table = new StandingTable();
+		table.reserve(10);
+		const standing = standingOf(client());
+		for (const slot of [0, 5, 9]) assert.equal(table.get(slot), undefined);
+		table.set(5, standing);
+		table.set(12, standing);
+		assert.deepEqual(table.get(5), standing);
+		assert.deepEqual(table.get(12), standing);
+		assert.equal(table.get(9), undefined);
+		// An index reserved for a feed's count from a first page of one client holds them all.
+		const index = new AuditedIndex();
+		const clients = Array.from({ length: 40 }, (_, i) => client({ subscriberId: `r${i}` }));
+		index.reserve(clients.length, clients.slice(0, 1));
+		for (const sub of clients) index.upsert(sub);
+		for (const sub of clients)
+			assert.deepEqual(index.auditOf(sub.subscriberId, "v", now), auditOf(standingOf(sub), "v", now));
 	});
 
 	it("fills standings through a bulk load too", () => {

@@ -775,6 +775,37 @@ describe("InterestIndex against the reference (properties)", () => {
 		);
 	});
 
+	it("sizes its stores once from a feed's count and a sample, and answers the same whatever the estimate", () => {
+		const bytes = (index: InterestIndex) =>
+			Object.values(index.stats().categories).reduce((sum, category) => sum + category.bytes, 0);
+		fc.assert(
+			fc.property(
+				subscriptionsArb(),
+				productsArb,
+				fc.integer({ min: 0, max: 200 }),
+				fc.integer({ min: 1, max: 60 }),
+				(subs, products, count, sampled) => {
+					// Sized from every subscription it will hold (more than a store's first arrays
+					// take): the upserts copy no array.
+					const many = [0, 1, 2, 3, 4, 5, 6, 7].flatMap((copy) =>
+						subs.map((s) => ({ ...s, subscriberId: `${s.subscriberId}-${copy}` })),
+					);
+					const exact = new InterestIndex();
+					exact.reserve(many.length, many);
+					const reserved = bytes(exact);
+					for (const s of many) exact.upsert(s);
+					assert.equal(bytes(exact), reserved);
+					// Any count and any first page: an estimate, never a different answer.
+					const estimated = new InterestIndex();
+					estimated.reserve(count, subs.slice(0, sampled));
+					for (const s of subs) estimated.upsert(s);
+					for (const p of products) assertSame(estimated, subs, p);
+				},
+			),
+			{ numRuns: 200 },
+		);
+	});
+
 	it("gives the same answers when product statistics change the plans", () => {
 		fc.assert(
 			fc.property(
