@@ -38,6 +38,7 @@ import { configOf } from "../config.ts";
 import type { Clock } from "../domain/clock.ts";
 import type { DeadLetter, QueueMessages } from "../domain/contracts.ts";
 import { domainMetrics, metric } from "./domain-metrics.ts";
+import { keepFileOpen } from "./nedb-append.ts";
 
 // CommonJS whose typings declare an ES default export: at run time the default import is the
 // class itself, which the typings call `.default`. Either way, the class.
@@ -258,6 +259,8 @@ function localQueue(dataDir: string, options: QueueOptions): DurableQueue<AnyMes
 		filename: join(dataDir, "dead-letters.db"),
 		autoload: true,
 	});
+	// Appended to for every message and every group done with one: kept open (nedb-append.ts).
+	const appends = [keepFileOpen(db), keepFileOpen(dead)];
 	const consumers = new Map<string, LocalConsumer[]>();
 	let closed = false;
 
@@ -378,6 +381,7 @@ function localQueue(dataDir: string, options: QueueOptions): DurableQueue<AnyMes
 			closed = true;
 			for (const timer of retryTimers) clearTimeout(timer);
 			await Promise.allSettled([...consumers.values()].flat().map((c) => c.busy));
+			await Promise.all(appends.map((append) => append.close()));
 		},
 	};
 }

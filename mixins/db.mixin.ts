@@ -8,6 +8,7 @@ import { Errors, type ServiceSchema, type ServiceSettingSchema } from "moleculer
 import DbService from "moleculer-db";
 import MongoAdapter from "moleculer-db-adapter-mongo";
 import { configOf } from "../config.ts";
+import { type AppendHandle, keepFileOpen } from "../lib/nedb-append.ts";
 
 export interface DbMixinOptions {
 	/** Collection (MongoDB) or file name (NeDB, `<collection>.db`). */
@@ -143,6 +144,22 @@ function isNedb(db: unknown): db is NedbDatastore {
  *   comparisons (500 ids: most of a live node's delivery, bench live).
  */
 class NedbStore extends DbService.MemoryAdapter {
+	#appends: AppendHandle | undefined;
+
+	/** Opens the datastore, its file kept open for appends (lib/nedb-append.ts). */
+	override connect(): Promise<void> {
+		const loading = super.connect();
+		const db: unknown = Reflect.get(this, "db");
+		if (typeof db === "object" && db !== null) this.#appends = keepFileOpen(db);
+		return loading;
+	}
+
+	override async disconnect(): Promise<void> {
+		await this.#appends?.close();
+		this.#appends = undefined;
+		await super.disconnect();
+	}
+
 	/** The datastore the adapter opened (its typings leave it out). */
 	get #db(): NedbDatastore | undefined {
 		const db: unknown = Reflect.get(this, "db");
