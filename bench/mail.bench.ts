@@ -34,6 +34,7 @@ import { fileURLToPath } from "node:url";
 import type { Config } from "../config.ts";
 import type { MatchReason } from "../domain/notification.ts";
 import type { Product } from "../domain/product.ts";
+import { withVenues } from "../domain/venues.ts";
 import type { Preferences } from "../domain/subscriber.ts";
 import { digestData } from "../services/mailer/digest-content.ts";
 import { loadTemplates, type RenderedMail, renderMail } from "../services/mailer/templates.ts";
@@ -278,8 +279,12 @@ export async function run(): Promise<BenchRow[]> {
 		});
 		type Store = { adapter: { insertMany(docs: object[]): Promise<unknown> } };
 		const store = (name: string) => seeding.broker.getLocalService(name) as unknown as Store;
+		// As the catalogue holds them now: each with its venue (products.service consolidates on upsert).
 		await store("products").adapter.insertMany(
-			catalogue.map(({ product: { id, ...fields } }) => ({ _id: id, ...fields })),
+			catalogue.map(({ product }) => {
+				const { id, ...fields } = withVenues(product);
+				return { _id: id, ...fields };
+			}),
 		);
 		// An hour before the system's clock (the harness's shared one), so every digest is due at the sweep.
 		const created = sharedClock.now() - 3_600_000;
