@@ -30,10 +30,11 @@ describe("a NeDB file kept open for appends", () => {
 	async function changes(db: InstanceType<typeof Datastore<Doc>>, from: number) {
 		await db.insertAsync([
 			{ _id: `a${from}`, n: from, at: new Date(Date.UTC(2026, 0, 2)) },
-			{ _id: `b${from}`, n: from + 1, tags: ["x", "y"] },
+			{ _id: `b${from}`, n: from + 1, tags: ["≤ 1%", "Ações"] },
 		]);
 		await db.updateAsync({ _id: `a${from}` }, { $set: { n: from + 10 } }, {});
 		await db.removeAsync({ _id: `b${from}` }, {});
+		await db.insertAsync({ _id: `d${from}`, n: from + 3, tags: ["∈ Renda Fixa"] });
 		await db.insertAsync({ _id: `c${from}`, n: from + 2 });
 	}
 
@@ -68,6 +69,8 @@ describe("a NeDB file kept open for appends", () => {
 				["a100", 110],
 				["c0", 2],
 				["c100", 102],
+				["d0", 3],
+				["d100", 103],
 			],
 		);
 		await kept.db.dropDatabaseAsync();
