@@ -9,7 +9,7 @@ import { createServer, Server as HttpServer } from "node:http";
 import type { Context, ServiceBroker } from "moleculer";
 import { type DefaultEventsMap, type Namespace, type RemoteSocket, Server, type Socket } from "socket.io";
 import { ConfigError, configOf } from "../../config.ts";
-import { call, type Events, type InboxRow } from "../../domain/contracts.ts";
+import { call, type Events, type InboxRow, type UnreadCount } from "../../domain/contracts.ts";
 import { sessionFromCookie } from "../../lib/auth.ts";
 import { chunks } from "../../lib/collections.ts";
 import { domainMetrics, type Metric, metric, timeStage } from "../../lib/domain-metrics.ts";
@@ -98,21 +98,29 @@ export default defineService<LiveSettings, LiveLocals>()({
 	},
 
 	methods: {
-		/** Live rows: buffered while the socket is still catching up, otherwise emitted. */
-		deliver(socket: Recipient, rows: InboxRow[]): void {
+		/**
+		 * Live rows: buffered while the socket is still catching up, otherwise emitted. `unread`,
+		 * the client's count after them, goes with the last row emitted, or on its own when no
+		 * row is: one message per client instead of two (a socket write each, bench live).
+		 */
+		deliver(socket: Recipient, rows: InboxRow[], unread?: UnreadCount): void {
 			const state = socket.data;
-			if (!state.live) return;
-			if (state.pending) state.pending.push(...rows);
-			else this.emitNewer(socket, rows);
+			const told = state.live && !state.pending ? this.emitNewer(socket, rows, unread) : false;
+			if (state.live && state.pending) state.pending.push(...rows);
+			if (unread && !told) socket.emit("unread", unread);
 		},
 
-		/** Emits, oldest first, the rows this connection has not given and the client did not have. */
-		emitNewer(socket: Recipient, rows: InboxRow[]): void {
+		/**
+		 * Emits, oldest first, the rows this connection has not given and the client did not
+		 * have; `unread` rides on the last. True when a row was emitted (and `unread` with it).
+		 */
+		emitNewer(socket: Recipient, rows: InboxRow[], unread?: UnreadCount): boolean {
 			const state = socket.data;
 			const sorted = rows
 				.map((row) => ({ row, cursor: parseCursor(row.cursor) }))
 				.filter((entry): entry is { row: InboxRow; cursor: Cursor } => entry.cursor !== undefined)
 				.sort((a, b) => compareCursors(a.cursor, b.cursor));
+			const newer: InboxRow[] = [];
 			for (const { row, cursor } of sorted) {
 				if (state.floor && compareCursors(cursor, state.floor) <= 0) continue;
 				if (state.given.has(row.id)) continue;
@@ -123,9 +131,14 @@ export default defineService<LiveSettings, LiveLocals>()({
 					if (!state.floor || compareCursors(at, state.floor) > 0) state.floor = at;
 				}
 				if (!state.cursor || compareCursors(cursor, state.cursor) > 0) state.cursor = cursor;
-				socket.emit("notification", row);
-				this.sentTotal.increment();
+				newer.push(row);
 			}
+			newer.forEach((row, i) => {
+				if (unread && i === newer.length - 1) socket.emit("notification", row, unread);
+				else socket.emit("notification", row);
+				this.sentTotal.increment();
+			});
+			return newer.length > 0;
 		},
 
 		/**
@@ -185,11 +198,9 @@ export default defineService<LiveSettings, LiveLocals>()({
 		async tell(ctx: Context, subscribers: Events["notifications.created"]["subscribers"]): Promise<void> {
 			for (const part of chunks(subscribers, 500)) {
 				const told = await call(ctx, "notifications.delivery", { subscribers: part });
-				for (const { subscriberId, rows, unread } of told) {
-					const room = `subscriber:${subscriberId}`;
-					for (const socket of await this.namespace.in(room).fetchSockets()) this.deliver(socket, rows);
-					this.namespace.to(room).emit("unread", unread);
-				}
+				for (const { subscriberId, rows, unread } of told)
+					for (const socket of await this.namespace.in(`subscriber:${subscriberId}`).fetchSockets())
+						this.deliver(socket, rows, unread);
 			}
 		},
 

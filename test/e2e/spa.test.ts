@@ -97,6 +97,9 @@ describe("the SPA in a real browser", () => {
 		await client.goto(`${system.url}/dicas`);
 		await client.locator("h1").waitFor();
 		const before = await client.getByTestId("tip-card").count();
+		const unreadBefore = await client.evaluate(() =>
+			Number(document.querySelector('[data-testid="unread-badge"]')?.textContent?.trim() ?? 0),
+		);
 		// Mark the document: a reload would lose it.
 		await client.evaluate(() => {
 			(window as unknown as { stillHere: boolean }).stillHere = true;
@@ -109,6 +112,12 @@ describe("the SPA in a real browser", () => {
 		await operator.getByTestId("run-now").click();
 		await client.getByTestId("tip-card").nth(before).waitFor({ timeout: 30_000 });
 		assert.equal(await client.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere), true);
+		// The badge counts it too: the new count came with the notification, not in a message of its own.
+		await client.waitForFunction(
+			(was) => Number(document.querySelector('[data-testid="unread-badge"]')?.textContent?.trim() ?? 0) > was,
+			unreadBefore,
+			{ timeout: 10_000 },
+		);
 		await screenshot(client, "dicas");
 		await operator.getByTestId("run-now").isEnabled();
 		await screenshot(operator, "operador");

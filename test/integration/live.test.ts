@@ -44,13 +44,22 @@ async function listen(base: string, auth: Record<string, unknown>) {
 	const socket = open(base, auth);
 	const received: Received[] = [];
 	const unread: { unread: number; display: string }[] = [];
-	socket.on("notification", (n: Received) => received.push(n));
-	socket.on("unread", (u: { unread: number; display: string }) => unread.push(u));
+	/** The messages in the order they came: a count comes on its own or with a delivery's last notification. */
+	const messages: string[] = [];
+	socket.on("notification", (n: Received, u?: { unread: number; display: string }) => {
+		received.push(n);
+		messages.push(u ? "notification+unread" : "notification");
+		if (u) unread.push(u);
+	});
+	socket.on("unread", (u: { unread: number; display: string }) => {
+		messages.push("unread");
+		unread.push(u);
+	});
 	await new Promise<void>((resolve, reject) => {
 		socket.once("connect", () => resolve());
 		socket.once("connect_error", reject);
 	});
-	return { socket, received, unread };
+	return { socket, received, unread, messages };
 }
 
 const collectedAt = new Date(sharedClock.now()).toISOString();
@@ -138,6 +147,8 @@ describe("live feed in one process", () => {
 		await waitFor(() => a.unread.at(-1)?.unread === 1, { what: "unread count pushed" });
 		await new Promise((resolve) => setTimeout(resolve, 200));
 		assert.equal(a.received.length, 1, "no duplicates");
+		// One message for the delivery: the new count rides on the notification.
+		assert.deepEqual(a.messages, ["unread", "notification+unread"]);
 		anaLast = a.received[0]?.cursor ?? "";
 		a.socket.close();
 		b.socket.close();

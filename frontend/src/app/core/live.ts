@@ -52,7 +52,9 @@ export class LiveFeed implements OnDestroy {
 				this.session.signOut();
 			}
 		});
-		socket.on("notification", (notification: Notification) => {
+		// The last notification of a delivery brings the unread count after it (one message, not two).
+		socket.on("notification", (notification: Notification, unread?: Unread) => {
+			if (unread) this.unread.set(unread);
 			this.since = notification.cursor;
 			if (this.seen.has(notification.id)) return;
 			this.seen.add(notification.id);
