@@ -3,6 +3,7 @@
  * start from a client base (registering thousands by e-mail is not what they measure). The
  * ones asked for get an open session, and their session tokens come back.
  */
+import { createSecretKey } from "node:crypto";
 import type { Interests } from "../domain/interests.ts";
 import { defaultPreferences, type RiskProfile } from "../domain/subscriber.ts";
 import { signToken } from "../services/subscribers/tokens.ts";
@@ -21,7 +22,7 @@ export async function seedSubscribers(
 	rows: readonly SeedRow[],
 	secret: string,
 ): Promise<Map<string, string>> {
-	const key = new TextEncoder().encode(secret);
+	const key = createSecretKey(new TextEncoder().encode(secret));
 	const sessions = new Map<string, { token: string; jti: string }>();
 	for (const row of rows)
 		if (row.session) sessions.set(row.id, await signToken(key, "session", row.id, Date.now()));

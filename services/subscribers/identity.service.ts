@@ -5,6 +5,7 @@
  * owns no collection. Every session route acts on the session's subscriber
  * (ctx.meta.subscriberId), never on an id from the request.
  */
+import type { KeyObject } from "node:crypto";
 import { type Context, Errors } from "moleculer";
 import { configOf } from "../../config.ts";
 import type { Clock } from "../../domain/clock.ts";
@@ -33,7 +34,7 @@ interface IdentitySettings {
 interface IdentityLocals {
 	clock: Clock;
 	/** Signs and checks every link and session. */
-	key: Uint8Array;
+	key: KeyObject;
 	limits: LinkLimits;
 }
 

@@ -3,6 +3,7 @@
  * other mixins: find, load, show and change a subscriber. `SubscribersHost` is what the
  * service and each of its mixins find on `this`.
  */
+import type { KeyObject } from "node:crypto";
 import { type Context, Errors } from "moleculer";
 import { configOf } from "../../config.ts";
 import { type Clock, isoNow } from "../../domain/clock.ts";
@@ -77,5 +78,5 @@ export const RecordsMixin = defineMixin<object, RecordsLocals>()({
  */
 export interface SubscribersHost extends RecordsLocals, MethodsOf<typeof RecordsMixin> {
 	/** Signs and checks unsubscribe links. */
-	key: Uint8Array;
+	key: KeyObject;
 }

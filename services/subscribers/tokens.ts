@@ -3,7 +3,7 @@
  * unsubscribe). A link token carries a jti that the subscriber's record must still list,
  * which makes verify and sign-in links single-use.
  */
-import { randomUUID } from "node:crypto";
+import { type KeyObject, randomUUID } from "node:crypto";
 import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import { Errors } from "moleculer";
 
@@ -27,7 +27,7 @@ export interface Claims {
 
 /** `now` is the node's clock (ms): issue and expiry times follow it, as verification does. */
 export async function signToken(
-	key: Uint8Array,
+	key: KeyObject,
 	purpose: Purpose,
 	subscriberId: string,
 	now: number,
@@ -53,7 +53,7 @@ const what: Record<Purpose, string> = {
 
 /** The token's claims, or a 401 saying plainly whether it expired or is not valid. */
 export async function verifyToken(
-	key: Uint8Array,
+	key: KeyObject,
 	token: string,
 	allowed: readonly Purpose[],
 	now: number,
