@@ -51,8 +51,12 @@ export class DistributionView {
 	private readonly daily = new Map<string, number>();
 	private readonly sources = new Set<string>();
 	private readonly labelled = new Map<string, LabelledTotal>();
-	/** `${productId}|${subscriberId}` → the last day that subscriber was notified of that product. */
-	private readonly lastReached = new Map<string, string>();
+	/**
+	 * productId → subscriber (their number in `subscribers`) → the last day they were notified
+	 * of it. By number, not by a key text per pair: no text to build and hash per fact, and
+	 * an erasure keeps the number (`rename`).
+	 */
+	private readonly lastReached = new Map<string, Map<number, string>>();
 	/** productId → day → subscribers whose last notification of the product fell on that day. */
 	private readonly reachByLastDay = new Map<string, Map<string, number>>();
 	private readonly publications = new Map<string, PublicationTally>();
@@ -151,7 +155,8 @@ export class DistributionView {
 	fold(before: string, keys: Iterable<string>): void {
 		if (before > this.foldedBefore) this.foldedBefore = before;
 		for (const key of keys) this.applied.delete(key);
-		for (const [pair, day] of this.lastReached) if (day < before) this.lastReached.delete(pair);
+		for (const lastDays of this.lastReached.values())
+			for (const [subscriber, day] of lastDays) if (day < before) lastDays.delete(subscriber);
 		for (const byDay of this.reachByLastDay.values())
 			for (const day of byDay.keys()) if (day < before) byDay.delete(day);
 	}
@@ -167,12 +172,7 @@ export class DistributionView {
 				this.applied.delete(id);
 				this.applied.add(replacement + id.slice(subscriberId.length));
 			}
-		const suffix = `|${subscriberId}`;
-		for (const [pair, day] of this.lastReached)
-			if (pair.endsWith(suffix)) {
-				this.lastReached.delete(pair);
-				this.lastReached.set(pair.slice(0, -subscriberId.length) + replacement, day);
-			}
+		// Their number now stands for the replacement: what is kept by number follows.
 		this.subscribers.rename(subscriberId, replacement);
 	}
 
@@ -265,10 +265,14 @@ export class DistributionView {
 		}
 		reached.add(subscriber);
 
-		const pair = `${fact.productId}|${fact.subscriberId}`;
-		const last = this.lastReached.get(pair);
+		let lastDays = this.lastReached.get(fact.productId);
+		if (!lastDays) {
+			lastDays = new Map();
+			this.lastReached.set(fact.productId, lastDays);
+		}
+		const last = lastDays.get(subscriber);
 		if (last !== undefined && last >= fact.day) return;
-		this.lastReached.set(pair, fact.day);
+		lastDays.set(subscriber, fact.day);
 		let byDay = this.reachByLastDay.get(fact.productId);
 		if (!byDay) {
 			byDay = new Map();

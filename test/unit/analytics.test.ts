@@ -295,6 +295,13 @@ describe("analytics view", () => {
 		assert.deepEqual(view.top(addDays(today, -6), 10), [{ productId: "b:fund:1", count: 1 }]);
 		assert.deepEqual(view.top(addDays(today, -29), 10), [{ productId: "b:fund:1", count: 2 }]);
 		assert.equal(view.totals.notifications, 3);
+
+		// Ana erased: her facts are the replacement's, so a later one of theirs is still one client.
+		view.rename("ana", "erased-1");
+		view.apply(at("erased-1", "p3", addDays(today, -1)));
+		assert.deepEqual(view.top(addDays(today, -6), 10), [{ productId: "b:fund:1", count: 1 }]);
+		assert.deepEqual(view.top(addDays(today, -29), 10), [{ productId: "b:fund:1", count: 2 }]);
+		assert.deepEqual(view.top(undefined, 10), [{ productId: "b:fund:1", count: 2 }]);
 	});
 
 	it("carries a batch grouped by product and time, and reads back every notification, in either form", () => {
