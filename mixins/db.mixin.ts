@@ -128,6 +128,7 @@ const dbService = DbService;
 interface NedbDatastore {
 	countAsync(query: object): Promise<number>;
 	findOneAsync(query: object): PromiseLike<object | null>;
+	insertAsync<T extends object | object[]>(docs: T): Promise<T>;
 }
 
 function isNedb(db: unknown): db is NedbDatastore {
@@ -171,6 +172,28 @@ class NedbStore extends DbService.MemoryAdapter {
 		// A full-text `search` is the adapter's own; every count here is a plain query.
 		if (filters.search !== undefined || !db) return super.count(filters);
 		return db.countAsync(filters.query ?? {});
+	}
+
+	// Reads by query and inserts with NeDB's promises: the adapter's are promisified callbacks
+	// around them (a promise, a callback, a tick and a promise again per call).
+	override async findOne(query: object): Promise<object> {
+		const db = this.#db;
+		if (!db) return super.findOne(query);
+		return (await db.findOneAsync(query)) as object;
+	}
+
+	override findById(id: number | string): Promise<object> {
+		return this.findOne({ _id: id });
+	}
+
+	override insert(entity: object): Promise<object> {
+		const db = this.#db;
+		return db ? db.insertAsync(entity) : super.insert(entity);
+	}
+
+	override insertMany(entities: object[]): Promise<object[]> {
+		const db = this.#db;
+		return db ? db.insertAsync(entities) : super.insertMany(entities);
 	}
 
 	/** The documents stored under `ids` (each once, in the order first asked for); missing ones left out. */
