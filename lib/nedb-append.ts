@@ -50,7 +50,12 @@ export function keepFileOpen(datastore: object): AppendHandle {
 	const close = async () => {
 		const closing = handle;
 		handle = undefined;
-		if (closing) await (await closing).close();
+		// A file that could not be opened has nothing to close (its append already failed).
+		if (closing)
+			await closing.then(
+				(file) => file.close(),
+				() => undefined,
+			);
 	};
 	const persistence: unknown = Reflect.get(datastore, "persistence");
 	if (!isPersistence(persistence) || persistence.inMemoryOnly) return { close };

@@ -5,7 +5,7 @@
  * A handle left on the replaced file would write into a file nobody reads again.
  */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import NeDB from "@seald-io/nedb";
@@ -79,5 +79,21 @@ describe("a NeDB file kept open for appends", () => {
 		await kept.db.insertAsync({ _id: "after-drop", n: 1 });
 		assert.deepEqual(await reload("compacted.db"), [{ _id: "after-drop", n: 1 }]);
 		await kept.close();
+	});
+
+	it("fails a change whose file cannot be opened, then opens the file once it can", async () => {
+		const kept = await store("blocked.db", true);
+		const path = join(data.path, "blocked.db");
+		// Where the file was, a directory: opening it to append fails (EISDIR, even as root).
+		rmSync(path);
+		mkdirSync(path);
+		await assert.rejects(kept.db.insertAsync({ _id: "lost", n: 0 }));
+		rmdirSync(path);
+		await kept.db.insertAsync({ _id: "kept", n: 1 });
+		await kept.close();
+		assert.deepEqual(
+			(await reload("blocked.db")).map((doc) => doc._id),
+			["kept"],
+		);
 	});
 });
