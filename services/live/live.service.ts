@@ -105,8 +105,9 @@ export default defineService<LiveSettings, LiveLocals>()({
 		 */
 		deliver(socket: Recipient, rows: InboxRow[], unread?: UnreadCount): void {
 			const state = socket.data;
-			const told = state.live && !state.pending ? this.emitNewer(socket, rows, unread) : false;
+			let told = false;
 			if (state.live && state.pending) state.pending.push(...rows);
+			else if (state.live) told = this.emitNewer(socket, rows, unread);
 			if (unread && !told) socket.emit("unread", unread);
 		},
 

@@ -13,7 +13,7 @@
  */
 import { type Audience, audiences } from "../../domain/product.ts";
 import { type RiskProfile, riskProfiles } from "../../domain/subscriber.ts";
-import { grow, resized } from "./typed-arrays.ts";
+import { grownLength, resized } from "./typed-arrays.ts";
 
 /** A client as the audit records them (audit.ts). */
 export interface AuditStanding {
@@ -109,11 +109,6 @@ export class StandingTable {
 	}
 
 	#room(slot: number): void {
-		if (slot < this.#profile.length) return;
-		const before = this.#profile.length;
-		this.#profile = grow(this.#profile, slot + 1);
-		this.#profile.fill(empty, before);
-		this.#category = grow(this.#category, slot + 1);
-		this.#questionnaire = grow(this.#questionnaire, slot + 1);
+		if (slot >= this.#profile.length) this.reserve(grownLength(this.#profile.length, slot + 1));
 	}
 }
