@@ -5,19 +5,13 @@
  */
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { Worker } from "node:worker_threads";
 import nodemailer from "nodemailer";
 import type { Config } from "../../config.ts";
+import { nodemailerMessage, type OutgoingMail } from "./mail-message.ts";
+import type { FromWorker, PoolOptions, SendFailure, ToWorker } from "./smtp-worker.ts";
 
-export interface OutgoingMail {
-	deliveryId: string;
-	messageId: string;
-	from: string;
-	to: string;
-	subject: string;
-	html: string;
-	text: string;
-	headers: Record<string, string>;
-}
+export type { OutgoingMail };
 
 export interface SendResult {
 	/** The SMTP server's reply (smtp) or the file written (outbox). */
@@ -38,43 +32,116 @@ export interface SmtpTimeouts {
 	socketMs: number;
 }
 
-function nodemailerMessage(mail: OutgoingMail) {
-	return {
-		from: mail.from,
-		// An address object, never a string nodemailer would parse as a list of recipients.
-		to: { name: "", address: mail.to },
-		subject: mail.subject,
-		html: mail.html,
-		text: mail.text,
-		headers: mail.headers,
-		messageId: mail.messageId,
-		// Our bodies are mostly ASCII with accents: quoted-printable reads well in raw form, and
-		// saying so spares nodemailer scanning every body to choose (bench mail).
-		textEncoding: "quoted-printable" as const,
-	};
+/** The worker's account of a failure, as the error nodemailer threw (the fields retry.ts reads). */
+function sendError(failure: SendFailure): Error {
+	const { name, message, cause, ...fields } = failure;
+	const err = new Error(message, cause === undefined ? undefined : { cause: new Error(cause) });
+	err.name = name;
+	for (const [key, value] of Object.entries(fields))
+		if (value !== undefined) Object.assign(err, { [key]: value });
+	return err;
 }
 
-export function smtpTransport(config: Config, timeouts: SmtpTimeouts): MailTransport {
-	const pool = nodemailer.createTransport({
-		url: config.smtpUrl,
-		pool: true,
+/** As nodemailer fails a send whose signal aborted. */
+function abortError(signal: AbortSignal): Error {
+	const err = new Error("Message sending aborted", { cause: signal.reason });
+	return Object.assign(err, { name: "AbortError", code: "EABORT" });
+}
+
+interface Waiting {
+	resolve(result: SendResult): void;
+	reject(err: Error): void;
+}
+
+/**
+ * A pool of SMTP connections on a thread of its own (smtp-worker.ts: why). Sends wait here
+ * by number until the thread answers. A thread that dies fails what it held (the mailer
+ * tries those again later) and the next send starts another.
+ */
+export function smtpTransport(
+	config: Config,
+	timeouts: SmtpTimeouts,
+	/** The thread's script: smtp-worker.ts (a test's stands in to end it as a crash would). */
+	script = new URL("./smtp-worker.ts", import.meta.url),
+): MailTransport {
+	const options: PoolOptions = {
+		url: config.smtpUrl as string,
 		maxConnections: config.smtpMaxConnections,
-		rateDelta: 1000,
 		rateLimit: config.smtpRateLimit,
-		// Retries are the mailer's own, so each one is logged in the delivery and backed off.
-		maxRequeues: 0,
-		connectionTimeout: timeouts.connectionMs,
-		greetingTimeout: timeouts.greetingMs,
-		socketTimeout: timeouts.socketMs,
-	});
+		timeouts,
+	};
+	const waiting = new Map<number, Waiting>();
+	let nextId = 0;
+	let thread: Worker | undefined;
+	let closed = false;
+
+	const post = (message: ToWorker) => thread?.postMessage(message);
+	/** The thread holds the process only while a send waits on it. */
+	const settle = (id: number) => {
+		waiting.delete(id);
+		if (waiting.size === 0) thread?.unref();
+	};
+	const failAll = (err: Error) => {
+		const all = [...waiting.values()];
+		waiting.clear();
+		for (const one of all) one.reject(err);
+	};
+	const start = (): Worker => {
+		const worker = new Worker(script, { workerData: options });
+		let crash: Error | undefined;
+		worker.on("message", (reply: FromWorker) => {
+			const one = waiting.get(reply.id);
+			if (!one) return; // aborted meanwhile: answered already
+			settle(reply.id);
+			if (reply.type === "sent") one.resolve({ response: reply.response });
+			else one.reject(sendError(reply.error));
+		});
+		worker.on("error", (err) => {
+			crash = err;
+		});
+		worker.on("exit", (code) => {
+			if (thread === worker) thread = undefined;
+			const why = crash ? `: ${crash.message}` : "";
+			failAll(Object.assign(new Error(`the SMTP thread ended (${code})${why}`), { code: "ECONNECTION" }));
+		});
+		return worker;
+	};
+
 	return {
 		kind: "smtp",
-		async send(mail, signal) {
-			const info = await pool.sendMail({ ...nodemailerMessage(mail), signal });
-			return { response: String(info.response ?? "") };
+		send(mail, signal) {
+			if (closed) return Promise.reject(new Error("the SMTP transport is closed"));
+			if (signal.aborted) return Promise.reject(abortError(signal));
+			thread ??= start();
+			thread.ref();
+			const id = nextId++;
+			return new Promise<SendResult>((resolve, reject) => {
+				const onAbort = () => {
+					if (!waiting.has(id)) return;
+					settle(id);
+					post({ type: "abort", id });
+					reject(abortError(signal));
+				};
+				signal.addEventListener("abort", onAbort, { once: true });
+				const done = () => signal.removeEventListener("abort", onAbort);
+				waiting.set(id, {
+					resolve: (result) => {
+						done();
+						resolve(result);
+					},
+					reject: (err) => {
+						done();
+						reject(err);
+					},
+				});
+				post({ type: "send", id, mail });
+			});
 		},
 		close() {
-			pool.close();
+			closed = true;
+			failAll(new Error("the SMTP transport closed"));
+			post({ type: "close" });
+			thread?.unref();
 		},
 	};
 }
