@@ -60,7 +60,7 @@ export default defineService<IdentitySettings, IdentityLocals>()({
 
 		/** Signs a session and records it as valid (replacing `replaces`, on renewal). */
 		async openSession(ctx: Context, subscriberId: string, replaces?: string): Promise<string> {
-			const { token, jti } = await signToken(this.key, "session", subscriberId, this.clock.now());
+			const { token, jti } = signToken(this.key, "session", subscriberId, this.clock.now());
 			await callAccounts(ctx, "subscribers.recordSession", {
 				id: subscriberId,
 				sessionId: jti,
@@ -80,7 +80,7 @@ export default defineService<IdentitySettings, IdentityLocals>()({
 			account: Pick<Account, "id" | "email" | "name" | "locale">,
 			purpose: Extract<Purpose, "verify" | "sign-in">,
 		): Promise<void> {
-			const { token, jti } = await signToken(this.key, purpose, account.id, this.clock.now());
+			const { token, jti } = signToken(this.key, purpose, account.id, this.clock.now());
 			await callAccounts(ctx, "subscribers.recordLink", { id: account.id, linkId: jti });
 			const link = `${configOf(this.broker).publicUrl}/verificar?token=${token}`;
 			await call(ctx, "mailer.send", {

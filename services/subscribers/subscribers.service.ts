@@ -323,7 +323,7 @@ export default defineService<SubscribersSettings, SubscribersLocals>()({
 			visibility: "public",
 			params: { id: "string|min:1" },
 			async handler(ctx: Context<{ id: string }>): Promise<string> {
-				const { token } = await signToken(this.key, "unsubscribe", ctx.params.id, this.clock.now());
+				const { token } = signToken(this.key, "unsubscribe", ctx.params.id, this.clock.now());
 				return `${configOf(this.broker).publicUrl}/api/unsubscribe?token=${token}`;
 			},
 		},

@@ -83,7 +83,7 @@ export const SuitabilityMixin = defineMixin<SuitabilitySettings, SuitabilityLoca
 				const assessment = subscriber.suitability;
 				if (!standing.expired || !assessment || !standing.expiresAt) continue;
 				try {
-					const { token } = await signToken(this.key, "unsubscribe", subscriber._id, now);
+					const { token } = signToken(this.key, "unsubscribe", subscriber._id, now);
 					await call(this.broker, "mailer.send", {
 						to: subscriber.email,
 						template: "suitability-expired",
