@@ -28,8 +28,26 @@ function zoneFormat(timeZone: string): Intl.DateTimeFormat {
 	return format;
 }
 
+export interface LocalTime {
+	date: string;
+	weekday: number;
+	hour: number;
+}
+
+/** A sweep asks for the same instant in the same zone for each client: each zone's last answer is kept. */
+const lastLocal = new Map<string, { time: number; local: Readonly<LocalTime> }>();
+
 /** Local calendar date, weekday (1 = Monday) and hour of `now` in a time zone. */
-export function localTime(now: Date, timeZone: string): { date: string; weekday: number; hour: number } {
+export function localTime(now: Date, timeZone: string): Readonly<LocalTime> {
+	const time = now.getTime();
+	const last = lastLocal.get(timeZone);
+	if (last?.time === time) return last.local;
+	const local = zonedTime(now, timeZone);
+	lastLocal.set(timeZone, { time, local });
+	return local;
+}
+
+function zonedTime(now: Date, timeZone: string): LocalTime {
 	const parts = Object.fromEntries(
 		zoneFormat(timeZone)
 			.formatToParts(now)

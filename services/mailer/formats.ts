@@ -18,45 +18,50 @@ export function digestLocale(locale: string): DigestLocale {
 	return resolveLocale(["en", "pt-BR"], locale) as DigestLocale;
 }
 
-/** Intl formatters are costly to build (~20 µs) and a digest formats dozens of values: reuse them. */
+/**
+ * Intl formatters are costly to build (~20 µs) and a digest formats dozens of values: each
+ * is built once per locale and kind, under a key spelled by hand (spelling it from the
+ * options, as JSON, cost more than the formatting itself: bench mail).
+ */
 const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
-export function numberFormat(locale: string, options: Intl.NumberFormatOptions = {}): Intl.NumberFormat {
-	const key = `n|${locale}|${JSON.stringify(options)}`;
-	let format = formatters.get(key) as Intl.NumberFormat | undefined;
+function reuse<F extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, make: () => F): F {
+	let format = formatters.get(key) as F | undefined;
 	if (!format) {
-		format = new Intl.NumberFormat(locale, options);
+		format = make();
 		formatters.set(key, format);
 	}
 	return format;
 }
-function dateFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-	const key = `d|${locale}|${JSON.stringify(options)}`;
-	let format = formatters.get(key) as Intl.DateTimeFormat | undefined;
-	if (!format) {
-		format = new Intl.DateTimeFormat(locale, options);
-		formatters.set(key, format);
-	}
-	return format;
+
+/** Plain numbers in the locale: "1.234,5" / "1,234.5". */
+export function numberFormat(locale: string): Intl.NumberFormat {
+	return reuse(`number|${locale}`, () => new Intl.NumberFormat(locale));
 }
 
 /** Intl puts no-break spaces in "R$ 1,00" and "BRL 1.00": plain spaces read the same everywhere. */
 const plainSpaces = (text: string) => text.replace(/[\u00a0\u202f]/g, " ");
 
 export function formatBrl(locale: DigestLocale, value: number): string {
-	const options: Intl.NumberFormatOptions = { style: "currency", currency: "BRL" };
-	if (locale === "en") options.currencyDisplay = "code";
-	return plainSpaces(numberFormat(locale, options).format(value));
+	const format = reuse(`brl|${locale}`, () => {
+		const options: Intl.NumberFormatOptions = { style: "currency", currency: "BRL" };
+		if (locale === "en") options.currencyDisplay = "code";
+		return new Intl.NumberFormat(locale, options);
+	});
+	return plainSpaces(format.format(value));
 }
 
 /** A fraction as a percentage: 0.125 → "12,5%" / "12.5%". */
 export function formatPercent(locale: DigestLocale, fraction: number, minimumFractionDigits = 0): string {
-	return plainSpaces(
-		numberFormat(locale, {
-			style: "percent",
-			minimumFractionDigits,
-			maximumFractionDigits: Math.max(2, minimumFractionDigits),
-		}).format(fraction),
+	const format = reuse(
+		`percent|${locale}|${minimumFractionDigits}`,
+		() =>
+			new Intl.NumberFormat(locale, {
+				style: "percent",
+				minimumFractionDigits,
+				maximumFractionDigits: Math.max(2, minimumFractionDigits),
+			}),
 	);
+	return plainSpaces(format.format(fraction));
 }
 
 export function formatDays(locale: DigestLocale, days: number): string {
@@ -68,9 +73,15 @@ export function formatDays(locale: DigestLocale, days: number): string {
 export function formatDate(locale: DigestLocale, iso: string): string {
 	const date = new Date(`${iso.slice(0, 10)}T00:00:00Z`);
 	if (!/^\d{4}-\d{2}-\d{2}/.test(iso) || Number.isNaN(date.getTime())) return iso;
-	const options: Intl.DateTimeFormatOptions =
-		locale === "en" ? { dateStyle: "medium", timeZone: "UTC" } : { timeZone: "UTC" };
-	return dateFormat(locale, options).format(date);
+	const format = reuse(
+		`date|${locale}`,
+		() =>
+			new Intl.DateTimeFormat(
+				locale,
+				locale === "en" ? { dateStyle: "medium", timeZone: "UTC" } : { timeZone: "UTC" },
+			),
+	);
+	return format.format(date);
 }
 
 export function indexLabel(locale: DigestLocale, index: string): string {
