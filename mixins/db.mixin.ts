@@ -64,6 +64,7 @@ export interface DbLocals {
 	updateWhere(query: object, update: object): Promise<number>;
 	insertNew<T extends { _id: string }>(docs: T[]): Promise<T[]>;
 	pageById<T extends { _id: string }>(query: object, after: string | undefined, limit: number): Promise<T[]>;
+	firstBy<T>(query: object, field: string, bound: object, limit: number): Promise<T[]>;
 }
 
 /** The part of moleculer-db's adapters that the mixin itself uses. */
@@ -111,6 +112,7 @@ export function mapDbError(err: unknown): unknown {
 /** `this` in the mixin's own methods: the store as the services see it, and its database underneath. */
 interface Own {
 	adapter: Store & Adapter;
+	firstBy<T>(query: object, field: string, bound: object, limit: number): Promise<T[]>;
 }
 
 /** moleculer-db reads the collection name from the schema itself. */
@@ -246,27 +248,28 @@ export function DbMixin(options: DbMixinOptions): DbSchema {
 				if (adapter.db) return (await adapter.db.updateAsync(query, update, { multi: true })).numAffected;
 				return (await adapter.collection?.updateMany(query, update))?.modifiedCount ?? 0;
 			},
-			/**
-			 * The first `limit` documents matching `query` whose id comes after `after`, in id
-			 * order: a feed's page. On NeDB a sort makes it match and sort every document after the
-			 * cursor for each page, so a 100k-client feed cost seconds (quadratic). Wrapping the query
-			 * in `$and` leaves NeDB only the id bound to pick an index by, and its id index yields
-			 * documents in id order, so without a sort the read stops at the limit.
-			 */
-			async pageById<T extends { _id: string }>(
+			/** The first `limit` documents matching `query` whose id comes after `after`, in id order: a feed's page. */
+			pageById<T extends { _id: string }>(
 				this: Own,
 				query: object,
 				after: string | undefined,
 				limit: number,
 			): Promise<T[]> {
+				return this.firstBy<T>(query, "_id", { $gt: after ?? "" }, limit);
+			},
+			/**
+			 * The first `limit` documents matching `query` with `field` within `bound` (a
+			 * comparison: `{ $lte: … }`), in ascending order of `field`, which must be indexed. On
+			 * NeDB a sort makes it match and sort every document within the bound for each read:
+			 * a 100k-client feed cost seconds a page, and a backlog of deliveries cost the mailer
+			 * a pass over all of it after each message. Wrapping the query in `$and` leaves NeDB
+			 * only `field` to pick an index by, and that index yields documents in order, so
+			 * without a sort the read stops at the limit.
+			 */
+			async firstBy<T>(this: Own, query: object, field: string, bound: object, limit: number): Promise<T[]> {
 				const { adapter } = this;
-				if (adapter.db)
-					return adapter.db.findAsync<T>({ $and: [query], _id: { $gt: after ?? "" } }).limit(limit);
-				return adapter.find<T>({
-					query: { ...query, ...(after ? { _id: { $gt: after } } : {}) },
-					sort: ["_id"],
-					limit,
-				});
+				if (adapter.db) return adapter.db.findAsync<T>({ $and: [query], [field]: bound }).limit(limit);
+				return adapter.find<T>({ query: { ...query, [field]: bound }, sort: [field], limit });
 			},
 			/**
 			 * Inserts the documents (keyed by `_id`) not stored yet and returns those it inserted:

@@ -61,9 +61,14 @@ function unleased(nowIso: string) {
 	return [{ leaseUntil: { $exists: false } }, { leaseUntil: { $lt: nowIso } }];
 }
 
+/** Pending deliveries that no live instance holds, whenever they are due. */
+export function unclaimedQuery(nowIso: string): object {
+	return { status: { $in: pendingStatuses }, $or: unleased(nowIso) };
+}
+
 /** Pending deliveries whose time has come and that no live instance holds. */
 export function dueQuery(nowIso: string): object {
-	return { status: { $in: pendingStatuses }, nextAttemptAt: { $lte: nowIso }, $or: unleased(nowIso) };
+	return { ...unclaimedQuery(nowIso), nextAttemptAt: { $lte: nowIso } };
 }
 
 /** The same for one delivery: the condition of claiming it. */

@@ -6,7 +6,7 @@
  */
 import type { Logger } from "moleculer";
 import type { Clock } from "../../domain/clock.ts";
-import { claimQuery, compact, dueQuery, pendingStatuses, type StoredDelivery } from "./deliveries.ts";
+import { claimQuery, compact, pendingStatuses, type StoredDelivery, unclaimedQuery } from "./deliveries.ts";
 import { backoffMs, classifyFailure, failureText, type RetryPolicy } from "./retry.ts";
 import type { MailTransport, SmtpTimeouts } from "./transport.ts";
 
@@ -35,7 +35,8 @@ export interface MailerSettings {
 /** The delivery log as the dispatcher uses it, on either database. */
 export interface DeliveryStore {
 	get(id: string): Promise<StoredDelivery | undefined>;
-	find(query: object, sort: string[], limit: number): Promise<StoredDelivery[]>;
+	/** The first `limit` matching `query` whose nextAttemptAt is within `bound`, soonest first. */
+	soonest(query: object, bound: object, limit: number): Promise<StoredDelivery[]>;
 	/** A conditional update; the number of documents it changed. */
 	update(query: object, update: object): Promise<number>;
 }
@@ -144,12 +145,11 @@ export class Dispatcher {
 			const room = maxInFlight - this.inFlight.size;
 			this.#backlog = room <= 0;
 			if (room > 0) {
-				const due = await store.find(dueQuery(now), ["nextAttemptAt"], room);
+				const due = await store.soonest(unclaimedQuery(now), { $lte: now }, room);
 				for (const { _id } of due) if (!this.inFlight.has(_id) && (await this.#claim(_id))) this.run(_id);
 				this.#backlog = due.length >= room;
 			}
-			const upcoming = { status: { $in: pendingStatuses }, nextAttemptAt: { $gt: now } };
-			const [soonest] = await store.find(upcoming, ["nextAttemptAt"], 1);
+			const [soonest] = await store.soonest({ status: { $in: pendingStatuses } }, { $gt: now }, 1);
 			if (soonest?.nextAttemptAt) next = Math.min(next, Date.parse(soonest.nextAttemptAt));
 		} catch (err) {
 			logger.warn("Could not look for due deliveries", { error: (err as Error).message });

@@ -154,7 +154,7 @@ export default defineService<MailerServiceSettings, MailerLocals>()({
 		deliveryStore(): DeliveryStore {
 			return {
 				get: (id) => this.findDelivery(id),
-				find: (query, sort, limit) => this.adapter.find<StoredDelivery>({ query, sort, limit }),
+				soonest: (query, bound, limit) => this.firstBy<StoredDelivery>(query, "nextAttemptAt", bound, limit),
 				// DbMixin's conditional update, on either database.
 				update: (query, update) => this.updateWhere(query, update),
 			};

@@ -25,7 +25,9 @@ for (const backend of backends) {
 			bindConfig(broker, config);
 			broker.createService({
 				name: "things",
-				mixins: [DbMixin({ collection, unique: ["email"], indexed: ["kind"], crudActions: true })],
+				mixins: [
+					DbMixin({ collection, unique: ["email"], indexed: ["kind"], sparse: ["due"], crudActions: true }),
+				],
 				actions: {
 					upsert: {
 						handler(ctx) {
@@ -40,6 +42,11 @@ for (const backend of backends) {
 					pageById: {
 						handler(ctx) {
 							return this.pageById(ctx.params.query, ctx.params.after, ctx.params.limit);
+						},
+					},
+					firstBy: {
+						handler(ctx) {
+							return this.firstBy(ctx.params.query, "due", ctx.params.bound, ctx.params.limit);
 						},
 					},
 					increment: {
@@ -110,6 +117,52 @@ for (const backend of backends) {
 				after = page.at(-1)?._id;
 			}
 			assert.deepEqual(seen, expected);
+		});
+
+		it("reads the first documents of a query by an indexed field: ascending, within the bound, up to the limit", async () => {
+			// Due times inserted out of order, ids in another order again, the wanted ones among
+			// others: neither the id nor the insertion may decide the order.
+			const docs = Array.from({ length: 40 }, (_, i) => ({
+				_id: `due-${String((i * 13) % 40).padStart(2, "0")}`,
+				email: `due-${i}@first.example`,
+				kind: i % 4 ? "queued" : "sent",
+				due: `2026-01-02T10:${String((i * 7) % 40).padStart(2, "0")}:00.000Z`,
+			}));
+			await broker.call("things.insertNew", { docs });
+			const bound = { $lte: "2026-01-02T10:29:00.000Z" };
+			const within = docs
+				.filter((d) => d.kind === "queued" && d.due <= bound.$lte)
+				.sort((a, b) => a.due.localeCompare(b.due));
+			const first = await broker.call<{ _id: string; due: string }[], object>("things.firstBy", {
+				query: { kind: "queued" },
+				bound,
+				limit: 5,
+			});
+			assert.deepEqual(
+				first.map((d) => d._id),
+				within.slice(0, 5).map((d) => d._id),
+			);
+			const all = await broker.call<{ _id: string }[], object>("things.firstBy", {
+				query: { kind: "queued" },
+				bound,
+				limit: 100,
+			});
+			assert.deepEqual(
+				all.map((d) => d._id),
+				within.map((d) => d._id),
+			);
+			const later = await broker.call<{ due: string }[], object>("things.firstBy", {
+				query: { kind: "queued" },
+				bound: { $gt: "2026-01-02T10:29:00.000Z" },
+				limit: 1,
+			});
+			assert.equal(
+				later[0]?.due,
+				docs
+					.filter((d) => d.kind === "queued" && d.due > bound.$lte)
+					.map((d) => d.due)
+					.sort()[0],
+			);
 		});
 
 		it("creates and finds by id and by query", async () => {
