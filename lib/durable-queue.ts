@@ -39,6 +39,7 @@ import type { Clock } from "../domain/clock.ts";
 import type { DeadLetter, QueueMessages } from "../domain/contracts.ts";
 import { domainMetrics, metric } from "./domain-metrics.ts";
 import { keepFileOpen } from "./nedb-append.ts";
+import { updateIndexesInPlace } from "./nedb-index.ts";
 
 // CommonJS whose typings declare an ES default export: at run time the default import is the
 // class itself, which the typings call `.default`. Either way, the class.
@@ -254,6 +255,7 @@ interface LocalConsumer {
 
 function localQueue(dataDir: string, options: QueueOptions): DurableQueue<AnyMessages> {
 	const { log, clock, maxAttempts, onDeadLetter } = options;
+	updateIndexesInPlace();
 	const db = new Datastore<StoredMessage>({ filename: join(dataDir, "queue.db"), autoload: true });
 	const dead = new Datastore<DeadLetter & { _id: string }>({
 		filename: join(dataDir, "dead-letters.db"),

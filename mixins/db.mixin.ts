@@ -9,6 +9,7 @@ import DbService from "moleculer-db";
 import MongoAdapter from "moleculer-db-adapter-mongo";
 import { configOf } from "../config.ts";
 import { type AppendHandle, keepFileOpen } from "../lib/nedb-append.ts";
+import { updateIndexesInPlace } from "../lib/nedb-index.ts";
 
 export interface DbMixinOptions {
 	/** Collection (MongoDB) or file name (NeDB, `<collection>.db`). */
@@ -149,8 +150,9 @@ function isNedb(db: unknown): db is NedbDatastore {
 class NedbStore extends DbService.MemoryAdapter {
 	#appends: AppendHandle | undefined;
 
-	/** Opens the datastore, its file kept open for appends (lib/nedb-append.ts). */
+	/** Opens the datastore, its file kept open for appends (lib/nedb-append.ts), its indexes updated in place (lib/nedb-index.ts). */
 	override connect(): Promise<void> {
+		updateIndexesInPlace();
 		const loading = super.connect();
 		const db: unknown = Reflect.get(this, "db");
 		if (typeof db === "object" && db !== null) this.#appends = keepFileOpen(db);
