@@ -20,8 +20,8 @@ export function digestLocale(locale: string): DigestLocale {
 
 /**
  * Intl formatters are costly to build (~20 µs) and a digest formats dozens of values: each
- * is built once per locale and kind, under a key spelled by hand (spelling it from the
- * options, as JSON, cost more than the formatting itself: bench mail).
+ * is built once per locale and kind, under a key spelled by hand (spelling the key from the
+ * options, as JSON, for every value cost about as much as the formatting: bench mail).
  */
 const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
 function reuse<F extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, make: () => F): F {
