@@ -53,6 +53,12 @@ export function updateIndexesInPlace(): void {
 	const nedbUpdate = proto.update;
 	proto.update = function update(this: NedbIndex, oldDoc: object | Pair[], newDoc?: object): void {
 		const pairs = Array.isArray(oldDoc) ? oldDoc : [{ oldDoc, newDoc: newDoc as object }];
+		// A document twice in one update (found once per element of an indexed list): NeDB's own
+		// way, which refuses it whole; put in place once, its second pair would find it gone.
+		if (pairs.length > 1 && new Set(pairs.map((pair) => pair.oldDoc)).size < pairs.length) {
+			nedbUpdate.call(this, oldDoc, newDoc);
+			return;
+		}
 		const inPlace: Pair[] = [];
 		const moved: Pair[] = [];
 		for (const pair of pairs) (replaceInPlace(this, pair.oldDoc, pair.newDoc) ? inPlace : moved).push(pair);

@@ -270,7 +270,11 @@ export function DbMixin(options: DbMixinOptions): DbSchema {
 			 */
 			async firstBy<T>(this: Own, query: object, field: string, bound: object, limit: number): Promise<T[]> {
 				const { adapter } = this;
-				if (adapter.db) return adapter.db.findAsync<T>({ $and: [query], [field]: bound }).limit(limit);
+				if (adapter.db) {
+					// Without its index NeDB would read in id order, and the limit would cut the wrong documents.
+					if (!adapter.db.indexes[field]) throw new Error(`firstBy needs an index on ${field}`);
+					return adapter.db.findAsync<T>({ $and: [query], [field]: bound }).limit(limit);
+				}
 				return adapter.find<T>({ query: { ...query, [field]: bound }, sort: [field], limit });
 			},
 			/**

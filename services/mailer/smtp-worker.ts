@@ -30,7 +30,7 @@ export interface SendFailure {
 
 export type ToWorker =
 	| { type: "send"; id: number; mail: OutgoingMail }
-	| { type: "abort"; id: number }
+	| { type: "abort"; id: number; reason: string }
 	| { type: "close" };
 
 export type FromWorker =
@@ -85,12 +85,20 @@ async function send(id: number, mail: OutgoingMail): Promise<FromWorker> {
 	}
 }
 
+/** Closing: the thread ends once the sends under way have answered. */
+let closing = false;
+
 port.on("message", (message: ToWorker) => {
-	if (message.type === "send") void send(message.id, message.mail).then((reply) => port.postMessage(reply));
-	else if (message.type === "abort") sending.get(message.id)?.abort();
+	if (message.type === "send")
+		void send(message.id, message.mail).then((reply) => {
+			port.postMessage(reply);
+			if (closing && sending.size === 0) port.close();
+		});
+	else if (message.type === "abort") sending.get(message.id)?.abort(new Error(message.reason));
 	else {
-		// Idle connections close now, busy ones after their message; then the thread ends.
+		// Idle connections close now, busy ones after their message.
+		closing = true;
 		pool.close();
-		port.close();
+		if (sending.size === 0) port.close();
 	}
 });

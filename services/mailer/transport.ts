@@ -48,6 +48,9 @@ function abortError(signal: AbortSignal): Error {
 	return Object.assign(err, { name: "AbortError", code: "EABORT" });
 }
 
+/** How long an aborted send waits for the thread's answer before it is failed here (a thread that hangs). */
+const abortAnswerMs = 5_000;
+
 interface Waiting {
 	resolve(result: SendResult): void;
 	reject(err: Error): void;
@@ -55,8 +58,8 @@ interface Waiting {
 
 /**
  * A pool of SMTP connections on a thread of its own (smtp-worker.ts: why). Sends wait here
- * by number until the thread answers. A thread that dies fails what it held (the mailer
- * tries those again later) and the next send starts another.
+ * by number until the thread answers, an aborted one too. A thread that dies fails what it
+ * held (the mailer tries those again later) and the next send starts another.
  */
 export function smtpTransport(
 	config: Config,
@@ -91,7 +94,7 @@ export function smtpTransport(
 		let crash: Error | undefined;
 		worker.on("message", (reply: FromWorker) => {
 			const one = waiting.get(reply.id);
-			if (!one) return; // aborted meanwhile: answered already
+			if (!one) return; // failed here already: the thread did not answer an abort in time
 			settle(reply.id);
 			if (reply.type === "sent") one.resolve({ response: reply.response });
 			else one.reject(sendError(reply.error));
@@ -116,14 +119,22 @@ export function smtpTransport(
 			thread.ref();
 			const id = nextId++;
 			return new Promise<SendResult>((resolve, reject) => {
+				let unanswered: NodeJS.Timeout | undefined;
+				// The thread's answer decides, as nodemailer's did: a message it sent just before the
+				// abort reached it is sent, and must not be tried again (it would go out twice).
 				const onAbort = () => {
-					if (!waiting.has(id)) return;
-					settle(id);
-					post({ type: "abort", id });
-					reject(abortError(signal));
+					post({ type: "abort", id, reason: String((signal.reason as Error)?.message ?? signal.reason) });
+					unanswered = setTimeout(() => {
+						if (!waiting.has(id)) return;
+						settle(id);
+						reject(abortError(signal));
+					}, abortAnswerMs);
 				};
 				signal.addEventListener("abort", onAbort, { once: true });
-				const done = () => signal.removeEventListener("abort", onAbort);
+				const done = () => {
+					signal.removeEventListener("abort", onAbort);
+					clearTimeout(unanswered);
+				};
 				waiting.set(id, {
 					resolve: (result) => {
 						done();
@@ -138,8 +149,9 @@ export function smtpTransport(
 			});
 		},
 		close() {
+			// As nodemailer closes a pool: a message under way finishes, queued ones fail; each
+			// answers from the thread, which then ends (smtp-worker.ts).
 			closed = true;
-			failAll(new Error("the SMTP transport closed"));
 			post({ type: "close" });
 			thread?.unref();
 		},

@@ -125,6 +125,15 @@ describe("NeDB indexes updated in place", () => {
 		);
 		assert.deepEqual((await db.findAsync({})).sort(byId), before);
 		await assertIndexesAgree(db);
+		// A document found twice (once per element of its indexed list) is refused, as NeDB does.
+		await db.updateAsync({ _id: "c" }, { $set: { tags: ["a", "b"] } }, {});
+		const tagged = (await db.findAsync({})).sort(byId);
+		await assert.rejects(
+			db.updateAsync({ tags: { $gte: "a", $lte: "b" } }, { $inc: { count: 1 } }, { multi: true }),
+			/unique/i,
+		);
+		assert.deepEqual((await db.findAsync({})).sort(byId), tagged);
+		await assertIndexesAgree(db);
 		// The store still takes changes afterwards.
 		await db.updateAsync({ _id: "a" }, { $inc: { count: 1 } }, {});
 		assert.equal((await db.findOneAsync({ email: "a@example.com" }))?.count, 1);

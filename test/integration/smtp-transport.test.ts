@@ -1,8 +1,9 @@
 /**
  * The SMTP transport sends on a thread of its own (services/mailer/smtp-worker.ts). What the
  * mailer relies on must cross the thread whole: the server's verdict (its reply code, which
- * decides retry or give up), an abort that answers at once, and a thread that ends failing
- * what it held as a transient failure, with the next send starting another thread.
+ * decides retry or give up), an abort that answers at once (but a message sent meanwhile
+ * counts as sent), and a thread that ends failing what it held as a transient failure, with
+ * the next send starting another thread.
  */
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
@@ -111,6 +112,16 @@ describe("SMTP transport on its own thread", { timeout: 30_000 }, () => {
 		await transport.send(next, forever());
 		transport.close();
 		assert.equal(smtp.withMessageId(next.messageId).length, 1);
+	});
+
+	it("counts a message the thread sent before the abort reached it as sent, so it is not sent twice", async () => {
+		open(new URL("../fixtures/late-smtp-worker.ts", import.meta.url));
+		const controller = new AbortController();
+		const sending = transport.send(mail("sent as it was aborted"), controller.signal);
+		controller.abort(new Error("the attempt took too long"));
+		const { response } = await sending;
+		transport.close();
+		assert.match(response, /^250 .*before the abort/);
 	});
 
 	it("fails what a thread held when it ends, as transient, and the next send starts another", async () => {
