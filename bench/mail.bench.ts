@@ -334,7 +334,7 @@ export async function run(): Promise<BenchRow[]> {
 		const unsubscribeUrl = `${publicUrl}/api/unsubscribe?token=${"x".repeat(200)}`;
 
 		// ---- Baselines before the full path: rendering alone, then SMTP alone (again after it).
-		const render = renderingOnly(publicUrl, catalogue);
+		const render = renderingOnly(publicUrl, unsubscribeUrl, catalogue);
 		const smtpBefore = await smtpOnly(sink, render.kept, unsubscribeUrl);
 
 		const system = await startSystem({
@@ -520,9 +520,12 @@ export async function run(): Promise<BenchRow[]> {
 }
 
 /** digestData + renderMail for every digest, in this process; keeps a hundred to send. */
-function renderingOnly(publicUrl: string, catalogue: { product: Product; reasons: MatchReason[] }[]) {
+function renderingOnly(
+	publicUrl: string,
+	unsubscribeUrl: string,
+	catalogue: { product: Product; reasons: MatchReason[] }[],
+) {
 	const templates = loadTemplates();
-	const unsubscribeUrl = `${publicUrl}/api/unsubscribe?token=${"x".repeat(200)}`;
 	const kept: RenderedMail[] = [];
 	let dataMs = 0;
 	let renderMs = 0;

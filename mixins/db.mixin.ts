@@ -111,9 +111,8 @@ export function mapDbError(err: unknown): unknown {
 }
 
 /** `this` in the mixin's own methods: the store as the services see it, and its database underneath. */
-interface Own {
+interface Own extends Pick<DbLocals, "firstBy"> {
 	adapter: Store & Adapter;
-	firstBy<T>(query: object, field: string, bound: object, limit: number): Promise<T[]>;
 }
 
 /** moleculer-db reads the collection name from the schema itself. */
