@@ -10,12 +10,12 @@
 import { join } from "node:path";
 import NeDB from "@seald-io/nedb";
 import type { ServiceBroker } from "moleculer";
-import { type DistributionBatch, distributed, distributionBatch } from "../domain/contracts.ts";
+import { type DistributionBatch, distributionBatch } from "../domain/contracts.ts";
 import { addDays, localDate } from "../domain/dates.ts";
 import { categories, type Product } from "../domain/product.ts";
 import {
 	type NotificationFact,
-	notificationFacts,
+	notifiedGroups,
 	readFacts,
 	type StoredNotificationDay,
 	storedNotificationDays,
@@ -104,8 +104,7 @@ export async function run(): Promise<BenchRow[]> {
 	const bare = tempDir();
 	const store = new Datastore({ filename: join(bare.path, "bare.db"), autoload: true });
 	let t0 = performance.now();
-	for (let b = 0; b < batches; b++)
-		await store.insertAsync(storedNotificationDays(notificationFacts(`pub-${b}`, distributed(batch(b)))));
+	for (let b = 0; b < batches; b++) await store.insertAsync(storedNotificationDays(notifiedGroups(batch(b))));
 	const baseline = NOTIFICATIONS / ((performance.now() - t0) / 1000);
 	t0 = performance.now();
 	await new Datastore({ filename: join(bare.path, "bare.db") }).loadDatabaseAsync();

@@ -52,19 +52,6 @@ export function distributionBatch(publicationId: string, stored: readonly Distri
 	return { publicationId, notified: [...groups.values()] };
 }
 
-/** Every notification a batch message carries, whichever form it was queued in. */
-export function distributed(batch: DistributionBatch): Distributed[] {
-	const grouped = (batch.notified ?? []).flatMap(({ productId, createdAt, subscriberIds }) =>
-		subscriberIds.map((subscriberId) => ({ subscriberId, productId, createdAt })),
-	);
-	const listed = (batch.notifications ?? []).map(({ subscriberId, productId, createdAt }) => ({
-		subscriberId,
-		productId,
-		createdAt,
-	}));
-	return [...grouped, ...listed];
-}
-
 /** A notification as its client reads it: the product with it, and where it sits in the inbox. */
 export type InboxRow = Omit<Notification, "audit"> & {
 	product?: Product;

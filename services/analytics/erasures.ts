@@ -5,9 +5,9 @@
  * deliver a notification of theirs (its keep window), under a digest of the id rather than
  * the id, so that a late one is counted under the replacement too; then the note goes.
  */
-import type { Distributed } from "../../domain/contracts.ts";
 import { erasedDigest } from "../../domain/erasure.ts";
 import {
+	groupsOf,
 	type NotificationFact,
 	readFacts,
 	type StoredNotificationDay,
@@ -38,10 +38,12 @@ export function renamedFacts(
 ): StoredNotificationDay[] {
 	const facts = stored.flatMap((doc) => readFacts(doc) as NotificationFact[]);
 	return storedNotificationDays(
-		facts.map((fact) =>
-			fact.subscriberId === subscriberId
-				? { ...fact, subscriberId: replacement, _id: replacement + fact._id.slice(subscriberId.length) }
-				: fact,
+		groupsOf(
+			facts.map((fact) =>
+				fact.subscriberId === subscriberId
+					? { ...fact, subscriberId: replacement, _id: replacement + fact._id.slice(subscriberId.length) }
+					: fact,
+			),
 		),
 	);
 }
@@ -54,12 +56,9 @@ export class Erasures {
 		this.replacements.set(note._id, note.replacement);
 	}
 
-	/** The notifications with every erased client's id replaced (as they came when nobody was erased). */
-	anonymise(notifications: Distributed[]): Distributed[] {
-		if (this.replacements.size === 0) return notifications;
-		return notifications.map((n) => {
-			const replacement = this.replacements.get(erasureNoteId(n.subscriberId));
-			return replacement ? { ...n, subscriberId: replacement } : n;
-		});
+	/** The ids with every erased client's replaced (as they came when nobody was erased). */
+	replaced(subscriberIds: string[]): string[] {
+		if (this.replacements.size === 0) return subscriberIds;
+		return subscriberIds.map((id) => this.replacements.get(erasureNoteId(id)) ?? id);
 	}
 }

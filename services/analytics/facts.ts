@@ -8,7 +8,7 @@
  * document, and a publication makes a hundred thousand of them at once.
  */
 import { createHash } from "node:crypto";
-import type { Distributed } from "../../domain/contracts.ts";
+import type { DistributionBatch } from "../../domain/contracts.ts";
 import { localDate } from "../../domain/dates.ts";
 import { notificationKey } from "../../domain/notification.ts";
 import { productOrigin } from "../../domain/product.ts";
@@ -82,42 +82,77 @@ export function notificationFact(
 	};
 }
 
-export function notificationFacts(publicationId: string, notifications: Distributed[]): NotificationFact[] {
+/** Notification facts of one publication, product and day: the clients told. */
+export interface NotifiedGroup {
+	publicationId: string;
+	productId: string;
+	/** São Paulo's calendar day they were created. */
+	day: string;
+	subscriberIds: string[];
+}
+
+/** A distributions message's notifications, grouped as it lists them: by product and time stored. */
+export function notifiedGroups(batch: DistributionBatch): NotifiedGroup[] {
 	const days = new Map<string, string>();
-	return notifications.map((n) => {
-		let day = days.get(n.createdAt);
+	const dayOf = (createdAt: string) => {
+		let day = days.get(createdAt);
 		if (day === undefined) {
-			day = localDate(new Date(n.createdAt));
-			days.set(n.createdAt, day);
+			day = localDate(new Date(createdAt));
+			days.set(createdAt, day);
 		}
-		return notificationFact(n.subscriberId, publicationId, n.productId, day);
-	});
+		return day;
+	};
+	const { publicationId } = batch;
+	const groups = (batch.notified ?? []).map(({ productId, createdAt, subscriberIds }) => ({
+		publicationId,
+		productId,
+		day: dayOf(createdAt),
+		subscriberIds,
+	}));
+	// A message queued before the grouped form: one object per notification.
+	for (const { subscriberId, productId, createdAt } of batch.notifications ?? [])
+		groups.push({ publicationId, productId, day: dayOf(createdAt), subscriberIds: [subscriberId] });
+	return groups;
+}
+
+/** Notification facts as groups: each run of one publication, product and day in a row. */
+export function groupsOf(facts: readonly NotificationFact[]): NotifiedGroup[] {
+	const groups: NotifiedGroup[] = [];
+	let last: NotifiedGroup | undefined;
+	for (const { publicationId, productId, day, subscriberId } of facts) {
+		if (last && last.productId === productId && last.publicationId === publicationId && last.day === day)
+			last.subscriberIds.push(subscriberId);
+		else {
+			last = { publicationId, productId, day, subscriberIds: [subscriberId] };
+			groups.push(last);
+		}
+	}
+	return groups;
 }
 
 /**
  * The facts as documents, one per publication and day, each named by what it holds: the same
  * facts stored twice (two nodes sharing a MongoDB) make one document.
  */
-export function storedNotificationDays(facts: NotificationFact[]): StoredNotificationDay[] {
-	const byDay = new Map<string, NotificationFact[]>();
-	for (const fact of facts) {
-		const key = `${fact.publicationId}|${fact.day}`;
-		const same = byDay.get(key);
-		if (same) same.push(fact);
-		else byDay.set(key, [fact]);
+export function storedNotificationDays(groups: readonly NotifiedGroup[]): StoredNotificationDay[] {
+	const byDay = new Map<string, StoredNotificationDay & { keys: string[] }>();
+	for (const { publicationId, productId, day, subscriberIds } of groups) {
+		const id = `${publicationId}|${day}`;
+		let doc = byDay.get(id);
+		if (!doc) {
+			doc = { _id: "", kind: "notifications", publicationId, day, subscribers: [], products: [], keys: [] };
+			byDay.set(id, doc);
+		}
+		for (const subscriberId of subscriberIds) {
+			doc.subscribers.push(subscriberId);
+			doc.products.push(productId);
+			doc.keys.push(notificationKey(subscriberId, publicationId, productId));
+		}
 	}
-	return [...byDay.values()].map((same) => {
-		const { publicationId, day } = same[0] as NotificationFact;
-		const keys = same.map((fact) => fact._id).sort();
-		return {
-			_id: `notifications:${createHash("sha256").update(keys.join("\n")).digest("base64url")}`,
-			kind: "notifications",
-			publicationId,
-			day,
-			subscribers: same.map((fact) => fact.subscriberId),
-			products: same.map((fact) => fact.productId),
-		};
-	});
+	return [...byDay.values()].map(({ keys, ...doc }) => ({
+		...doc,
+		_id: `notifications:${createHash("sha256").update(keys.sort().join("\n")).digest("base64url")}`,
+	}));
 }
 
 /** The facts a stored document holds, with what their keys say spelled out. */

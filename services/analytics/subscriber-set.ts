@@ -25,6 +25,11 @@ export class Subscribers {
 		return number;
 	}
 
+	/** The subscriber's number, if they were seen. */
+	seen(id: string): number | undefined {
+		return this.numbers.get(id);
+	}
+
 	/** An erased client's number now stands for their replacement id. */
 	rename(id: string, replacement: string): void {
 		const number = this.numbers.get(id);

@@ -1,6 +1,6 @@
 /**
  * Counters over the stored facts, kept in memory and answered from there: each fact is
- * applied at most once (by its key), and every counter only adds facts up or takes a maximum,
+ * applied at most once (by what it is of: a publication; a client, product and publication), and every counter only adds facts up or takes a maximum,
  * so the result does not depend on the order facts arrive in, or on how often.
  * At start it is rebuilt from the folded counters and the facts since;
  * test/unit/analytics.test.ts checks it against a recount, folded or not.
@@ -13,8 +13,8 @@
  */
 import type { AnalyticsGrouping, FrequencyRow, PublicationReach } from "../../domain/contracts.ts";
 import { addDays } from "../../domain/dates.ts";
-import { categories } from "../../domain/product.ts";
-import type { Fact, NotificationFact, PublicationFact } from "./facts.ts";
+import { categories, productOrigin } from "../../domain/product.ts";
+import type { Fact, NotificationFact, NotifiedGroup, PublicationFact } from "./facts.ts";
 import type { FoldedCounts } from "./fold.ts";
 import { SubscriberSet, Subscribers } from "./subscriber-set.ts";
 
@@ -24,6 +24,16 @@ interface PublicationTally {
 	fact?: PublicationFact;
 	notifications: number;
 	subscribers: SubscriberSet;
+}
+
+/** Whom a product reached: by subscriber number (`subscribers`), so an erasure keeps it (`rename`). */
+interface ProductReach {
+	/** Every subscriber ever notified of it (folded or not): `top` of all time. */
+	ever: SubscriberSet;
+	/** Subscriber → the last day they were notified of it; days before the fold leave (`top` never asks that far). */
+	lastDays: Map<number, string>;
+	/** Day → subscribers whose last notification of it fell on that day. */
+	byDay: Map<string, number>;
 }
 
 export interface Ranked {
@@ -43,22 +53,21 @@ export class DistributionView {
 	readonly totals = { publications: 0, productsPublished: 0, notifications: 0 };
 	/** Notification facts dated before this day are folded: counted, no longer kept one by one. */
 	private foldedBefore = "";
-	private readonly applied = new Set<string>();
+	/** Publications whose fact is counted. */
+	private readonly publicationsCounted = new Set<string>();
+	/**
+	 * `${publicationId}\n${productId}` → the subscribers (by number) counted as told of it in
+	 * that publication: a notification fact's identity, without a key text to build and hash
+	 * per fact (bench pipeline: the view's `has` on such texts was its largest cost).
+	 */
+	private readonly told = new Map<string, Set<number>>();
 	private readonly subscribers: Subscribers;
-	/** productId → every subscriber ever notified of it (folded or not): `top` of all time. */
-	private readonly reachedEver = new Map<string, SubscriberSet>();
+	/** productId → who it reached (reachOf). */
+	private readonly products = new Map<string, ProductReach>();
 	/** `${metric}|${grouping}|${day}|${key}` → count. */
 	private readonly daily = new Map<string, number>();
 	private readonly sources = new Set<string>();
 	private readonly labelled = new Map<string, LabelledTotal>();
-	/**
-	 * productId → subscriber (their number in `subscribers`) → the last day they were notified
-	 * of it. By number, not by a key text per pair: no text to build and hash per fact, and
-	 * an erasure keeps the number (`rename`).
-	 */
-	private readonly lastReached = new Map<string, Map<number, string>>();
-	/** productId → day → subscribers whose last notification of the product fell on that day. */
-	private readonly reachByLastDay = new Map<string, Map<string, number>>();
 	private readonly publications = new Map<string, PublicationTally>();
 	private latestPublication?: PublicationTally;
 
@@ -73,7 +82,7 @@ export class DistributionView {
 		for (const [category, source, distributed] of folded.labelled)
 			this.labelOf(category, source).distributed = distributed;
 		for (const [productId, reached] of folded.reached)
-			this.reachedEver.set(productId, new SubscriberSet(reached));
+			this.reachOf(productId).ever = new SubscriberSet(reached);
 		for (const [publicationId, notifications, subscribers] of folded.publications)
 			this.publications.set(publicationId, { notifications, subscribers: new SubscriberSet(subscribers) });
 	}
@@ -83,9 +92,30 @@ export class DistributionView {
 		return this.foldedBefore;
 	}
 
-	/** True when the fact under `id` is counted already, or is a notification fact dated `day`, folded. */
-	has(id: string, day?: string): boolean {
-		return this.applied.has(id) || (day !== undefined && day < this.foldedBefore);
+	/** True when `fact` is counted already, or is a notification fact of a folded day. */
+	counted(fact: Fact): boolean {
+		if (fact.kind === "publication") return this.publicationsCounted.has(fact.publicationId);
+		if (fact.day < this.foldedBefore) return true;
+		const number = this.subscribers.seen(fact.subscriberId);
+		return (
+			number !== undefined && this.told.get(toldKey(fact.publicationId, fact.productId))?.has(number) === true
+		);
+	}
+
+	/** Whether the publication's own fact is counted. */
+	hasPublication(publicationId: string): boolean {
+		return this.publicationsCounted.has(publicationId);
+	}
+
+	/** Of the group's clients, those not counted yet as told of its product in its publication. */
+	uncounted({ publicationId, productId, day, subscriberIds }: NotifiedGroup): string[] {
+		if (day < this.foldedBefore) return [];
+		const told = this.told.get(toldKey(publicationId, productId));
+		if (!told) return [...subscriberIds];
+		return subscriberIds.filter((id) => {
+			const number = this.subscribers.seen(id);
+			return number === undefined || !told.has(number);
+		});
 	}
 
 	/** Counts `fact` unless it was counted before; true when it was new. */
@@ -95,34 +125,60 @@ export class DistributionView {
 
 	/**
 	 * Counts each of `facts` not counted before, as `apply` would one by one: the answers are
-	 * the same for any split of a sequence into batches (test/unit/analytics.test.ts). The
-	 * counters that notification facts in a row share (their publication, day, category and
-	 * source: a stored batch lists a product's clients together) are added to once per run
-	 * instead of once per fact. Returns how many facts were new.
+	 * the same for any split of a sequence into batches (test/unit/analytics.test.ts). Notification
+	 * facts in a row of the same publication, product and day (a stored batch lists a product's
+	 * clients together) are counted as one `applyNotified`. Returns how many facts were new.
 	 */
 	applyAll(facts: readonly Fact[]): number {
 		let applied = 0;
 		let run: NotificationFact | undefined;
-		let inRun = 0;
-		let tally: PublicationTally | undefined;
+		let clients: string[] = [];
 		for (const fact of facts) {
-			if (this.has(fact._id, fact.kind === "notification" ? fact.day : undefined)) continue;
-			this.applied.add(fact._id);
-			applied++;
-			if (fact.kind === "publication") {
-				this.applyPublication(fact);
+			if (fact.kind === "notification" && run && sameRun(run, fact)) {
+				clients.push(fact.subscriberId);
 				continue;
 			}
-			if (!run || !sharesCounters(run, fact)) {
-				if (run) this.countRun(run, inRun);
+			if (run) applied += this.applyNotified({ ...run, subscriberIds: clients });
+			run = undefined;
+			if (fact.kind === "notification") {
 				run = fact;
-				inRun = 0;
-				tally = this.tallyOf(fact.publicationId);
+				clients = [fact.subscriberId];
+			} else if (!this.publicationsCounted.has(fact.publicationId)) {
+				this.publicationsCounted.add(fact.publicationId);
+				this.applyPublication(fact);
+				applied++;
 			}
-			inRun++;
-			this.reach(fact, tally as PublicationTally);
 		}
-		if (run) this.countRun(run, inRun);
+		if (run) applied += this.applyNotified({ ...run, subscriberIds: clients });
+		return applied;
+	}
+
+	/**
+	 * Counts that each of the group's clients was told of its product in its publication on
+	 * its day, each unless counted before. The counters they share (the day's, the
+	 * publication's, the product's origin's) are added to once. Returns how many were new.
+	 */
+	applyNotified({ publicationId, productId, day, subscriberIds }: NotifiedGroup): number {
+		if (day < this.foldedBefore || subscriberIds.length === 0) return 0;
+		const key = toldKey(publicationId, productId);
+		let told = this.told.get(key);
+		if (!told) {
+			told = new Set();
+			this.told.set(key, told);
+		}
+		const tally = this.tallyOf(publicationId);
+		const reach = this.reachOf(productId);
+		let applied = 0;
+		for (const id of subscriberIds) {
+			const subscriber = this.subscribers.numberOf(id);
+			if (told.has(subscriber)) continue;
+			told.add(subscriber);
+			applied++;
+			tally.subscribers.add(subscriber);
+			reach.ever.add(subscriber);
+			this.reachOn(reach, subscriber, day);
+		}
+		if (applied > 0) this.countRun(productOrigin(productId), publicationId, day, applied);
 		return applied;
 	}
 
@@ -138,7 +194,7 @@ export class DistributionView {
 			sources: [...this.sources],
 			labelled: [...this.labelled.values()].map((t) => [t.category, t.source, t.distributed]),
 			subscribers: this.subscribers.list(),
-			reached: [...this.reachedEver].map(([productId, set]) => [productId, set.stored()]),
+			reached: [...this.products].map(([productId, { ever }]) => [productId, ever.stored()]),
 			publications: [...this.publications].map(([id, tally]) => [
 				id,
 				tally.notifications,
@@ -152,27 +208,27 @@ export class DistributionView {
 	 * as does the last day of each (product, subscriber) told before it (`top` never asks that
 	 * far back), and any copy of them that arrives later is a duplicate.
 	 */
-	fold(before: string, keys: Iterable<string>): void {
+	fold(before: string, facts: Iterable<NotificationFact>): void {
 		if (before > this.foldedBefore) this.foldedBefore = before;
-		for (const key of keys) this.applied.delete(key);
-		for (const lastDays of this.lastReached.values())
+		for (const fact of facts) {
+			const key = toldKey(fact.publicationId, fact.productId);
+			const told = this.told.get(key);
+			const number = this.subscribers.seen(fact.subscriberId);
+			if (!told || number === undefined) continue;
+			told.delete(number);
+			if (told.size === 0) this.told.delete(key);
+		}
+		for (const { lastDays, byDay } of this.products.values()) {
 			for (const [subscriber, day] of lastDays) if (day < before) lastDays.delete(subscriber);
-		for (const byDay of this.reachByLastDay.values())
 			for (const day of byDay.keys()) if (day < before) byDay.delete(day);
+		}
 	}
 
 	/**
-	 * An erased client's facts, counted as before under `replacement` (erasures.ts). Entries
-	 * added while iterating are visited too, but start or end with the replacement: left alone.
+	 * An erased client's facts, counted as before under `replacement` (erasures.ts): their
+	 * number now stands for the replacement, and everything here is kept by number.
 	 */
 	rename(subscriberId: string, replacement: string): void {
-		const prefix = `${subscriberId}|`;
-		for (const id of this.applied)
-			if (id.startsWith(prefix)) {
-				this.applied.delete(id);
-				this.applied.add(replacement + id.slice(subscriberId.length));
-			}
-		// Their number now stands for the replacement: what is kept by number follows.
 		this.subscribers.rename(subscriberId, replacement);
 	}
 
@@ -201,9 +257,9 @@ export class DistributionView {
 			throw new RangeError(`'top' since ${since} asks for folded days (before ${this.foldedBefore})`);
 		const ranked: Ranked[] = [];
 		if (since === undefined)
-			for (const [productId, reached] of this.reachedEver) ranked.push({ productId, count: reached.size });
+			for (const [productId, { ever }] of this.products) ranked.push({ productId, count: ever.size });
 		else
-			for (const [productId, byDay] of this.reachByLastDay) {
+			for (const [productId, { byDay }] of this.products) {
 				let count = 0;
 				for (const [day, n] of byDay) if (day >= since) count += n;
 				if (count > 0) ranked.push({ productId, count });
@@ -244,46 +300,42 @@ export class DistributionView {
 		}
 	}
 
-	/** What `count` notification facts like `fact` (sharesCounters) add to the counters they share. */
-	private countRun(fact: NotificationFact, count: number) {
+	/** What `count` notifications of one publication, day and origin add to the counters they share. */
+	private countRun(
+		origin: { source: string; category: string },
+		publicationId: string,
+		day: string,
+		count: number,
+	) {
+		const { source, category } = origin;
 		this.totals.notifications += count;
-		this.sources.add(fact.source);
-		this.add("distributed", "category", fact.day, fact.category, count);
-		this.add("distributed", "source", fact.day, fact.source, count);
-		this.labelOf(fact.category, fact.source).distributed += count;
-		this.tallyOf(fact.publicationId).notifications += count;
+		this.sources.add(source);
+		this.add("distributed", "category", day, category, count);
+		this.add("distributed", "source", day, source, count);
+		this.labelOf(category, source).distributed += count;
+		this.tallyOf(publicationId).notifications += count;
 	}
 
-	/** What one notification fact adds of its own: its subscriber reached, by publication, product and day. */
-	private reach(fact: NotificationFact, tally: PublicationTally) {
-		const subscriber = this.subscribers.numberOf(fact.subscriberId);
-		tally.subscribers.add(subscriber);
-		let reached = this.reachedEver.get(fact.productId);
-		if (!reached) {
-			reached = new SubscriberSet();
-			this.reachedEver.set(fact.productId, reached);
+	private reachOf(productId: string): ProductReach {
+		let reach = this.products.get(productId);
+		if (!reach) {
+			reach = { ever: new SubscriberSet(), lastDays: new Map(), byDay: new Map() };
+			this.products.set(productId, reach);
 		}
-		reached.add(subscriber);
+		return reach;
+	}
 
-		let lastDays = this.lastReached.get(fact.productId);
-		if (!lastDays) {
-			lastDays = new Map();
-			this.lastReached.set(fact.productId, lastDays);
-		}
+	/** A subscriber told of the product on `day`: their last day moves there if it is later. */
+	private reachOn({ lastDays, byDay }: ProductReach, subscriber: number, day: string) {
 		const last = lastDays.get(subscriber);
-		if (last !== undefined && last >= fact.day) return;
-		lastDays.set(subscriber, fact.day);
-		let byDay = this.reachByLastDay.get(fact.productId);
-		if (!byDay) {
-			byDay = new Map();
-			this.reachByLastDay.set(fact.productId, byDay);
-		}
+		if (last !== undefined && last >= day) return;
+		lastDays.set(subscriber, day);
 		if (last !== undefined) {
 			const left = (byDay.get(last) ?? 0) - 1;
 			if (left > 0) byDay.set(last, left);
 			else byDay.delete(last);
 		}
-		byDay.set(fact.day, (byDay.get(fact.day) ?? 0) + 1);
+		byDay.set(day, (byDay.get(day) ?? 0) + 1);
 	}
 
 	private add(metric: Metric, grouping: AnalyticsGrouping, day: string, key: string, n: number) {
@@ -311,14 +363,13 @@ export class DistributionView {
 	}
 }
 
-/** Whether two notification facts add to the same counters (all but their subscriber's reach). */
-function sharesCounters(a: NotificationFact, b: NotificationFact): boolean {
-	return (
-		a.publicationId === b.publicationId &&
-		a.day === b.day &&
-		a.category === b.category &&
-		a.source === b.source
-	);
+/** Whether two notification facts are of the same publication, product and day. */
+function sameRun(a: NotificationFact, b: NotificationFact): boolean {
+	return a.productId === b.productId && a.publicationId === b.publicationId && a.day === b.day;
+}
+
+function toldKey(publicationId: string, productId: string): string {
+	return `${publicationId}\n${productId}`;
 }
 
 function newestFirst(a: PublicationFact, b: PublicationFact): number {

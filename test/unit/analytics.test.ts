@@ -6,13 +6,15 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { distributed, distributionBatch } from "../../domain/contracts.ts";
+import { type DistributionBatch, distributionBatch } from "../../domain/contracts.ts";
 import { addDays } from "../../domain/dates.ts";
+import { notificationKey } from "../../domain/notification.ts";
 import { categories } from "../../domain/product.ts";
 import {
 	type Fact,
+	groupsOf,
 	type NotificationFact,
-	notificationFacts,
+	notifiedGroups,
 	publicationFact,
 	readFacts,
 	storedNotificationDays,
@@ -32,19 +34,31 @@ const notificationArb = fc
 		product: fc.integer({ min: 0, max: 3 }),
 		daysAgo: fc.integer({ min: 0, max: 40 }),
 	})
-	.map(
-		(n): NotificationFact => ({
-			// A notification has one day, so its fact's key carries it: two copies of a fact never differ in day.
-			_id: `s${n.subscriber}|p${n.publication}|${n.source}:${n.category}:${n.product}|d${n.daysAgo}`,
+	.map((n): NotificationFact => {
+		const productId = `${n.source}:${n.category}:${n.product}`;
+		return {
+			// One per client, publication and product: its key, as the store's.
+			_id: notificationKey(`s${n.subscriber}`, `p${n.publication}`, productId),
 			kind: "notification",
 			subscriberId: `s${n.subscriber}`,
 			publicationId: `p${n.publication}`,
-			productId: `${n.source}:${n.category}:${n.product}`,
+			productId,
 			category: n.category,
 			source: n.source,
 			day: addDays(today, -n.daysAgo),
-		}),
-	);
+		};
+	});
+
+/** A notification is created on one day: every copy of a fact gets its first copy's day. */
+function oneDayEach(facts: Fact[]): Fact[] {
+	const days = new Map<string, string>();
+	return facts.map((fact) => {
+		if (fact.kind !== "notification") return fact;
+		const day = days.get(fact._id) ?? fact.day;
+		days.set(fact._id, day);
+		return { ...fact, day };
+	});
+}
 
 const publicationArb = fc
 	.record({
@@ -113,7 +127,7 @@ class Node {
 	private counts?: FoldedCounts;
 
 	deliver(fact: Fact): void {
-		if (this.view.has(fact._id, fact.kind === "notification" ? fact.day : undefined)) return;
+		if (this.view.counted(fact)) return;
 		this.stored.set(fact._id, fact);
 		this.view.apply(fact);
 	}
@@ -126,10 +140,7 @@ class Node {
 		const pointer = { _id: "fold" as const, kind: "fold" as const, generation: "g", chunks: 0, before };
 		const chunks = foldChunks(scratch.foldedCounts(before), "g");
 		this.counts = readFold({ ...pointer, chunks: chunks.length }, chunks.reverse());
-		this.view.fold(
-			before,
-			old.map((f) => f._id),
-		);
+		this.view.fold(before, old as NotificationFact[]);
 		for (const fact of old) this.stored.delete(fact._id);
 	}
 
@@ -186,7 +197,7 @@ describe("analytics view", () => {
 	it("equals a full recount after any sequence of facts, repeated and reordered", () => {
 		fc.assert(
 			fc.property(
-				fc.array(fc.oneof(notificationArb, publicationArb), { maxLength: 120 }),
+				fc.array(fc.oneof(notificationArb, publicationArb), { maxLength: 120 }).map(oneDayEach),
 				fc.array(fc.nat(), { maxLength: 60 }),
 				(facts, repeats) => {
 					// Deliver some facts again, at other points of the sequence.
@@ -204,10 +215,10 @@ describe("analytics view", () => {
 
 	it("counts a sequence applied in batches (applyAll) exactly as one fact at a time", () => {
 		// Also all on one day, as a publication's facts are: many share their counters.
-		const sameDay = notificationArb.map((f) => ({ ...f, _id: f._id.replace(/\|d\d+$/, "|d0"), day: today }));
+		const sameDay = notificationArb.map((f) => ({ ...f, day: today }));
 		fc.assert(
 			fc.property(
-				fc.array(fc.oneof(notificationArb, sameDay, publicationArb), { maxLength: 120 }),
+				fc.array(fc.oneof(notificationArb, sameDay, publicationArb), { maxLength: 120 }).map(oneDayEach),
 				fc.array(fc.nat(), { maxLength: 60 }),
 				fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 20 }),
 				fc.boolean(),
@@ -216,9 +227,9 @@ describe("analytics view", () => {
 					for (const r of repeats)
 						if (facts.length) sequence.splice(r % (sequence.length + 1), 0, facts[r % facts.length] as Fact);
 					// As a distributions batch lists them, a product's clients together: long runs of
-					// facts sharing their counters (applyAll adds to those once per run).
+					// facts of one publication, product and day (applyAll counts each run as one group).
 					const shared = (f: Fact) =>
-						f.kind === "notification" ? `${f.publicationId}|${f.day}|${f.category}|${f.source}` : "";
+						f.kind === "notification" ? `${f.publicationId}|${f.productId}|${f.day}` : "";
 					if (grouped) sequence.sort((a, b) => shared(a).localeCompare(shared(b)));
 					const view = new DistributionView();
 					let at = 0;
@@ -239,7 +250,7 @@ describe("analytics view", () => {
 	it("equals a full recount with old facts folded, before and after a restart, and with copies of folded facts arriving late", () => {
 		fc.assert(
 			fc.property(
-				fc.array(fc.oneof(notificationArb, publicationArb), { maxLength: 120 }),
+				fc.array(fc.oneof(notificationArb, publicationArb), { maxLength: 120 }).map(oneDayEach),
 				fc.array(fc.nat(), { maxLength: 30 }),
 				// Where the node folds (or restarts), and the day it folds before: `top` asks 30 days back at most.
 				fc.array(
@@ -318,12 +329,16 @@ describe("analytics view", () => {
 			{ productId: "h:fund:2", createdAt: "2026-11-26T10:00:00.000Z", subscriberIds: ["b"] },
 			{ productId: "h:fund:1", createdAt: "2026-11-26T09:00:00.000Z", subscriberIds: ["d"] },
 		]);
-		const byKey = (list: { subscriberId: string; productId: string }[]) =>
-			list.map((n) => `${n.subscriberId}|${n.productId}`).sort();
-		assert.deepEqual(byKey(distributed(batch)), byKey(stored));
+		// Every notification read back, with its São Paulo day, in either form of the message.
+		const told = (message: DistributionBatch) =>
+			notifiedGroups(message)
+				.flatMap((g) => g.subscriberIds.map((id) => `${id}|${g.publicationId}|${g.productId}|${g.day}`))
+				.sort();
+		const expected = stored.map((n) => `${n.subscriberId}|pub|${n.productId}|2026-11-26`).sort();
+		assert.deepEqual(told(batch), expected);
 		// A message queued before the grouped form: one object per notification, category included.
 		const older = { publicationId: "pub", notifications: stored.map((n) => ({ ...n, category: "fund" })) };
-		assert.deepEqual(distributed(older), stored);
+		assert.deepEqual(told(older), expected);
 	});
 
 	it("stores a batch as one document per publication and day, and reads every fact back", () => {
@@ -333,8 +348,7 @@ describe("analytics view", () => {
 			{ subscriberId: "s2", productId: "btg-funds:fund:c", createdAt: "2026-11-26T01:30:00Z" },
 			{ subscriberId: "s1", productId: "btg-funds:fund:c", createdAt: "2026-11-26T04:00:00Z" },
 		]);
-		const facts = notificationFacts(batch.publicationId, distributed(batch));
-		const docs = storedNotificationDays(facts);
+		const docs = storedNotificationDays(notifiedGroups(batch));
 		assert.deepEqual(
 			docs.map(({ day, subscribers, products }) => ({ day, subscribers, products })),
 			[
@@ -342,14 +356,15 @@ describe("analytics view", () => {
 				{ day: "2026-11-26", subscribers: ["s1"], products: ["btg-funds:fund:c"] },
 			],
 		);
+		const facts = docs.flatMap((doc) => readFacts(doc)) as NotificationFact[];
 		assert.deepEqual(
-			docs.flatMap((doc) => readFacts(doc)),
-			facts,
+			facts.map((f) => f._id),
+			["s1|run|7|xp-funds:fund:a|b", "s2|run|7|btg-funds:fund:c", "s1|run|7|btg-funds:fund:c"],
 		);
 		assert.deepEqual(facts[0], s1Fact);
 		// The same facts make the same document, whichever node stores them.
 		assert.deepEqual(
-			storedNotificationDays([...facts].reverse())
+			storedNotificationDays(groupsOf([...facts].reverse()))
 				.map((d) => d._id)
 				.sort(),
 			docs.map((d) => d._id).sort(),
