@@ -42,14 +42,25 @@ export interface DistributionBatch {
 
 /** The batch message for these stored notifications. */
 export function distributionBatch(publicationId: string, stored: readonly Distributed[]): DistributionBatch {
-	const groups = new Map<string, { productId: string; createdAt: string; subscriberIds: string[] }>();
+	type Group = { productId: string; createdAt: string; subscriberIds: string[] };
+	const notified: Group[] = [];
+	// By time, then product: a batch has one time or a few, and no key text is built per notification.
+	const byTime = new Map<string, Map<string, Group>>();
 	for (const { subscriberId, productId, createdAt } of stored) {
-		const key = `${productId}\n${createdAt}`;
-		const group = groups.get(key);
+		let byProduct = byTime.get(createdAt);
+		if (!byProduct) {
+			byProduct = new Map();
+			byTime.set(createdAt, byProduct);
+		}
+		const group = byProduct.get(productId);
 		if (group) group.subscriberIds.push(subscriberId);
-		else groups.set(key, { productId, createdAt, subscriberIds: [subscriberId] });
+		else {
+			const added = { productId, createdAt, subscriberIds: [subscriberId] };
+			byProduct.set(productId, added);
+			notified.push(added);
+		}
 	}
-	return { publicationId, notified: [...groups.values()] };
+	return { publicationId, notified };
 }
 
 /** A notification as its client reads it: the product with it, and where it sits in the inbox. */

@@ -21,13 +21,20 @@ export function standingOf(sub: Subscription): AuditStanding {
 	};
 }
 
+/** The last instant asked for and its ISO text: a task's matches all share one instant. */
+let last = { at: Number.NaN, iso: "" };
+function isoAt(at: number): string {
+	if (at !== last.at) last = { at, iso: new Date(at).toISOString() };
+	return last.iso;
+}
+
 /**
  * The audit of one match at `now` (ms): the profile in force is read exactly as the gates
  * read it (gates.ts), so it is the profile that let the product through.
  */
 export function auditOf(standing: AuditStanding, productVersion: string, now: number): MatchAudit {
 	return {
-		matchedAt: new Date(now).toISOString(),
+		matchedAt: isoAt(now),
 		productVersion,
 		profileInForce: profileAt(standing, now),
 		profileChosen: standing.riskProfile,
