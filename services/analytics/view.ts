@@ -1,7 +1,8 @@
 /**
  * Counters over the stored facts, kept in memory and answered from there: each fact is
- * applied at most once (by what it is of: a publication; a client, product and publication), and every counter only adds facts up or takes a maximum,
- * so the result does not depend on the order facts arrive in, or on how often.
+ * applied at most once (by what it is of: a publication; a client, product and publication),
+ * and every counter only adds facts up or takes a maximum, so the result does not depend on
+ * the order facts arrive in, or on how often.
  * At start it is rebuilt from the folded counters and the facts since;
  * test/unit/analytics.test.ts checks it against a recount, folded or not.
  *
@@ -30,7 +31,7 @@ interface PublicationTally {
 interface ProductReach {
 	/** Every subscriber ever notified of it (folded or not): `top` of all time. */
 	ever: SubscriberSet;
-	/** Subscriber → the last day they were notified of it; days before the fold leave (`top` never asks that far). */
+	/** Subscriber → the last day they were notified of it; days before the fold leave (`top` never asks). */
 	lastDays: Map<number, string>;
 	/** Day → subscribers whose last notification of it fell on that day. */
 	byDay: Map<string, number>;
@@ -125,9 +126,10 @@ export class DistributionView {
 
 	/**
 	 * Counts each of `facts` not counted before, as `apply` would one by one: the answers are
-	 * the same for any split of a sequence into batches (test/unit/analytics.test.ts). Notification
-	 * facts in a row of the same publication, product and day (a stored batch lists a product's
-	 * clients together) are counted as one `applyNotified`. Returns how many facts were new.
+	 * the same for any split of a sequence into batches (test/unit/analytics.test.ts).
+	 * Notification facts in a row of the same publication, product and day (a stored document
+	 * lists a group's clients together) are counted as one `applyNotified`. Returns how many
+	 * facts were new.
 	 */
 	applyAll(facts: readonly Fact[]): number {
 		let applied = 0;
