@@ -314,7 +314,10 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 						]);
 					return inserted;
 				});
-				for (const doc of created) this.createdTotal.increment({ category: doc.category });
+				// Once per category, not per notification: a labelled increment hashes its labels.
+				const byCategory = new Map<string, number>();
+				for (const doc of created) byCategory.set(doc.category, (byCategory.get(doc.category) ?? 0) + 1);
+				for (const [category, count] of byCategory) this.createdTotal.increment({ category }, count);
 				// Analytics counts every stored notification once: the whole batch goes out each time,
 				// with the times first stored, so a batch retried after a crash is counted too.
 				const stored =
