@@ -107,7 +107,8 @@ export interface UnreadCount {
 
 export interface NotificationsActions {
 	"notifications.pendingMail": {
-		params: { subscriberId: string; createdBefore?: string; limit?: number };
+		/** `createdUntil`: the latest creation time included (ISO), the sweep's instant. */
+		params: { subscriberId: string; createdUntil?: string; limit?: number };
 		result: (Notification & { product?: Product })[];
 	};
 	"notifications.markMailed": {

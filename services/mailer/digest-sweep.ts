@@ -40,10 +40,10 @@ export interface SweepOptions {
 	}): Promise<unknown>;
 }
 
-function pendingOf(broker: ServiceBroker, subscriberId: string, createdBefore: Date): Promise<Pending> {
+function pendingOf(broker: ServiceBroker, subscriberId: string, createdUntil: Date): Promise<Pending> {
 	return call(broker, "notifications.pendingMail", {
 		subscriberId,
-		createdBefore: createdBefore.toISOString(),
+		createdUntil: createdUntil.toISOString(),
 		limit: 1_000,
 	});
 }
@@ -101,8 +101,11 @@ async function sweepOne(broker: ServiceBroker, options: SweepOptions, subscriber
 	if (preferences.digest === "immediate") {
 		const settledBy = now.getTime() - options.settleMs;
 		const unmailed = await pendingOf(broker, subscriber.id, now);
-		const settled = unmailed.filter((n) => Date.parse(n.createdAt) < settledBy);
-		const settling = unmailed.filter((n) => Date.parse(n.createdAt) >= settledBy);
+		// Settled once `settleMs` have passed, so with no settling time a notification stored in
+		// this very millisecond goes now, not at the next sweep (a minute later, or never in a
+		// test whose sweeps are called).
+		const settled = unmailed.filter((n) => Date.parse(n.createdAt) <= settledBy);
+		const settling = unmailed.filter((n) => Date.parse(n.createdAt) > settledBy);
 		const plan = planImmediate({
 			subscriberId: subscriber.id,
 			pending: settled,

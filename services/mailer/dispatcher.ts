@@ -71,7 +71,8 @@ export class Dispatcher {
 	#abort = new AbortController();
 	#stopped = false;
 	#wakeTimer: NodeJS.Timeout | undefined;
-	#nextWake = 0;
+	/** When the pending wake fires, in monotonic time (performance.now()), as its timer counts. */
+	#wakeDue = 0;
 	#sweeping = false;
 	#sweepAgain = false;
 	#backlog = false;
@@ -111,19 +112,24 @@ export class Dispatcher {
 		this.inFlight.set(id, running);
 	}
 
-	/** Sweeps at `time` unless a sweep is already due sooner. */
+	/**
+	 * Sweeps at `time` (the clock's) unless a sweep is already due sooner. Sooner is judged in
+	 * monotonic time, as timers count: the clock can jump (a step of the system's clock, a
+	 * test's moved clock), and a wake set before a jump forward, due at an instant now past but
+	 * still far off on its timer, would otherwise hold back every sooner one (a retry waited
+	 * for a wake set hours of clock time ahead).
+	 */
 	wakeAt(time: number): void {
 		if (this.#stopped) return;
-		if (this.#wakeTimer && this.#nextWake <= time) return;
+		const delay = Math.max(0, time - this.#now());
+		const due = performance.now() + delay;
+		if (this.#wakeTimer && this.#wakeDue <= due) return;
 		clearTimeout(this.#wakeTimer);
-		this.#nextWake = time;
-		this.#wakeTimer = setTimeout(
-			() => {
-				this.#wakeTimer = undefined;
-				void this.sweep();
-			},
-			Math.max(0, time - this.#now()),
-		);
+		this.#wakeDue = due;
+		this.#wakeTimer = setTimeout(() => {
+			this.#wakeTimer = undefined;
+			void this.sweep();
+		}, delay);
 	}
 
 	/**

@@ -434,16 +434,17 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 			visibility: "public",
 			params: {
 				subscriberId: "string|min:1",
-				createdBefore: "string|optional",
+				createdUntil: "string|optional",
 				limit: "number|integer|min:1|max:1000|default:500",
 			},
-			async handler(ctx: Context<{ subscriberId: string; createdBefore?: string; limit: number }>) {
-				const { subscriberId, createdBefore, limit } = ctx.params;
+			async handler(ctx: Context<{ subscriberId: string; createdUntil?: string; limit: number }>) {
+				const { subscriberId, createdUntil, limit } = ctx.params;
 				const docs = await this.adapter.find<StoredNotification>({
 					query: {
 						subscriberId,
 						mailedAt: { $exists: false },
-						...(createdBefore ? { createdAt: { $lt: createdBefore } } : {}),
+						// Up to the sweep's instant included: one stored in that very millisecond is due too.
+						...(createdUntil ? { createdAt: { $lte: createdUntil } } : {}),
 					},
 					sort: ["order", "_id"],
 					limit,

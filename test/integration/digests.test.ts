@@ -196,10 +196,22 @@ describe("e-mail digests", () => {
 		await sweep();
 		await new Promise((resolve) => setTimeout(resolve, 500));
 		assert.equal(digestsTo("bouncing@example.com").length, sentBefore, "nothing more to a bouncing address");
+		// The others' e-mail of p4 goes out now, not into the next test's count (sweeping as the
+		// minute's timer would: the one above may have run before p4's mark was written).
+		await waitFor(
+			async () => {
+				if (digestsTo("now@example.com").some((m) => /Fundo Cinco/.test(m.parsed.text ?? ""))) return true;
+				await sweep();
+				return false;
+			},
+			{ what: "the others' e-mail of p4" },
+		);
 	});
 
 	it("delivers everything exactly once after the SMTP server was down", async () => {
 		const before = digestsTo("now@example.com").length;
+		const ofP5 = () =>
+			digestsTo("now@example.com").filter((m) => /Fundo Seis/.test(m.parsed.text ?? "")).length;
 		await smtp.stop();
 		await publish("p5", [fund("6", "Fundo Seis")], 5);
 		await sweep();
@@ -209,7 +221,7 @@ describe("e-mail digests", () => {
 		// notifications were readable leaves them to the next one, never drops them.
 		await waitFor(
 			async () => {
-				if (digestsTo("now@example.com").length === before + 1) return true;
+				if (ofP5() === 1) return true;
 				await sweep();
 				return false;
 			},
@@ -217,7 +229,8 @@ describe("e-mail digests", () => {
 		);
 		await sweep();
 		await new Promise((resolve) => setTimeout(resolve, 1_000));
-		assert.equal(digestsTo("now@example.com").length, before + 1, "exactly once");
+		assert.equal(ofP5(), 1, "exactly once");
+		assert.equal(digestsTo("now@example.com").length, before + 1, "and nothing else");
 	});
 
 	it("lets operators preview templates and list deliveries", async () => {

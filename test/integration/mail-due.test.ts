@@ -225,4 +225,24 @@ describe("the digest sweep reads only the clients with mail due", () => {
 		assert.equal(await adapter.count({ query: { kind: "mail-due-batch" } }), 0, "the batch mark unpacked");
 		assert.equal(await sweep(), 0);
 	});
+
+	it("counts a notification stored in the sweep's very millisecond as pending for that sweep", async () => {
+		const subscriberId = ids.get("now2@example.com") as string;
+		const matches = [{ subscriberId, productId: "house:fund:b", category: "fund", reasons: [] }];
+		await system.broker.call("notifications.store", { publicationId: "instant", matches });
+		const [stored] = await system.broker.call<{ createdAt: string; publicationId: string }[], object>(
+			"notifications.pendingMail",
+			{ subscriberId },
+		);
+		assert.equal(stored?.publicationId, "instant");
+		const pendingUntil = async (ms: number) =>
+			(
+				await system.broker.call<{ publicationId: string }[], object>("notifications.pendingMail", {
+					subscriberId,
+					createdUntil: new Date(Date.parse(stored?.createdAt as string) + ms).toISOString(),
+				})
+			).map((n) => n.publicationId);
+		assert.deepEqual(await pendingUntil(0), ["instant"], "its own instant included");
+		assert.deepEqual(await pendingUntil(-1), [], "a millisecond before: not yet");
+	});
 });

@@ -89,6 +89,23 @@ describe("digest sweep", () => {
 			"ana and cai are done; bia is looked at again in 15 minutes, not at every sweep",
 		);
 	});
+
+	it("sends an immediate e-mail for a notification stored in the sweep's very instant when nothing settles", async () => {
+		const sentTo: string[] = [];
+		const options = (settleMs: number) => ({
+			// The instant the stand-in's notifications were stored.
+			now: new Date("2026-12-01T09:00:00.000Z"),
+			settleMs,
+			appUrl: "http://localhost",
+			immediateDailyCap: 10,
+			immediateSentSince: async () => [],
+			exists: async () => false,
+			send: async (input: { subscriberId: string }) => void sentTo.push(input.subscriberId),
+		});
+		assert.equal(await sweepDigests(broker, options(1)), 0, "one millisecond of settling: not yet");
+		assert.equal(await sweepDigests(broker, options(0)), 3, "none: now");
+		assert.deepEqual(sentTo.sort(), ["ana", "bia", "cai"]);
+	});
 });
 
 describe("the next digest window", () => {
