@@ -61,6 +61,7 @@ export interface DurableQueue<M extends object = QueueMessages> {
 		group: string,
 		subject: S,
 		handler: (payload: M[S]) => Promise<void>,
+		options?: ConsumeOptions,
 	): Promise<void>;
 	/** Every dead letter, newest first. */
 	deadLetters(): Promise<DeadLetter[]>;
@@ -71,6 +72,19 @@ export interface DurableQueue<M extends object = QueueMessages> {
 	 */
 	replay(key: string): Promise<boolean>;
 	close(): Promise<void>;
+}
+
+/** How a group takes a subject's messages. */
+export interface ConsumeOptions {
+	/**
+	 * Background work, such as analytics' counts. On the embedded queue each of its messages
+	 * waits while a consumer of foreground work on this node has messages pending (a
+	 * publication's match tasks, which write the inbox), for `yieldMs` at most, then is
+	 * handled: one node's thread serves the clients' inbox and screen before the operators'
+	 * counts, and a long burst delays the counts by that much per message, never stops them.
+	 * On JetStream it changes nothing: there each service can have nodes of its own.
+	 */
+	background?: { yieldMs: number };
 }
 
 interface QueueOptions {
@@ -251,6 +265,7 @@ interface LocalConsumer {
 	 * not searched per message (it keeps every message of the last 7 days).
 	 */
 	pending: string[];
+	background?: { yieldMs: number };
 }
 
 function localQueue(dataDir: string, options: QueueOptions): DurableQueue<AnyMessages> {
@@ -270,13 +285,39 @@ function localQueue(dataDir: string, options: QueueOptions): DurableQueue<AnyMes
 	const markDone = (id: string, group: string) =>
 		db.updateAsync({ _id: id }, { $set: { [`done.${group}`]: true } }, {});
 
+	/** Background consumers waiting for the foreground to have nothing pending (ConsumeOptions). */
+	const waitingForForeground = new Set<() => void>();
+	const foregroundPending = () =>
+		[...consumers.values()].some((list) => list.some((c) => !c.background && c.pending.length > 0));
+	/** Resolves once no foreground consumer here has a message pending, or after `yieldMs`. */
+	function yieldToForeground(yieldMs: number): Promise<void> {
+		if (closed || !foregroundPending()) return Promise.resolve();
+		return new Promise((resolve) => {
+			const go = () => {
+				clearTimeout(timer);
+				waitingForForeground.delete(go);
+				resolve();
+			};
+			const timer = setTimeout(go, yieldMs);
+			waitingForForeground.add(go);
+		});
+	}
+	const wakeBackground = () => {
+		if (closed || !foregroundPending()) for (const go of [...waitingForForeground]) go();
+	};
+
 	/** Handles, one at a time, every message of `subject` the consumer's group has not done. */
 	async function drain(subject: string, consumer: LocalConsumer, failures = 0): Promise<void> {
-		const { group, handler, pending } = consumer;
+		const { group, handler, pending, background } = consumer;
 		for (;;) {
 			if (closed) return;
 			const id = pending[0];
-			if (id === undefined) return;
+			if (id === undefined) {
+				if (!background) wakeBackground();
+				return;
+			}
+			if (background) await yieldToForeground(background.yieldMs);
+			if (closed) return;
 			const next = await db.findOneAsync({ _id: id });
 			// Gone (past the keep window) or done already (listed twice: published as the group started).
 			if (!next || next.done[group]) {
@@ -361,11 +402,17 @@ function localQueue(dataDir: string, options: QueueOptions): DurableQueue<AnyMes
 			for (const consumer of consumers.get(subject) ?? []) consumer.pending.push(id);
 			kick(subject);
 		},
-		async consume(group, subject, handler) {
+		async consume(group, subject, handler, consumeOptions) {
 			options.onConsume(subject, group);
 			// Listed before the file is read: a message published meanwhile is in the file's
 			// answer, or pushed here, or both (then handled once: drain skips what is done).
-			const consumer: LocalConsumer = { group, handler, busy: Promise.resolve(), pending: [] };
+			const consumer: LocalConsumer = {
+				group,
+				handler,
+				busy: Promise.resolve(),
+				pending: [],
+				...(consumeOptions?.background ? { background: consumeOptions.background } : {}),
+			};
 			consumers.set(subject, [...(consumers.get(subject) ?? []), consumer]);
 			await db.removeAsync({ createdAt: { $lt: clock.now() - queueKeepMs } }, { multi: true });
 			const stored = await db
@@ -381,6 +428,7 @@ function localQueue(dataDir: string, options: QueueOptions): DurableQueue<AnyMes
 		},
 		async close() {
 			closed = true;
+			wakeBackground();
 			for (const timer of retryTimers) clearTimeout(timer);
 			await Promise.allSettled([...consumers.values()].flat().map((c) => c.busy));
 			await Promise.all(appends.map((append) => append.close()));

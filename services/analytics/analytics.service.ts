@@ -27,7 +27,13 @@ import { addDays, dateRangeText, isIsoDate, localDate } from "../../domain/dates
 import { productOrigin } from "../../domain/product.ts";
 import { escapeRegExp } from "../../lib/collections.ts";
 import { domainMetrics, type Metric, metric, timeStage } from "../../lib/domain-metrics.ts";
-import { acquireQueue, type DurableQueue, queueKeepMs, releaseQueue } from "../../lib/durable-queue.ts";
+import {
+	acquireQueue,
+	type ConsumeOptions,
+	type DurableQueue,
+	queueKeepMs,
+	releaseQueue,
+} from "../../lib/durable-queue.ts";
 import { defineService } from "../../lib/service.ts";
 import { type DbLocals, DbMixin } from "../../mixins/db.mixin.ts";
 import { type ErasureNote, Erasures, erasureNote, renamedFacts } from "./erasures.ts";
@@ -86,6 +92,14 @@ interface AnalyticsLocals extends DbLocals {
 	folding?: Promise<number>;
 	foldTimer?: NodeJS.Timeout;
 }
+
+/**
+ * Analytics' messages yield to foreground work on the embedded queue (ConsumeOptions): on a
+ * single node a publication's inbox and live screens come first, its counts right after (bench
+ * pipeline: docs/matching.md, step 19). Two seconds at most per message, so a long burst
+ * delays the counts, never stops them.
+ */
+const countsInBackground: ConsumeOptions = { background: { yieldMs: 2_000 } };
 
 export default defineService<AnalyticsSettings, AnalyticsLocals>()({
 	name: "analytics",
@@ -284,11 +298,18 @@ export default defineService<AnalyticsSettings, AnalyticsLocals>()({
 		this.queue = await acquireQueue(this.broker);
 		// Each node its own group (named by its NODE_ID, so keep that stable), hence every message.
 		const group = configOf(this.broker).transporter ? `analytics-${this.broker.nodeID}` : "analytics";
-		await this.queue.consume(group, "publications", (payload) =>
-			this.ingestPublication(payload.publicationId),
+		// Counting is background work: on one node it waits for a publication's inbox writes.
+		await this.queue.consume(
+			group,
+			"publications",
+			(payload) => this.ingestPublication(payload.publicationId),
+			countsInBackground,
 		);
-		await this.queue.consume(group, "distributions", (payload) =>
-			timeStage(this.stageTime, "analytics", () => this.ingestDistributions(payload)),
+		await this.queue.consume(
+			group,
+			"distributions",
+			(payload) => timeStage(this.stageTime, "analytics", () => this.ingestDistributions(payload)),
+			countsInBackground,
 		);
 		await this.queue.consume(group, "erasures", (payload) => this.forgetSubscriber(payload));
 		const foldQuietly = () =>

@@ -10,12 +10,13 @@ import assert from "node:assert/strict";
 import { appendFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
 import { ServiceBroker } from "moleculer";
 import { bindConfig } from "../../config.ts";
 import { acquireQueue, type DurableQueue, releaseQueue } from "../../lib/durable-queue.ts";
 import { tempDir, testClock, testConfig, waitFor } from "../harness.ts";
 
-type Messages = { "test.subject": { n: number } };
+type Messages = { "test.subject": { n: number }; "work.inbox": { n: number }; "work.counts": { n: number } };
 
 describe("the embedded queue", () => {
 	const data = tempDir();
@@ -96,5 +97,43 @@ describe("the embedded queue", () => {
 		});
 		assert.deepEqual(first.handled, [5, 6], "1-4 were done before the restart");
 		assert.deepEqual(thirdAgain.handled, [5, 6], "5 failed once, so it comes again; then 6");
+	});
+
+	it("holds a background group's messages while foreground work is pending on the node, for yieldMs at most", async () => {
+		const { broker, queue } = await open();
+		const log: string[] = [];
+		const gates = new Map<number, () => void>();
+		// Foreground work that ends only when the test lets it (as a publication's match task).
+		await queue.consume("inbox", "work.inbox", async ({ n }) => {
+			log.push(`inbox ${n}`);
+			await new Promise<void>((resolve) => gates.set(n, resolve));
+			log.push(`inbox ${n} done`);
+		});
+		const counts = (group: string, yieldMs: number) =>
+			queue.consume(group, "work.counts", async ({ n }) => void log.push(`${group} ${n}`), {
+				background: { yieldMs },
+			});
+		await counts("counts", 60_000);
+
+		await queue.publish("work.inbox", { n: 1 }, "i1");
+		await waitFor(() => gates.has(1), { what: "the foreground message under way" });
+		await queue.publish("work.counts", { n: 1 }, "c1");
+		await sleep(300);
+		assert.deepEqual(log, ["inbox 1"], "the count waits while the inbox work is pending");
+		gates.get(1)?.();
+		await waitFor(() => log.includes("counts 1"), { what: "the count once the inbox work is done" });
+		assert.deepEqual(log, ["inbox 1", "inbox 1 done", "counts 1"]);
+
+		// Foreground work that lasts: a group that yields 200 ms at most goes ahead meanwhile.
+		await queue.publish("work.inbox", { n: 2 }, "i2");
+		await waitFor(() => gates.has(2), { what: "the second foreground message under way" });
+		const waited = performance.now();
+		await counts("quick", 200);
+		await waitFor(() => log.includes("quick 1"), { what: "the count after its yield" });
+		assert.ok(performance.now() - waited >= 190, "it yielded first");
+		assert.ok(!log.includes("inbox 2 done"), "while the foreground work was still pending");
+		gates.get(2)?.();
+		await waitFor(() => log.includes("inbox 2 done"), { what: "the foreground message done" });
+		await releaseQueue(broker);
 	});
 });
