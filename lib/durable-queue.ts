@@ -77,12 +77,13 @@ export interface DurableQueue<M extends object = QueueMessages> {
 /** How a group takes a subject's messages. */
 export interface ConsumeOptions {
 	/**
-	 * Background work, such as analytics' counts. On the embedded queue each of its messages
-	 * waits while a consumer of foreground work on this node has messages pending (a
-	 * publication's match tasks, which write the inbox), for `yieldMs` at most, then is
-	 * handled: one node's thread serves the clients' inbox and screen before the operators'
-	 * counts, and a long burst delays the counts by that much per message, never stops them.
-	 * On JetStream it changes nothing: there each service can have nodes of its own.
+	 * Background work, such as analytics' counts. On the embedded queue the group waits while
+	 * a consumer of foreground work on this node has messages pending (a publication's match
+	 * tasks, which write the inbox), `yieldMs` at most per burst of foreground work: then it
+	 * runs alongside until the foreground is idle again. One node's thread serves the
+	 * clients' inbox and screens before the operators' counts, and a long burst delays the
+	 * counts by `yieldMs`, not by `yieldMs` per message. On JetStream it changes nothing:
+	 * there each service can have nodes of its own.
 	 */
 	background?: { yieldMs: number };
 }
@@ -266,6 +267,8 @@ interface LocalConsumer {
 	 */
 	pending: string[];
 	background?: { yieldMs: number };
+	/** A background group: since when it has yielded to the current burst of foreground work (monotonic ms). */
+	yieldingSince?: number;
 }
 
 function localQueue(dataDir: string, options: QueueOptions): DurableQueue<AnyMessages> {
@@ -289,16 +292,26 @@ function localQueue(dataDir: string, options: QueueOptions): DurableQueue<AnyMes
 	const waitingForForeground = new Set<() => void>();
 	const foregroundPending = () =>
 		[...consumers.values()].some((list) => list.some((c) => !c.background && c.pending.length > 0));
-	/** Resolves once no foreground consumer here has a message pending, or after `yieldMs`. */
-	function yieldToForeground(yieldMs: number): Promise<void> {
-		if (closed || !foregroundPending()) return Promise.resolve();
+	/**
+	 * Resolves once no foreground consumer here has a message pending, or once the background
+	 * group has yielded `yieldMs` to this burst of foreground work (then at once, until the
+	 * foreground has been idle).
+	 */
+	function yieldToForeground(consumer: LocalConsumer, yieldMs: number): Promise<void> {
+		if (closed || !foregroundPending()) {
+			consumer.yieldingSince = undefined;
+			return Promise.resolve();
+		}
+		consumer.yieldingSince ??= performance.now();
+		const left = consumer.yieldingSince + yieldMs - performance.now();
+		if (left <= 0) return Promise.resolve();
 		return new Promise((resolve) => {
 			const go = () => {
 				clearTimeout(timer);
 				waitingForForeground.delete(go);
 				resolve();
 			};
-			const timer = setTimeout(go, yieldMs);
+			const timer = setTimeout(go, left);
 			waitingForForeground.add(go);
 		});
 	}
@@ -316,14 +329,14 @@ function localQueue(dataDir: string, options: QueueOptions): DurableQueue<AnyMes
 				if (!background) wakeBackground();
 				return;
 			}
-			if (background) await yieldToForeground(background.yieldMs);
-			if (closed) return;
 			const next = await db.findOneAsync({ _id: id });
 			// Gone (past the keep window) or done already (listed twice: published as the group started).
 			if (!next || next.done[group]) {
 				pending.shift();
 				continue;
 			}
+			if (background) await yieldToForeground(consumer, background.yieldMs);
+			if (closed) return;
 			try {
 				await handler(payloadOf(next));
 				await markDone(id, group);

@@ -93,16 +93,6 @@ export class DistributionView {
 		return this.foldedBefore;
 	}
 
-	/** True when `fact` is counted already, or is a notification fact of a folded day. */
-	counted(fact: Fact): boolean {
-		if (fact.kind === "publication") return this.publicationsCounted.has(fact.publicationId);
-		if (fact.day < this.foldedBefore) return true;
-		const number = this.subscribers.seen(fact.subscriberId);
-		return (
-			number !== undefined && this.told.get(toldKey(fact.publicationId, fact.productId))?.has(number) === true
-		);
-	}
-
 	/** Whether the publication's own fact is counted. */
 	hasPublication(publicationId: string): boolean {
 		return this.publicationsCounted.has(publicationId);

@@ -435,16 +435,21 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 			params: {
 				subscriberId: "string|min:1",
 				createdUntil: "string|optional",
+				// From a mailer of the version before (a rolling upgrade): the same bound, excluded.
+				createdBefore: "string|optional",
 				limit: "number|integer|min:1|max:1000|default:500",
 			},
-			async handler(ctx: Context<{ subscriberId: string; createdUntil?: string; limit: number }>) {
-				const { subscriberId, createdUntil, limit } = ctx.params;
+			async handler(
+				ctx: Context<{ subscriberId: string; createdUntil?: string; createdBefore?: string; limit: number }>,
+			) {
+				const { subscriberId, createdUntil, createdBefore, limit } = ctx.params;
 				const docs = await this.adapter.find<StoredNotification>({
 					query: {
 						subscriberId,
 						mailedAt: { $exists: false },
 						// Up to the sweep's instant included: one stored in that very millisecond is due too.
 						...(createdUntil ? { createdAt: { $lte: createdUntil } } : {}),
+						...(createdBefore && !createdUntil ? { createdAt: { $lt: createdBefore } } : {}),
 					},
 					sort: ["order", "_id"],
 					limit,

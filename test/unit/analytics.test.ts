@@ -126,10 +126,20 @@ class Node {
 	private stored = new Map<string, Fact>();
 	private counts?: FoldedCounts;
 
+	/** As the service ingests: what is not counted yet is stored, then counted. */
 	deliver(fact: Fact): void {
-		if (this.view.counted(fact)) return;
+		if (fact.kind === "publication") {
+			if (this.view.hasPublication(fact.publicationId)) return;
+			this.stored.set(fact._id, fact);
+			this.view.apply(fact);
+			return;
+		}
+		// A notification as a message's group carries it (analytics.service.ts ingestDistributions).
+		const { publicationId, productId, day, subscriberId } = fact;
+		const group = { publicationId, productId, day, subscriberIds: [subscriberId] };
+		if (this.view.uncounted(group).length === 0) return;
 		this.stored.set(fact._id, fact);
-		this.view.apply(fact);
+		this.view.applyNotified(group);
 	}
 
 	fold(before: string): void {
