@@ -15,7 +15,13 @@
 import type { AnalyticsGrouping, FrequencyRow, PublicationReach } from "../../domain/contracts.ts";
 import { addDays } from "../../domain/dates.ts";
 import { categories, productOrigin } from "../../domain/product.ts";
-import type { Fact, NotificationFact, NotifiedGroup, PublicationFact } from "./facts.ts";
+import {
+	type Fact,
+	groupsOf,
+	type NotificationFact,
+	type NotifiedGroup,
+	type PublicationFact,
+} from "./facts.ts";
 import type { FoldedCounts } from "./fold.ts";
 import { SubscriberSet, Subscribers } from "./subscriber-set.ts";
 
@@ -123,25 +129,23 @@ export class DistributionView {
 	 */
 	applyAll(facts: readonly Fact[]): number {
 		let applied = 0;
-		let run: NotificationFact | undefined;
-		let clients: string[] = [];
+		let run: NotificationFact[] = [];
+		const countRun = () => {
+			for (const group of groupsOf(run)) applied += this.applyNotified(group);
+			run = [];
+		};
 		for (const fact of facts) {
-			if (fact.kind === "notification" && run && sameRun(run, fact)) {
-				clients.push(fact.subscriberId);
+			if (fact.kind === "notification") {
+				run.push(fact);
 				continue;
 			}
-			if (run) applied += this.applyNotified({ ...run, subscriberIds: clients });
-			run = undefined;
-			if (fact.kind === "notification") {
-				run = fact;
-				clients = [fact.subscriberId];
-			} else if (!this.publicationsCounted.has(fact.publicationId)) {
-				this.publicationsCounted.add(fact.publicationId);
-				this.applyPublication(fact);
-				applied++;
-			}
+			countRun();
+			if (this.publicationsCounted.has(fact.publicationId)) continue;
+			this.publicationsCounted.add(fact.publicationId);
+			this.applyPublication(fact);
+			applied++;
 		}
-		if (run) applied += this.applyNotified({ ...run, subscriberIds: clients });
+		countRun();
 		return applied;
 	}
 
@@ -353,11 +357,6 @@ export class DistributionView {
 		}
 		return total;
 	}
-}
-
-/** Whether two notification facts are of the same publication, product and day. */
-function sameRun(a: NotificationFact, b: NotificationFact): boolean {
-	return a.productId === b.productId && a.publicationId === b.publicationId && a.day === b.day;
 }
 
 function toldKey(publicationId: string, productId: string): string {
