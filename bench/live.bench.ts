@@ -21,7 +21,7 @@ import { getHeapStatistics, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import type { Context } from "moleculer";
 import type { Namespace } from "socket.io";
-import type { Events, Match } from "../domain/contracts.ts";
+import { type Events, type Match, matchOf } from "../domain/contracts.ts";
 import type { Product } from "../domain/product.ts";
 import { type RunningSystem, startSystem, tempDir } from "../test/harness.ts";
 import { forkClients, nextReport } from "./clients.ts";
@@ -194,12 +194,11 @@ async function liveCase(sockets: number, fileLimit: number): Promise<BenchRow[]>
 		let created = 0;
 		const first = now();
 		for (let i = 0; i < ids.length; i += storeBatch) {
-			const matches: Match[] = ids.slice(i, i + storeBatch).map((subscriberId) => ({
-				subscriberId,
-				productId: product.id,
-				category: "fund",
-				reasons: [{ field: "fundType", operator: "∈", value: "Renda Fixa", bound: ["Renda Fixa"] }],
-			}));
+			const matches: Match[] = ids.slice(i, i + storeBatch).map((subscriberId) =>
+				matchOf(product, subscriberId, {
+					reasons: [{ field: "fundType", operator: "∈", value: "Renda Fixa", bound: ["Renda Fixa"] }],
+				}),
+			);
 			const t = now();
 			for (const match of matches) storeAt.set(match.subscriberId, t);
 			const result = await broker.call<{ created: number }, object>("notifications.store", {

@@ -31,7 +31,7 @@ export type * from "./contracts/market.ts";
 export { priceHistoryRule } from "./contracts/market.ts";
 export type * from "./contracts/matcher.ts";
 export type * from "./contracts/notifications.ts";
-export { auditTrailRule, distributionBatch } from "./contracts/notifications.ts";
+export { auditTrailRule, distributionBatch, matchOf } from "./contracts/notifications.ts";
 export type * from "./contracts/page.ts";
 export { pageRule } from "./contracts/page.ts";
 export type * from "./contracts/products.ts";

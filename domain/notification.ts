@@ -40,6 +40,21 @@ export interface Notification {
 	audit?: MatchAudit;
 }
 
+/** What a notification carries beyond the fields queries read: why it fits, what changed, its audit. */
+export interface NotificationDetail {
+	reasons: MatchReason[];
+	changes?: FieldChange[];
+	audit?: MatchAudit;
+}
+
+/**
+ * The detail as one JSON text: what the matcher hands the store with each match and the
+ * store keeps as it is (services/notifications/stored.ts). Absent members are left out.
+ */
+export function detailText({ reasons, changes, audit }: NotificationDetail): string {
+	return JSON.stringify({ reasons, changes, audit });
+}
+
 export function notificationKey(subscriberId: string, publicationId: string, productId: string): string {
 	return `${subscriberId}|${publicationId}|${productId}`;
 }

@@ -1,23 +1,61 @@
 /** Notifications: the matches stored as each client's inbox, told live and handed to analytics. */
 
 import type { MatchAudit } from "../audit.ts";
-import { type MatchReason, matchReasonSchema, type Notification } from "../notification.ts";
+import {
+	detailText,
+	type MatchReason,
+	matchReasonSchema,
+	type Notification,
+	type NotificationDetail,
+} from "../notification.ts";
 import { audiences, type Category, type Product } from "../product.ts";
 import { riskProfiles } from "../subscriber.ts";
 
+/**
+ * One client a product reaches, as a matcher hands it to the store. Its reasons, the changes
+ * (a product published before) and its audit (which product version met which standing of
+ * the client, domain/audit.ts) travel as `detail`, the text the store keeps: the matcher
+ * writes it while the match's objects are fresh, and the store, which every matcher's
+ * batches go through, neither reads nor writes three object trees per notification
+ * (docs/matching.md, step 20).
+ */
 export interface Match {
 	subscriberId: string;
 	productId: string;
 	category: Category;
-	reasons: Notification["reasons"];
 	/** The source whose venue met the client (domain/venues.ts). */
 	venue?: Notification["venue"];
-	/** The product changed since it was published before: what (domain/changes.ts). */
-	changes?: Notification["changes"];
 	/** Not a tip: the product stopped reaching a client who was told about it. */
 	notice?: Notification["notice"];
-	/** Which product version met which standing of the client, at the match (domain/audit.ts). */
-	audit?: MatchAudit;
+	/** detailText() of the match's NotificationDetail. */
+	detail: string;
+}
+
+/**
+ * A match as matchers sent it before `detail`: the store still takes it, so a rolling upgrade
+ * loses nothing a matcher of the previous version sends.
+ */
+export interface MatchBeforeDetail extends Omit<Match, "detail">, NotificationDetail {}
+
+/** What `notifications.store` takes. */
+export type MatchToStore = Match | MatchBeforeDetail;
+
+/** `subscriberId`'s match of `product` with its detail written out; venue and notice only when there is one. */
+export function matchOf(
+	product: Pick<Product, "id" | "category">,
+	subscriberId: string,
+	detail: NotificationDetail,
+	told: Pick<Match, "venue" | "notice"> = {},
+): Match {
+	const match: Match = {
+		subscriberId,
+		productId: product.id,
+		category: product.category,
+		detail: detailText(detail),
+	};
+	if (told.venue) match.venue = told.venue;
+	if (told.notice) match.notice = told.notice;
+	return match;
 }
 
 /** One notification as analytics counts it. */
@@ -154,7 +192,7 @@ export interface NotificationsActions {
 	"notifications.markRead": { params: { ids?: string[]; all?: boolean }; result: { updated: number } };
 	"notifications.store": {
 		/** `backfill`: a client's recent matches, stored only where news to them (notices.ts). */
-		params: { publicationId: string; matches: Match[]; backfill?: boolean };
+		params: { publicationId: string; matches: MatchToStore[]; backfill?: boolean };
 		result: { created: number; existing: number };
 	};
 	"notifications.forget": { params: { subscriberId: string }; result: { removed: number } };

@@ -116,12 +116,3 @@ export function decide(
 	if (before) return { reasons: [], changes: [...changes], notice: noticeFor(product) };
 	return undefined;
 }
-
-/** The part of a result a match carries beyond its reasons: venue, changes and notice, when present. */
-export function toldOf(result: ChangeAwareResult): Pick<ChangeAwareResult, "venue" | "changes" | "notice"> {
-	return {
-		...(result.venue ? { venue: result.venue } : {}),
-		...(result.changes ? { changes: result.changes } : {}),
-		...(result.notice ? { notice: result.notice } : {}),
-	};
-}

@@ -8,7 +8,7 @@
 import { type Context, Errors, type ServiceBroker } from "moleculer";
 import { configOf } from "../../config.ts";
 import { productVersion } from "../../domain/audit.ts";
-import { type Actions, answers, call, type Match, type MatchTask } from "../../domain/contracts.ts";
+import { type Actions, answers, call, type Match, type MatchTask, matchOf } from "../../domain/contracts.ts";
 import { checkInterests } from "../../domain/interests.ts";
 import { matchReasonSchema } from "../../domain/notification.ts";
 import { type Audience, audiences, catalogueProductRule, type Product } from "../../domain/product.ts";
@@ -19,7 +19,7 @@ import { domainMetrics, type Metric, metric, timeStage } from "../../lib/domain-
 import { acquireQueue, type DurableQueue, releaseQueue } from "../../lib/durable-queue.ts";
 import { defineService } from "../../lib/service.ts";
 import { AuditedIndex, auditOf, standingOf } from "./audit.ts";
-import { changeAware, toldOf } from "./changes.ts";
+import { changeAware } from "./changes.ts";
 import { profileAt } from "./gates.ts";
 import { RecentProducts } from "./recent.ts";
 import { type InForce, type MatchResult, matchInterests, matchOne, type Subscription } from "./reference.ts";
@@ -150,14 +150,12 @@ export default defineService<MatcherSettings, MatcherLocals>()({
 			for (const entry of this.recent.since(since)) {
 				const fit = firstVenueFitting(entry.product, (version) => matchOne(subscription, version, now));
 				if (!fit) continue;
-				const match = {
-					subscriberId: subscription.subscriberId,
-					productId: entry.product.id,
-					category: entry.product.category,
-					reasons: fit.result,
-					...(fit.venue ? { venue: fit.venue } : {}),
-					audit: auditOf(standing, productVersion(entry.product), now),
-				};
+				const match = matchOf(
+					entry.product,
+					subscription.subscriberId,
+					{ reasons: fit.result, audit: auditOf(standing, productVersion(entry.product), now) },
+					{ venue: fit.venue },
+				);
 				byPublication.set(entry.publicationId, [...(byPublication.get(entry.publicationId) ?? []), match]);
 			}
 			for (const [publicationId, matches] of byPublication) {
@@ -200,15 +198,20 @@ export default defineService<MatcherSettings, MatcherLocals>()({
 				const asMatched = productVersion(product);
 				const matchVenues = (version: Product): MatchResult[] =>
 					matchAtVenues(version, (at): MatchResult[] => this.index.match(at, now));
-				for (const result of changeAware(product, changed, matchVenues))
-					matches.push({
-						subscriberId: result.subscriberId,
-						productId: product.id,
-						category: product.category,
-						reasons: result.reasons,
-						...toldOf(result),
-						audit: this.index.auditOf(result.subscriberId, asMatched, now),
-					});
+				// The detail is written here, while the result's objects are fresh (Match).
+				for (const { subscriberId, reasons, changes, venue, notice } of changeAware(
+					product,
+					changed,
+					matchVenues,
+				))
+					matches.push(
+						matchOf(
+							product,
+							subscriberId,
+							{ reasons, changes, audit: this.index.auditOf(subscriberId, asMatched, now) },
+							{ venue, notice },
+						),
+					);
 			}
 			return { products, matches };
 		},

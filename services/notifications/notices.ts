@@ -6,7 +6,7 @@
  * match finds its own notice (same key) and is kept, changing nothing.
  */
 import { noticeWindowDays } from "../../domain/changes.ts";
-import type { Match } from "../../domain/contracts.ts";
+import type { MatchToStore } from "../../domain/contracts.ts";
 import { notificationKey } from "../../domain/notification.ts";
 
 /** What the decision reads of a stored notification. */
@@ -38,14 +38,14 @@ export function backfillNews(latest: Told | undefined, key: string): boolean {
  * due. `latest` finds a client's newest notification of a product.
  */
 export async function withDueNotices(
-	matches: Match[],
+	matches: MatchToStore[],
 	publicationId: string,
 	now: number,
 	latest: (subscriberId: string, productId: string) => Promise<Told | undefined>,
 	backfill = false,
-): Promise<Match[]> {
+): Promise<MatchToStore[]> {
 	if (!backfill && !matches.some((match) => match.notice)) return matches;
-	const out: Match[] = [];
+	const out: MatchToStore[] = [];
 	for (const match of matches) {
 		if (!match.notice && !backfill) {
 			out.push(match);

@@ -16,7 +16,7 @@ import {
 	distributionBatch,
 	type Events,
 	type InboxRow,
-	type Match,
+	type MatchToStore,
 	type UnreadCount,
 } from "../../domain/contracts.ts";
 import { erasedDigest } from "../../domain/erasure.ts";
@@ -39,7 +39,7 @@ import {
 import { withDueNotices } from "./notices.ts";
 import { byInboxOrder, cursorOf, pageQuery } from "./paging.ts";
 import { applyRetention } from "./retention.ts";
-import { detailText, readStored, type StoredNotification } from "./stored.ts";
+import { detailOfMatch, readStored, type StoredNotification } from "./stored.ts";
 
 /** What the inbox answers (`GET /api/me/notifications`), for the OpenAPI document. */
 const inboxPageRule = {
@@ -180,7 +180,7 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 			}
 		},
 
-		withoutErased(matches: Match[]): Match[] {
+		withoutErased(matches: MatchToStore[]): MatchToStore[] {
 			const { erased } = this;
 			if (erased.size === 0) return matches;
 			const gone = new Map<string, boolean>();
@@ -278,7 +278,7 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 				const now = clockOf(this.broker).now();
 				// A notice only where it is due (notices.ts): a recent tip, no notice since; of a
 				// backfill, only what is news to the client.
-				const matches: Match[] = await withDueNotices(
+				const matches: MatchToStore[] = await withDueNotices(
 					this.withoutErased(ctx.params.matches),
 					publicationId,
 					now,
@@ -287,7 +287,7 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 				);
 				// One instant for the whole batch (its order keeps the inbox stable within it).
 				const createdAt = new Date(now).toISOString();
-				const docs: StoredNotification[] = matches.map((match: Match, i: number) => ({
+				const docs: StoredNotification[] = matches.map((match: MatchToStore, i: number) => ({
 					_id: notificationKey(match.subscriberId, publicationId, match.productId),
 					subscriberId: match.subscriberId,
 					productId: match.productId,
@@ -295,7 +295,7 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 					category: match.category,
 					...(match.venue ? { venue: match.venue } : {}),
 					...(match.notice ? { notice: match.notice } : {}),
-					detail: detailText(match),
+					detail: detailOfMatch(match),
 					createdAt,
 					order: now * 10_000 + (i % 10_000),
 				}));

@@ -12,14 +12,13 @@
  */
 import type { MatchAudit } from "../../domain/audit.ts";
 import type { FieldChange } from "../../domain/changes.ts";
-import type { MatchReason, Notification } from "../../domain/notification.ts";
-
-/** What `detail` holds. */
-export interface NotificationDetail {
-	reasons: MatchReason[];
-	changes?: FieldChange[];
-	audit?: MatchAudit;
-}
+import type { MatchBeforeDetail, MatchToStore } from "../../domain/contracts.ts";
+import {
+	detailText,
+	type MatchReason,
+	type Notification,
+	type NotificationDetail,
+} from "../../domain/notification.ts";
 
 /** The stored document: a notification without its detail's fields, keyed by `_id`. */
 export interface StoredNotification extends Omit<Notification, "id" | keyof NotificationDetail> {
@@ -37,9 +36,11 @@ export interface StoredNotification extends Omit<Notification, "id" | keyof Noti
 /** A stored notification with its detail read back. */
 export type ReadNotification = Omit<StoredNotification, "detail"> & NotificationDetail;
 
-/** The detail as stored: one text. */
-export function detailText({ reasons, changes, audit }: NotificationDetail): string {
-	return JSON.stringify({ reasons, ...(changes ? { changes } : {}), ...(audit ? { audit } : {}) });
+/** The detail a match brings, as stored: its text, or, from a matcher before `detail`, its objects written out. */
+export function detailOfMatch(match: MatchToStore): string {
+	return "detail" in match && typeof match.detail === "string"
+		? match.detail
+		: detailText(match as MatchBeforeDetail);
 }
 
 /** The detail of a stored document, whichever way it was stored. */

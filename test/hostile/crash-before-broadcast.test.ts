@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { io as connectSocket, type Socket } from "socket.io-client";
+import { matchOf } from "../../domain/contracts.ts";
 import { type Client, verifiedClient } from "../fixtures/clients.ts";
 import { type RunningSystem, startSystem, tempDir, waitFor } from "../harness.ts";
 
@@ -56,7 +57,7 @@ describe("a crash between storing notifications and broadcasting them", () => {
 		await waitFor(() => pushed.length > 0, { what: "the publication's own push" });
 		const batch = {
 			publicationId: "crash-batch",
-			matches: [{ subscriberId: client.id, productId: "house:fund:crash", category: "fund", reasons: [] }],
+			matches: [matchOf({ id: "house:fund:crash", category: "fund" }, client.id, { reasons: [] })],
 		};
 		// The node "dies" right after the insert: its broadcast never happens.
 		const broadcast = system.broker.broadcast.bind(system.broker);

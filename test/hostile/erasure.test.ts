@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { io as connectSocket } from "socket.io-client";
+import { matchOf } from "../../domain/contracts.ts";
 import { acquireQueue, releaseQueue } from "../../lib/durable-queue.ts";
 import { type Client, verifiedClient } from "../fixtures/clients.ts";
 import { getJson, type RunningSystem, startSystem, tempDir, waitFor } from "../harness.ts";
@@ -109,7 +110,7 @@ describe("erasure", () => {
 			// A match computed before the erasure and stored after it re-creates nothing.
 			const late = await system.broker.call("notifications.store", {
 				publicationId: "in-flight",
-				matches: [{ subscriberId: client.id, productId: "house:fund:e1", category: "fund", reasons: [] }],
+				matches: [matchOf({ id: "house:fund:e1", category: "fund" }, client.id, { reasons: [] })],
 			});
 			assert.deepEqual(late, { created: 0, existing: 0 });
 			assert.ok(!file("notifications").includes(client.id), "no inbox re-created");

@@ -7,8 +7,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { parse } from "csv-parse/sync";
-import { interestsVersion, productVersion } from "../../domain/audit.ts";
+import { interestsVersion, type MatchAudit, productVersion } from "../../domain/audit.ts";
+import { type MatchBeforeDetail, matchOf } from "../../domain/contracts.ts";
 import { addDays, localDate } from "../../domain/dates.ts";
+import type { MatchReason } from "../../domain/notification.ts";
 import type { FundProduct, Product } from "../../domain/product.ts";
 import { currentQuestionnaire } from "../../domain/suitability.ts";
 import { auditColumns, reasonsText } from "../../services/notifications/audit.ts";
@@ -229,23 +231,46 @@ describe("the audit trail", () => {
 			{
 				publicationId: first.publicationId,
 				matches: [
-					{
-						subscriberId: cheap.id,
-						productId: first.productId,
-						category: "fund",
-						reasons: first.reasons,
+					matchOf({ id: first.productId, category: "fund" }, cheap.id, {
+						reasons: first.reasons as MatchReason[],
 						audit: {
-							...first.audit,
+							...(first.audit as MatchAudit),
 							productVersion: "0".repeat(64),
 							matchedAt: new Date(clock.now()).toISOString(),
 						},
-					},
+					}),
 				],
 			},
 		);
 		assert.deepEqual(again, { created: 0, existing: 1 });
 		const after = await trailOf(cheap);
 		assert.deepEqual(after, before, "the first record stands, unchanged");
+	});
+
+	it("records a match as a matcher before `detail` sent it (a rolling upgrade): reasons and audit as sent", async () => {
+		const first = (await trailOf(cheap))[0] as Row;
+		const audit: MatchAudit = {
+			...(first.audit as MatchAudit),
+			productVersion: "1".repeat(64),
+			matchedAt: new Date(clock.now()).toISOString(),
+		};
+		const reasons: MatchReason[] = [{ field: "adminFee", operator: "≤", value: 0.5, bound: 1 }];
+		const previous: MatchBeforeDetail = {
+			subscriberId: cheap.id,
+			productId: first.productId,
+			category: "fund",
+			reasons,
+			audit,
+		};
+		const stored = await system.broker.call<{ created: number }, object>("notifications.store", {
+			publicationId: "before-detail",
+			matches: [previous],
+		});
+		assert.equal(stored.created, 1);
+		const row = (await trailOf(cheap)).find((r) => r.publicationId === "before-detail");
+		assert.ok(row, "the previous matcher's match is in the trail");
+		assert.deepEqual(row.reasons, reasons);
+		assert.deepEqual(row.audit, audit);
 	});
 
 	it("refuses bad requests, and anyone without the operator token", async () => {

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import type { Actions } from "../../domain/contracts.ts";
+import { type Actions, matchOf } from "../../domain/contracts.ts";
 import { notificationKey } from "../../domain/notification.ts";
 import { type RunningSystem, startSystem } from "../harness.ts";
 
@@ -13,12 +13,8 @@ type Told = Actions["notifications.delivery"]["result"];
 
 describe("notifications.delivery", () => {
 	let system: RunningSystem;
-	const match = (subscriberId: string, productId: string) => ({
-		subscriberId,
-		productId,
-		category: "fund",
-		reasons: [],
-	});
+	const match = (subscriberId: string, productId: string) =>
+		matchOf({ id: productId, category: "fund" }, subscriberId, { reasons: [] });
 
 	before(async () => {
 		system = await startSystem({ SERVICES: "notifications,products" });

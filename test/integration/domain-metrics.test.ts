@@ -11,7 +11,8 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { ServiceBroker } from "moleculer";
 import { io as connectSocket, type Socket } from "socket.io-client";
-import type { CollectorRunSummary } from "../../domain/contracts.ts";
+import { type CollectorRunSummary, matchOf } from "../../domain/contracts.ts";
+import type { MatchReason } from "../../domain/notification.ts";
 import type { Publication } from "../../domain/publication.ts";
 import { domainMetrics, eventLoopLag, metric, trackEventLoopLag } from "../../lib/domain-metrics.ts";
 import { analyticsMetricNames } from "../../services/analytics/prometheus.ts";
@@ -299,7 +300,9 @@ describe("domain metrics on a node's /metrics", () => {
 			{
 				publicationId: row.publicationId,
 				matches: [
-					{ subscriberId: client.id, productId: row.productId, category: "fund", reasons: row.reasons },
+					matchOf({ id: row.productId, category: "fund" }, client.id, {
+						reasons: row.reasons as MatchReason[],
+					}),
 				],
 			},
 		);

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { io as connectSocket, type Socket } from "socket.io-client";
+import { matchOf } from "../../domain/contracts.ts";
 import type { Product } from "../../domain/product.ts";
 import { type Client, inbox, verifiedClient } from "../fixtures/clients.ts";
 import {
@@ -269,9 +270,9 @@ describe("live nodes over NATS", () => {
 		await core.broker.call("notifications.store", {
 			publicationId: "pub-x",
 			matches: [
-				{ subscriberId: ana.id, productId: "house:fund:1", category: "fund", reasons: [] },
-				{ subscriberId: bia.id, productId: "house:fund:2", category: "fund", reasons: [] },
-				{ subscriberId: bia.id, productId: "house:fund:3", category: "fund", reasons: [] },
+				matchOf({ id: "house:fund:1", category: "fund" }, ana.id, { reasons: [] }),
+				matchOf({ id: "house:fund:2", category: "fund" }, bia.id, { reasons: [] }),
+				matchOf({ id: "house:fund:3", category: "fund" }, bia.id, { reasons: [] }),
 			],
 		});
 		await waitFor(() => a.received.length === 1 && b.received.length === 2, { what: "each client's own" });
@@ -283,17 +284,14 @@ describe("live nodes over NATS", () => {
 		assert.deepEqual(b.received.map((n) => n.productId).sort(), ["house:fund:2", "house:fund:3"]);
 
 		// A publication for thousands of subscribers at once: each live node queues every event.
-		const crowd = Array.from({ length: 4_000 }, (_, i) => ({
-			subscriberId: `someone-${i}`,
-			productId: "house:fund:9",
-			category: "fund",
-			reasons: [],
-		}));
+		const crowd = Array.from({ length: 4_000 }, (_, i) =>
+			matchOf({ id: "house:fund:9", category: "fund" }, `someone-${i}`, { reasons: [] }),
+		);
 		await core.broker.call("notifications.store", {
 			publicationId: "pub-crowd",
 			matches: [
 				...crowd.slice(0, 1_500),
-				{ subscriberId: bia.id, productId: "house:fund:9", category: "fund", reasons: [] },
+				matchOf({ id: "house:fund:9", category: "fund" }, bia.id, { reasons: [] }),
 				...crowd.slice(1_500),
 			],
 		});
@@ -311,7 +309,7 @@ describe("live nodes over NATS", () => {
 		const store = (n: number) =>
 			core.broker.call("notifications.store", {
 				publicationId: `concurrent-${n}`,
-				matches: [{ subscriberId: dora.id, productId: `house:fund:c-${n}`, category: "fund", reasons: [] }],
+				matches: [matchOf({ id: `house:fund:c-${n}`, category: "fund" }, dora.id, { reasons: [] })],
 			});
 		// Pairs stored at once: their broadcasts, and the rows the live node loads for each, may
 		// arrive in either order.

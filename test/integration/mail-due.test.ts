@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { matchOf } from "../../domain/contracts.ts";
 import type { Product } from "../../domain/product.ts";
 import type { MailerSettings } from "../../services/mailer/mailer.service.ts";
 import { mailDueId } from "../../services/notifications/mail-due.ts";
@@ -189,12 +190,9 @@ describe("the digest sweep reads only the clients with mail due", () => {
 
 	it("marks a whole batch due with one mark, and makes it even when a store is retried after a crash before it", async () => {
 		const clients = ["now2@example.com", "now3@example.com"];
-		const matches = clients.map((email) => ({
-			subscriberId: ids.get(email) as string,
-			productId: "house:fund:a",
-			category: "fund",
-			reasons: [],
-		}));
+		const matches = clients.map((email) =>
+			matchOf({ id: "house:fund:a", category: "fund" }, ids.get(email) as string, { reasons: [] }),
+		);
 		const notifications = system.broker.getLocalService("notifications") as unknown as {
 			adapter: {
 				find(filter: object): Promise<{ subscriberIds?: string[] }[]>;
@@ -228,7 +226,7 @@ describe("the digest sweep reads only the clients with mail due", () => {
 
 	it("counts a notification stored in the sweep's very millisecond as pending for that sweep", async () => {
 		const subscriberId = ids.get("now2@example.com") as string;
-		const matches = [{ subscriberId, productId: "house:fund:b", category: "fund", reasons: [] }];
+		const matches = [matchOf({ id: "house:fund:b", category: "fund" }, subscriberId, { reasons: [] })];
 		await system.broker.call("notifications.store", { publicationId: "instant", matches });
 		const [stored] = await system.broker.call<{ createdAt: string; publicationId: string }[], object>(
 			"notifications.pendingMail",

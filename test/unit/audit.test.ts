@@ -9,6 +9,7 @@ import { parse } from "csv-parse/sync";
 import fc from "fast-check";
 import { canonicalJson, interestsVersion, productVersion, versionOf } from "../../domain/audit.ts";
 import type { AuditRow } from "../../domain/contracts.ts";
+import { detailText } from "../../domain/notification.ts";
 import type { Product } from "../../domain/product.ts";
 import { AuditedIndex, auditOf, standingOf } from "../../services/matcher/audit.ts";
 import type { Subscription } from "../../services/matcher/reference.ts";
@@ -27,7 +28,7 @@ import {
 	type StoredAuditDoc,
 	unarchived,
 } from "../../services/notifications/audit.ts";
-import { detailText, readStored } from "../../services/notifications/stored.ts";
+import { readStored } from "../../services/notifications/stored.ts";
 
 const fund = (extra: Partial<Product> = {}): Product =>
 	({
