@@ -5,10 +5,13 @@
 import type { MatchAudit } from "./audit.ts";
 import { type FieldChange, fieldChangeRule, type Notice } from "./changes.ts";
 
+/** How a reason's value meets the client's bound or set. */
+export const reasonOperators = ["≥", "≤", "∈", "∉", "="] as const;
+
 /** Why a product matched: one per satisfied constraint, e.g. dividendYield 0.091 ≥ 0.08. */
 export interface MatchReason {
 	field: string;
-	operator: "≥" | "≤" | "∈" | "∉" | "=";
+	operator: (typeof reasonOperators)[number];
 	/** The product's value. */
 	value: number | string | boolean;
 	/** The subscriber's bound or set. */
@@ -47,12 +50,33 @@ export interface NotificationDetail {
 	audit?: MatchAudit;
 }
 
+/** `text` with every character beyond ASCII as its JSON escape ("\u2265" for "≥"). */
+const asciiEscaped = (text: string): string =>
+	text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+
+/**
+ * Each operator as a raw JSON string in escapes, which JSON.stringify writes as it is. Why: V8
+ * keeps a text in one byte a character only while every character fits in one, so a single
+ * "≥" doubled the whole detail, in the inbox's memory, in the store's line and in its UTF-8
+ * encoding (docs/matching.md, step 21). JSON.parse reads the escape back as the operator.
+ */
+const escapedOperators = new Map<string, unknown>(
+	reasonOperators.map((operator) => [operator, JSON.rawJSON(`"${asciiEscaped(operator)}"`)]),
+);
+
 /**
  * The detail as one JSON text: what the matcher hands the store with each match and the
- * store keeps as it is (services/notifications/stored.ts). Absent members are left out.
+ * store keeps as it is (services/notifications/stored.ts). Absent members are left out;
+ * operators are written escaped (escapedOperators).
  */
 export function detailText({ reasons, changes, audit }: NotificationDetail): string {
-	return JSON.stringify({ reasons, changes, audit });
+	const written = reasons.map(({ field, operator, value, bound }) => ({
+		field,
+		operator: escapedOperators.get(operator) ?? operator,
+		value,
+		bound,
+	}));
+	return JSON.stringify({ reasons: written, changes, audit });
 }
 
 export function notificationKey(subscriberId: string, publicationId: string, productId: string): string {
@@ -64,7 +88,7 @@ export const matchReasonSchema = {
 	strict: "remove",
 	props: {
 		field: "string|min:1|max:50",
-		operator: { type: "enum", values: ["≥", "≤", "∈", "∉", "="] },
+		operator: { type: "enum", values: [...reasonOperators] },
 		value: { type: "multi", rules: ["number", "string", "boolean"] },
 		bound: "any",
 	},

@@ -3,12 +3,10 @@
  * candidate posting checked against them and, when it holds, its reasons written.
  */
 import type { InterestField } from "../../domain/interests.ts";
-import type { MatchReason } from "../../domain/notification.ts";
+import { type MatchReason, reasonOperators } from "../../domain/notification.ts";
 import { type Product, valueAt } from "../../domain/product.ts";
 import { implied, type Postings } from "./index-postings.ts";
 import { opFlag, opHasNumber, opHasText, opIn, opMax, opMin, opNotIn } from "./index-rules.ts";
-
-const operators: MatchReason["operator"][] = ["≥", "≤", "∈", "∉", "="];
 
 /** One product's values for a category's fields, read once and shared by every candidate. */
 export class ProductValues {
@@ -115,7 +113,7 @@ export function reasons(
 		const b = bound[p] as number;
 		result.push({
 			field: values.names[f] as string,
-			operator: operators[o] as MatchReason["operator"],
+			operator: reasonOperators[o] as MatchReason["operator"],
 			value: values.raw[f] as MatchReason["value"],
 			bound: o <= opMax ? b : o === opFlag ? b === 1 : (lists[b] as string[]),
 		});

@@ -9,7 +9,7 @@ import { parse } from "csv-parse/sync";
 import fc from "fast-check";
 import { canonicalJson, interestsVersion, productVersion, versionOf } from "../../domain/audit.ts";
 import type { AuditRow } from "../../domain/contracts.ts";
-import { detailText } from "../../domain/notification.ts";
+import { detailText, type MatchReason, reasonOperators } from "../../domain/notification.ts";
 import type { Product } from "../../domain/product.ts";
 import { AuditedIndex, auditOf, standingOf } from "../../services/matcher/audit.ts";
 import type { Subscription } from "../../services/matcher/reference.ts";
@@ -394,6 +394,24 @@ describe("a notification's stored detail", () => {
 		assert.deepEqual(row, legacy);
 		assert.deepEqual(row?.reasons, detail.reasons);
 		assert.deepEqual(row?.audit, detail.audit);
+	});
+
+	it("writes every operator as a JSON escape, so a detail of ASCII values is ASCII text, and reads each back", () => {
+		const reasons = reasonOperators.map((operator, i) => ({
+			field: `field${i}`,
+			operator,
+			value: i,
+			bound: operator === "∈" || operator === "∉" ? ["Renda Fixa"] : i,
+		}));
+		const text = detailText({ reasons, audit: detail.audit });
+		assert.match(text, /^[\x20-\x7e]*$/, "nothing beyond ASCII");
+		assert.ok(text.includes("\\u2265"), "≥ as its escape");
+		assert.deepEqual(JSON.parse(text), { reasons, audit: detail.audit });
+		// Text beyond ASCII in a value stays as it is.
+		const accented = detailText({
+			reasons: [{ ...(reasons[2] as MatchReason), bound: ["Crédito Privado"] }],
+		});
+		assert.deepEqual(JSON.parse(accented).reasons[0].bound, ["Crédito Privado"]);
 	});
 
 	it("is archived with the record, so the archived trail row is the same", () => {
