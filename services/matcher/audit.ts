@@ -69,9 +69,16 @@ export class AuditedIndex extends InterestIndex {
 		if (slot !== undefined) this.#standings.clear(slot);
 	}
 
-	/** The audit of a match this index just gave for `subscriberId`; undefined if it holds no such client. */
-	auditOf(subscriberId: string, productVersion: string, now: number): MatchAudit | undefined {
-		const slot = this.slotOf(subscriberId);
+	/**
+	 * The audit of a match this index just gave for `subscriberId` (`slot`: the result's, when
+	 * it carries one); undefined if it holds no such client.
+	 */
+	auditOf(
+		subscriberId: string,
+		productVersion: string,
+		now: number,
+		slot = this.slotOf(subscriberId),
+	): MatchAudit | undefined {
 		const standing = slot === undefined ? undefined : this.#standings.get(slot);
 		return standing && auditOf(standing, productVersion, now);
 	}

@@ -367,13 +367,15 @@ export class InterestIndex {
 	/** Checks postings [from, to) in full; those that hold become results. */
 	#verify(index: CategoryIndex, postings: Postings, from: number, to: number, results: MatchResult[]): void {
 		const { values, store } = index;
-		const { alive, lists } = store;
+		const { alive, lists, slot } = store;
 		const { rules, ids } = postings;
 		for (let i = from; i < to; i++) {
-			if (alive[rules[i] as number] !== 1 || !holds(postings, i, values, lists)) continue;
+			const rule = rules[i] as number;
+			if (alive[rule] !== 1 || !holds(postings, i, values, lists)) continue;
 			results.push({
 				subscriberId: ids[i] as string,
 				reasons: reasons(postings, i, values, lists),
+				slot: slot[rule] as number,
 			});
 		}
 	}

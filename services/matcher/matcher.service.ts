@@ -199,7 +199,7 @@ export default defineService<MatcherSettings, MatcherLocals>()({
 				const matchVenues = (version: Product): MatchResult[] =>
 					matchAtVenues(version, (at): MatchResult[] => this.index.match(at, now));
 				// The detail is written here, while the result's objects are fresh (Match).
-				for (const { subscriberId, reasons, changes, venue, notice } of changeAware(
+				for (const { subscriberId, reasons, changes, venue, notice, slot } of changeAware(
 					product,
 					changed,
 					matchVenues,
@@ -208,7 +208,7 @@ export default defineService<MatcherSettings, MatcherLocals>()({
 						matchOf(
 							product,
 							subscriberId,
-							{ reasons, changes, audit: this.index.auditOf(subscriberId, asMatched, now) },
+							{ reasons, changes, audit: this.index.auditOf(subscriberId, asMatched, now, slot) },
 							{ venue, notice },
 						),
 					);

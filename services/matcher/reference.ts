@@ -48,6 +48,11 @@ export interface MatchResult {
 	reasons: MatchReason[];
 	/** The source of the venue whose conditions met the client (domain/venues.ts). */
 	venue?: string;
+	/**
+	 * From the index: the subscriber's slot there (InterestIndex.slotOf) as the match was made,
+	 * so a table kept beside the index (the audit's standings) reads it without a lookup by id.
+	 */
+	slot?: number;
 }
 
 /**

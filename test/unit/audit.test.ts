@@ -162,6 +162,29 @@ describe("the matcher's standings beside the index", () => {
 		assert.equal(index.match(product, now).length, 0);
 	});
 
+	it("audits each result by the slot it carries: the client's own standing, through removals, reused slots and rebuilds", () => {
+		// Eager compaction: removals rebuild the category, which files the rules anew.
+		const index = new AuditedIndex({ compactMin: 1, compactRatio: 0.1, mergeLimit: 0 });
+		const product = fund();
+		const clients = Array.from({ length: 60 }, (_, i) =>
+			client({ subscriberId: `c${i}`, interests: { fund: { adminFee: { max: 0.01 + i / 1000 } } } }),
+		);
+		for (const c of clients) index.upsert(c);
+		for (const c of clients.filter((_, i) => i % 3 === 0)) index.remove(c.subscriberId);
+		const newcomers = Array.from({ length: 10 }, (_, i) =>
+			client({ subscriberId: `n${i}`, interests: { fund: { adminFee: { max: 0.05 + i / 1000 } } } }),
+		);
+		for (const c of newcomers) index.upsert(c);
+		const filed = new Map([...clients, ...newcomers].map((c) => [c.subscriberId, standingOf(c)]));
+		const results = index.match(product, now);
+		assert.equal(results.length, 50, "40 left of the first 60, and 10 newcomers");
+		for (const { subscriberId, slot } of results) {
+			assert.equal(slot, index.slotOf(subscriberId), subscriberId);
+			const audit = index.auditOf(subscriberId, "v", now, slot);
+			assert.equal(audit?.interestsVersion, filed.get(subscriberId)?.interestsVersion, subscriberId);
+		}
+	});
+
 	it("reads each standing back exactly as filed, by slot, a freed slot reused by a newcomer", () => {
 		const index = new AuditedIndex();
 		const first = client();

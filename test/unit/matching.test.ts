@@ -707,10 +707,11 @@ function productArb(category: Category): fc.Arbitrary<Product> {
 const productsArb = fc.array(fc.oneof(...categories.map(productArb)), { minLength: 1, maxLength: 12 });
 
 const ids = (results: MatchResult[]) => results.map((r) => r.subscriberId).sort();
+/** By subscriber, without the index's slot (bookkeeping the reference has no notion of). */
 const sorted = (results: MatchResult[]) =>
-	[...results].sort((a, b) =>
-		a.subscriberId < b.subscriberId ? -1 : a.subscriberId > b.subscriberId ? 1 : 0,
-	);
+	results
+		.map(({ slot: _slot, ...result }) => result)
+		.sort((a, b) => (a.subscriberId < b.subscriberId ? -1 : a.subscriberId > b.subscriberId ? 1 : 0));
 
 function referenceMatch(subs: Iterable<Subscription>, p: Product, at: number): MatchResult[] {
 	const results: MatchResult[] = [];
