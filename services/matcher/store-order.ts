@@ -1,0 +1,31 @@
+/**
+ * The order a match task hands its matches to the store in: by client (a client's own in
+ * the order found), so the store's index trees, keyed by client first, take each batch along
+ * neighbouring paths instead of a thousand scattered ones (docs/matching.md, steps 16 and 22).
+ *
+ * Sorted on numbers, not by comparing ids: each match's key is its client id's first eight
+ * hex digits (a client id is a UUID) above its position, in a Float64Array that sorts natively
+ * with no call per comparison and no read of an id's text. Clients whose ids share those digits
+ * stay in the order found, and an id that is not hex sorts as 0: either only costs the trees
+ * a little locality, the matches are all there.
+ */
+
+/** Positions fit below this (a task of 100 products holds far fewer matches); above it, ids are compared. */
+const positions = 2 ** 21;
+
+/** The first eight hex digits of `id` as a number; 0 when they are not hex. */
+function prefixOf(id: string): number {
+	const prefix = Number.parseInt(id.slice(0, 8), 16);
+	return Number.isNaN(prefix) ? 0 : prefix;
+}
+
+export function inStoreOrder<T extends { subscriberId: string }>(matches: readonly T[]): T[] {
+	if (matches.length >= positions)
+		return [...matches].sort((a, b) =>
+			a.subscriberId < b.subscriberId ? -1 : a.subscriberId > b.subscriberId ? 1 : 0,
+		);
+	const keys = new Float64Array(matches.length);
+	for (let i = 0; i < matches.length; i++) keys[i] = prefixOf((matches[i] as T).subscriberId) * positions + i;
+	keys.sort();
+	return Array.from(keys, (key) => matches[key % positions] as T);
+}
