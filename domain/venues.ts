@@ -181,21 +181,28 @@ export function rankedVenues(product: Product): Venue[] {
 
 /**
  * Matches of a product over its venues: each client once, at the best venue that fits them
- * (`rankedVenues`). A product with one venue (or none) is matched as it is.
+ * (`rankedVenues`). A product with one venue (or none) is matched as it is. `match` makes the
+ * results it gives: each kept one is given its venue in place, not copied (a publication
+ * brings a hundred thousand of them).
  */
-export function matchAtVenues<R extends { subscriberId: string }>(
+export function matchAtVenues<R extends { subscriberId: string; venue?: string }>(
 	product: Product,
 	match: (version: Product) => R[],
-): (R & { venue?: string })[] {
+): R[] {
 	const ranked = rankedVenues(product);
 	if (ranked.length <= 1) {
 		const only = ranked[0]?.source;
-		return only ? match(product).map((result) => ({ ...result, venue: only })) : match(product);
+		const results = match(product);
+		if (only) for (const result of results) result.venue = only;
+		return results;
 	}
-	const best = new Map<string, R & { venue: string }>();
+	const best = new Map<string, R>();
 	for (const venue of ranked)
 		for (const result of match(atVenue(product, venue.source)))
-			if (!best.has(result.subscriberId)) best.set(result.subscriberId, { ...result, venue: venue.source });
+			if (!best.has(result.subscriberId)) {
+				result.venue = venue.source;
+				best.set(result.subscriberId, result);
+			}
 	return [...best.values()];
 }
 

@@ -20,7 +20,7 @@ import {
 import { parsers } from "../../services/collector/fields.ts";
 import { changeTexts } from "../../services/mailer/change-text.ts";
 import { touches } from "../../services/matcher/changes.ts";
-import { matchOne, type Subscription } from "../../services/matcher/reference.ts";
+import { type MatchResult, matchOne, type Subscription } from "../../services/matcher/reference.ts";
 import { assignProducts } from "../../services/products/identity.ts";
 
 const at = Date.parse("2026-12-01T10:00:00Z");
@@ -189,7 +189,7 @@ describe("matching at the best venue for each client", () => {
 		client("any", {}),
 		client("neither", { minimumInvestment: { max: 100 } }),
 	];
-	const match = (version: Product) =>
+	const match = (version: Product): MatchResult[] =>
 		clients.flatMap((sub) => {
 			const reasons = matchOne(sub, version, at);
 			return reasons ? [{ subscriberId: sub.subscriberId, reasons }] : [];
