@@ -33,18 +33,18 @@ function isoAt(at: number): string {
  * read it (gates.ts), so it is the profile that let the product through.
  */
 export function auditOf(standing: AuditStanding, productVersion: string, now: number): MatchAudit {
-	return {
+	// Made for every match of a publication: the optional fields assigned, not spread in.
+	const audit: MatchAudit = {
 		matchedAt: isoAt(now),
 		productVersion,
 		profileInForce: profileAt(standing, now),
 		profileChosen: standing.riskProfile,
-		...(standing.profileExpiresAt !== undefined ? { profileExpiresAt: standing.profileExpiresAt } : {}),
 		investorCategory: standing.investorCategory,
-		...(standing.questionnaireVersion !== undefined
-			? { questionnaireVersion: standing.questionnaireVersion }
-			: {}),
 		interestsVersion: standing.interestsVersion,
 	};
+	if (standing.profileExpiresAt !== undefined) audit.profileExpiresAt = standing.profileExpiresAt;
+	if (standing.questionnaireVersion !== undefined) audit.questionnaireVersion = standing.questionnaireVersion;
+	return audit;
 }
 
 /** The interest index with each client's standing beside it, for the audit of its matches. */

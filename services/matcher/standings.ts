@@ -70,13 +70,15 @@ export class StandingTable {
 		if (profile === asGiven) return this.#whole.get(slot);
 		const expiry = this.#expiry[slot];
 		const questionnaire = this.#questionnaire[slot] as number;
-		return {
+		// Read for every match of a publication: the optional fields assigned, not spread in.
+		const standing: AuditStanding = {
 			riskProfile: riskProfiles[profile] as AuditStanding["riskProfile"],
-			...(expiry !== undefined ? { profileExpiresAt: expiry } : {}),
 			investorCategory: audiences[this.#category[slot] as number] as AuditStanding["investorCategory"],
-			...(questionnaire > 0 ? { questionnaireVersion: this.#questionnaires[questionnaire - 1] } : {}),
 			interestsVersion: this.#interestsVersion[slot] as string,
 		};
+		if (expiry !== undefined) standing.profileExpiresAt = expiry;
+		if (questionnaire > 0) standing.questionnaireVersion = this.#questionnaires[questionnaire - 1];
+		return standing;
 	}
 
 	clear(slot: number): void {
