@@ -13,10 +13,14 @@
 /** Positions fit below this (a task of 100 products holds far fewer matches); above it, ids are compared. */
 const positions = 2 ** 21;
 
-/** The first eight hex digits of `id` as a number; 0 when they are not hex. */
+/**
+ * The first eight hex digits of `id` as a number; 0 when they are not hex, or read as a
+ * negative number ("-1"): a key below 0 would point at no match.
+ */
 function prefixOf(id: string): number {
 	const prefix = Number.parseInt(id.slice(0, 8), 16);
-	return Number.isNaN(prefix) ? 0 : prefix;
+	if (Number.isNaN(prefix) || prefix < 0) return 0;
+	return prefix;
 }
 
 export function inStoreOrder<T extends { subscriberId: string }>(matches: readonly T[]): T[] {

@@ -67,7 +67,7 @@ describe("a match task's store order", () => {
 	});
 
 	it("keeps every match of clients whose ids are not hex", () => {
-		const found = ["ana", "zé", "someone-1", "", "bia", "ana"].map((subscriberId, i) => ({
+		const found = ["ana", "zé", "someone-1", "", "-1", "-ffffffff", "bia", "ana"].map((subscriberId, i) => ({
 			subscriberId,
 			productId: `p${i}`,
 		}));
