@@ -33,7 +33,8 @@ export interface Match {
 
 /**
  * A match as matchers sent it before `detail`: the store still takes it, so a rolling upgrade
- * loses nothing a matcher of the previous version sends.
+ * that brings the notifications nodes first loses nothing a matcher of the previous version
+ * sends (a store of the previous version would drop a `detail`: upgrade matchers after).
  */
 export interface MatchBeforeDetail extends Omit<Match, "detail">, NotificationDetail {}
 

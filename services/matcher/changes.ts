@@ -87,6 +87,7 @@ export function changeAware(
 			out.push({
 				subscriberId: result.subscriberId,
 				...(result.venue ? { venue: result.venue } : {}),
+				...(result.slot !== undefined ? { slot: result.slot } : {}),
 				...decided,
 			});
 		before.delete(result.subscriberId);

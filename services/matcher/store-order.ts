@@ -3,11 +3,12 @@
  * the order found), so the store's index trees, keyed by client first, take each batch along
  * neighbouring paths instead of a thousand scattered ones (docs/matching.md, steps 16 and 22).
  *
- * Sorted on numbers, not by comparing ids: each match's key is its client id's first eight
- * hex digits (a client id is a UUID) above its position, in a Float64Array that sorts natively
- * with no call per comparison and no read of an id's text. Clients whose ids share those digits
- * stay in the order found, and an id that is not hex sorts as 0: either only costs the trees
- * a little locality, the matches are all there.
+ * Sorted on numbers, not by comparing ids: each match's key is the number its client id's
+ * first eight characters begin with in hex (a client id is a UUID: eight hex digits) above its
+ * position, in a Float64Array that sorts natively with no call per comparison and no read of
+ * an id's text. Clients whose ids share that number stay in the order found, and an id that
+ * does not begin with hex sorts as 0: either only costs the trees a little locality, the
+ * matches are all there.
  */
 
 /** Positions fit below this (a task of 100 products holds far fewer matches); above it, ids are compared. */
@@ -31,5 +32,9 @@ export function inStoreOrder<T extends { subscriberId: string }>(matches: readon
 	const keys = new Float64Array(matches.length);
 	for (let i = 0; i < matches.length; i++) keys[i] = prefixOf((matches[i] as T).subscriberId) * positions + i;
 	keys.sort();
-	return Array.from(keys, (key) => matches[key % positions] as T);
+	return Array.from(keys, (key) => {
+		const match = matches[key % positions];
+		if (match === undefined) throw new Error(`store order: key ${key} points at no match`);
+		return match;
+	});
 }

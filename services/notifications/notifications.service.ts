@@ -39,7 +39,7 @@ import {
 import { withDueNotices } from "./notices.ts";
 import { byInboxOrder, cursorOf, pageQuery } from "./paging.ts";
 import { applyRetention } from "./retention.ts";
-import { detailOfMatch, readStored, type StoredNotification } from "./stored.ts";
+import { detailOfMatch, matchProblem, readStored, type StoredNotification } from "./stored.ts";
 
 /** What the inbox answers (`GET /api/me/notifications`), for the OpenAPI document. */
 const inboxPageRule = {
@@ -275,6 +275,15 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 			},
 			async handler(ctx: Context<Actions["notifications.store"]["params"]>) {
 				const { publicationId } = ctx.params;
+				// Checked whole before anything is stored: a bad match refuses its batch (the match
+				// task is retried, then dead-lettered where an operator sees it).
+				ctx.params.matches.forEach((match, i) => {
+					const problem = matchProblem(match);
+					if (problem)
+						throw new Errors.MoleculerClientError(`matches[${i}]: ${problem}.`, 422, "BAD_MATCH", {
+							index: i,
+						});
+				});
 				const now = clockOf(this.broker).now();
 				// A notice only where it is due (notices.ts): a recent tip, no notice since; of a
 				// backfill, only what is news to the client.

@@ -12,7 +12,7 @@
  */
 import type { MatchAudit } from "../../domain/audit.ts";
 import type { FieldChange } from "../../domain/changes.ts";
-import type { MatchBeforeDetail, MatchToStore } from "../../domain/contracts.ts";
+import type { MatchToStore } from "../../domain/contracts.ts";
 import {
 	detailText,
 	type MatchReason,
@@ -36,23 +36,55 @@ export interface StoredNotification extends Omit<Notification, "id" | keyof Noti
 /** A stored notification with its detail read back. */
 export type ReadNotification = Omit<StoredNotification, "detail"> & NotificationDetail;
 
-/** The detail a match brings, as stored: its text, or, from a matcher before `detail`, its objects written out. */
-export function detailOfMatch(match: MatchToStore): string {
-	return "detail" in match && typeof match.detail === "string"
-		? match.detail
-		: detailText(match as MatchBeforeDetail);
+/** The longest detail text the store takes (a match is about 700 bytes, detail included). */
+export const maxDetailLength = 65_536;
+
+/**
+ * What is wrong with a match the store is given, if anything: the store keeps a `detail`
+ * text as it comes, so it takes one only as a JSON object's text of bounded length, and a
+ * match of a matcher before `detail` only with its reasons.
+ */
+export function matchProblem(match: MatchToStore): string | undefined {
+	if ("detail" in match) {
+		const { detail } = match;
+		if (typeof detail !== "string") return "its detail is not a text";
+		if (detail.length > maxDetailLength) return `its detail is longer than ${maxDetailLength} characters`;
+		if (!detail.startsWith("{") || !detail.endsWith("}")) return "its detail is not a JSON object";
+		return undefined;
+	}
+	return Array.isArray(match.reasons) ? undefined : "it has neither a detail nor reasons";
 }
 
-/** The detail of a stored document, whichever way it was stored. */
+/** The detail a match brings, as stored: its text, or, from a matcher before `detail`, its objects written out. */
+export function detailOfMatch(match: MatchToStore): string {
+	return "detail" in match ? match.detail : detailText(match);
+}
+
+/**
+ * The detail of a stored document, whichever way it was stored. A text that does not read
+ * (written by a faulty node) reads as no reasons and no audit, as a notification from
+ * before the audit trail does: one bad row must not break a client's inbox or an export.
+ */
 export function detailOf(
 	doc: Pick<StoredNotification, "detail" | "reasons" | "changes" | "audit">,
 ): NotificationDetail {
-	if (doc.detail !== undefined) return JSON.parse(doc.detail) as NotificationDetail;
+	if (doc.detail !== undefined) return readDetail(doc.detail);
 	return {
 		reasons: doc.reasons ?? [],
 		...(doc.changes ? { changes: doc.changes } : {}),
 		...(doc.audit ? { audit: doc.audit } : {}),
 	};
+}
+
+function readDetail(text: string): NotificationDetail {
+	try {
+		const detail: unknown = JSON.parse(text);
+		if (typeof detail === "object" && detail !== null && "reasons" in detail && Array.isArray(detail.reasons))
+			return detail as NotificationDetail;
+	} catch {
+		// Falls through: as no detail.
+	}
+	return { reasons: [] };
 }
 
 /** A stored document as the service answers with it: its detail's fields back in place. */

@@ -18,7 +18,7 @@ export async function wrongPayloads(broker: ServiceBroker, queue: DurableQueue):
 	await call(broker, "publications.changesOf", { id: 1, productIds: [] });
 	await call(broker, "notifications.store", {
 		publicationId: "p",
-		// @ts-expect-error a match needs its reasons and category
+		// @ts-expect-error a match needs its category and its detail (or, as before, its reasons)
 		matches: [{ subscriberId: "s", productId: "x" }],
 	});
 	// @ts-expect-error no such action

@@ -128,6 +128,26 @@ describe("the decision per client", () => {
 		);
 	});
 
+	it("keeps the index slot of each client told, so the audit reads their standing by it", () => {
+		const slotted = (product: Product) =>
+			match(product).map((r) => ({
+				...r,
+				slot: everyone.findIndex((s) => s.subscriberId === r.subscriberId),
+			}));
+		const told = changeAware(
+			fund({ adminFee: 0.004 }),
+			diffProducts(fund({ adminFee: 0.0049 }), fund({ adminFee: 0.004 })),
+			slotted,
+		);
+		assert.deepEqual(
+			told.map((r) => [r.subscriberId, r.slot]),
+			[
+				["fees", 0],
+				["cheapest", 2],
+			],
+		);
+	});
+
 	it("tells nobody when a field nobody constrains changed, or nothing did", () => {
 		assert.deepEqual(changed(fund(), fund({ name: "Fundo A Renomeado" })), []);
 		assert.deepEqual(changed(fund(), fund()), []);
