@@ -424,7 +424,7 @@ function localQueue(dataDir: string, options: QueueOptions): DurableQueue<AnyMes
 				handler,
 				busy: Promise.resolve(),
 				pending: [],
-				...(consumeOptions?.background ? { background: consumeOptions.background } : {}),
+				background: consumeOptions?.background,
 			};
 			consumers.set(subject, [...(consumers.get(subject) ?? []), consumer]);
 			await db.removeAsync({ createdAt: { $lt: clock.now() - queueKeepMs } }, { multi: true });

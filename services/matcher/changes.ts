@@ -83,13 +83,8 @@ export function changeAware(
 	const out: ChangeAwareResult[] = [];
 	for (const result of now) {
 		const decided = decide(product, changes, result.reasons, before.get(result.subscriberId));
-		if (decided)
-			out.push({
-				subscriberId: result.subscriberId,
-				...(result.venue ? { venue: result.venue } : {}),
-				...(result.slot !== undefined ? { slot: result.slot } : {}),
-				...decided,
-			});
+		// The result as found (its venue and index slot with it), decided's reasons and changes over it.
+		if (decided) out.push({ ...result, ...decided });
 		before.delete(result.subscriberId);
 	}
 	for (const [subscriberId, reasons] of before) {

@@ -148,7 +148,9 @@ export default defineService<MatcherSettings, MatcherLocals>()({
 					{ reasons: fit.result, audit: auditOf(standing, productVersion(entry.product), now) },
 					{ venue: fit.venue },
 				);
-				byPublication.set(entry.publicationId, [...(byPublication.get(entry.publicationId) ?? []), match]);
+				const matches = byPublication.get(entry.publicationId);
+				if (matches) matches.push(match);
+				else byPublication.set(entry.publicationId, [match]);
 			}
 			for (const [publicationId, matches] of byPublication) {
 				// Only news to the client: not a product they were told about already (notices.ts).
