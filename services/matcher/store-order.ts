@@ -32,9 +32,13 @@ export function inStoreOrder<T extends { subscriberId: string }>(matches: readon
 	const keys = new Float64Array(matches.length);
 	for (let i = 0; i < matches.length; i++) keys[i] = prefixOf((matches[i] as T).subscriberId) * positions + i;
 	keys.sort();
-	return Array.from(keys, (key) => {
+	// A plain loop: Array.from's mapping function walks the keys through an iterator.
+	const ordered: T[] = new Array(matches.length);
+	for (let i = 0; i < keys.length; i++) {
+		const key = keys[i] as number;
 		const match = matches[key % positions];
 		if (match === undefined) throw new Error(`store order: key ${key} points at no match`);
-		return match;
-	});
+		ordered[i] = match;
+	}
+	return ordered;
 }

@@ -296,18 +296,23 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 				);
 				// One instant for the whole batch (its order keeps the inbox stable within it).
 				const createdAt = new Date(now).toISOString();
-				const docs: StoredNotification[] = matches.map((match: MatchToStore, i: number) => ({
-					_id: notificationKey(match.subscriberId, publicationId, match.productId),
-					subscriberId: match.subscriberId,
-					productId: match.productId,
-					publicationId,
-					category: match.category,
-					...(match.venue ? { venue: match.venue } : {}),
-					...(match.notice ? { notice: match.notice } : {}),
-					detail: detailOfMatch(match),
-					createdAt,
-					order: now * 10_000 + (i % 10_000),
-				}));
+				// Venue and notice assigned only when there is one, not spread in: a thousand a batch.
+				const docs: StoredNotification[] = matches.map((match: MatchToStore, i: number) => {
+					const doc: StoredNotification = {
+						_id: notificationKey(match.subscriberId, publicationId, match.productId),
+						subscriberId: match.subscriberId,
+						productId: match.productId,
+						publicationId,
+						category: match.category,
+						detail: detailOfMatch(match),
+						createdAt,
+						order: now * 10_000 + (i % 10_000),
+					};
+					if (match.venue) doc.venue = match.venue;
+					if (match.notice) doc.notice = match.notice;
+					return doc;
+				});
+				const ids = docs.map((doc) => doc._id);
 				// The batch's mail-due mark after its notifications: a sweep that ends a client's mark
 				// meanwhile finds these unmailed (mailChecked). Of every client in the batch, not only
 				// those new: a store retried after a crash before the mark makes it then.
@@ -315,11 +320,7 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 					const inserted = await this.insertNew(docs);
 					if (docs.length > 0)
 						await this.insertNew([
-							mailDueBatch(
-								docs.map((doc) => doc._id),
-								[...new Set(docs.map((doc) => doc.subscriberId))],
-								createdAt,
-							),
+							mailDueBatch(ids, [...new Set(docs.map((doc) => doc.subscriberId))], createdAt),
 						]);
 					return inserted;
 				});
@@ -340,16 +341,17 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 				// between the insert and the broadcast is then pushed after all (live skips what a
 				// socket already has, by cursor). One event for the batch: each live node picks the
 				// clients whose sockets it holds (a few), not one event per client (thousands).
+				const subscribers: Events["notifications.created"]["subscribers"] = [];
 				const bySubscriber = new Map<string, string[]>();
 				for (const doc of stored) {
-					const ids = bySubscriber.get(doc.subscriberId);
-					if (ids) ids.push(doc._id);
-					else bySubscriber.set(doc.subscriberId, [doc._id]);
+					const notificationIds = bySubscriber.get(doc.subscriberId);
+					if (notificationIds) notificationIds.push(doc._id);
+					else {
+						const first = [doc._id];
+						bySubscriber.set(doc.subscriberId, first);
+						subscribers.push({ subscriberId: doc.subscriberId, notificationIds: first });
+					}
 				}
-				const subscribers = [...bySubscriber].map(([subscriberId, notificationIds]) => ({
-					subscriberId,
-					notificationIds,
-				}));
 				if (subscribers.length > 0)
 					await broadcast(ctx, "notifications.created", { publicationId, subscribers });
 				return { created: created.length, existing: docs.length - created.length };
