@@ -394,6 +394,8 @@ function rowsOf(prepared: Prepared, cluster: boolean, measured: Measured[]): Ben
 		unit,
 	});
 	const seconds = (ms: number) => Number((ms / 1000).toFixed(2));
+	// The targets are the embedded default's (one node); the cluster case shows the split.
+	const target = (text: string) => (cluster ? "" : ` (target ${text})`);
 	const byRatio = [...measured].sort((a, b) => ratioOf(a) - ratioOf(b));
 	const m = byRatio[Math.floor(byRatio.length / 2)] as Measured;
 	const bare = spread(m.storedRates);
@@ -445,7 +447,7 @@ function rowsOf(prepared: Prepared, cluster: boolean, measured: Measured[]): Ben
 			"ms",
 		),
 		row("notifications persisted (all expected)", m.stored, "count"),
-		row("publish → every inbox persisted (target < 10)", seconds(m.inboxMs), "s"),
+		row(`publish → every inbox persisted${target("< 10")}`, seconds(m.inboxMs), "s"),
 		row("inbox rate", Math.round(inboxRate(m)), "1/s"),
 		row(
 			`baseline: bare bulk insert of the same rows in the order stored (median of ${BASELINE_RUNS} runs)`,
@@ -454,7 +456,7 @@ function rowsOf(prepared: Prepared, cluster: boolean, measured: Measured[]): Ben
 		),
 		row("baseline: slowest run", Math.round(bare.slowest), "1/s"),
 		row("baseline: fastest run", Math.round(bare.fastest), "1/s"),
-		row("inbox rate ÷ bare insert (target ≥ 0.5)", Number(ratioOf(m).toFixed(2)), "ratio"),
+		row(`inbox rate ÷ bare insert${target("≥ 0.5")}`, Number(ratioOf(m).toFixed(2)), "ratio"),
 		row(
 			`reference: bare bulk insert of the same rows in id order (median of ${BASELINE_RUNS} runs)`,
 			Math.round(bareById.median),
@@ -463,8 +465,8 @@ function rowsOf(prepared: Prepared, cluster: boolean, measured: Measured[]): Ben
 		row("reference: slowest run", Math.round(bareById.slowest), "1/s"),
 		row("reference: fastest run", Math.round(bareById.fastest), "1/s"),
 		row("inbox rate ÷ bare insert in id order", Number((inboxRate(m) / bareById.median).toFixed(2)), "ratio"),
-		row("publish → first socket has it (target < 1)", seconds(m.firstSocketMs), "s"),
-		row("publish → last socket has it (target < 10)", seconds(m.lastSocketMs), "s"),
+		row(`publish → first socket has it${target("< 1")}`, seconds(m.firstSocketMs), "s"),
+		row(`publish → last socket has it${target("< 10")}`, seconds(m.lastSocketMs), "s"),
 		row("publish → analytics counted every batch", seconds(m.analyticsMs), "s"),
 		...(m.mailsQueued === undefined ? [] : [row("e-mails queued by that sweep", m.mailsQueued, "count")]),
 		...stageRows,

@@ -8,8 +8,6 @@
  * publication reaches a hundred thousand clients, and a write per client would double the
  * inbox's writes. The sweep turns a due batch mark into the clients' own marks first.
  */
-import { createHash } from "node:crypto";
-
 export interface MailDueMark {
 	_id: string;
 	kind: "mail-due";
@@ -48,14 +46,10 @@ export interface MailDueBatch {
 }
 
 /**
- * Named by the batch's notifications, so a store retried after a crash between its insert and
- * this mark makes the same one (or makes it at last); a mark made twice only means a look.
+ * Named by the batch's notifications (`digest`: batchDigest of their ids), so a store retried
+ * after a crash between its insert and this mark makes the same one (or makes it at last); a
+ * mark made twice only means a look.
  */
-export function mailDueBatch(
-	notificationIds: string[],
-	subscriberIds: string[],
-	dueAt: string,
-): MailDueBatch {
-	const digest = createHash("sha256").update(notificationIds.join("\n")).digest("base64url");
+export function mailDueBatch(digest: string, subscriberIds: string[], dueAt: string): MailDueBatch {
 	return { _id: `mail-due-batch:${digest}`, kind: "mail-due-batch", batchDueAt: dueAt, subscriberIds };
 }

@@ -4,7 +4,6 @@
  * then `notifications.created` per subscriber for what is new. Clients read and mark only
  * their own inbox (the subscriber comes from the session).
  */
-import { createHash } from "node:crypto";
 import { type Context, Errors } from "moleculer";
 import { clockOf, configOf } from "../../config.ts";
 import { isoNow } from "../../domain/clock.ts";
@@ -39,7 +38,7 @@ import {
 import { withDueNotices } from "./notices.ts";
 import { byInboxOrder, cursorOf, pageQuery } from "./paging.ts";
 import { applyRetention } from "./retention.ts";
-import { detailOfMatch, matchProblem, readStored, type StoredNotification } from "./stored.ts";
+import { batchDigest, detailOfMatch, matchProblem, readStored, type StoredNotification } from "./stored.ts";
 
 /** What the inbox answers (`GET /api/me/notifications`), for the OpenAPI document. */
 const inboxPageRule = {
@@ -194,12 +193,14 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 			return matches.filter((match) => !isGone(match.subscriberId));
 		},
 
-		async publishDistributions(publicationId: string, stored: StoredNotification[]): Promise<void> {
+		/** `digest`: batchDigest of the stored notifications' ids. */
+		async publishDistributions(
+			publicationId: string,
+			stored: StoredNotification[],
+			digest: string,
+		): Promise<void> {
 			if (stored.length === 0) return;
 			const batch = distributionBatch(publicationId, stored);
-			const digest = createHash("sha1")
-				.update(stored.map((doc) => doc._id).join("\n"))
-				.digest("hex");
 			await this.queue.publish("distributions", { ...batch }, `distributions:${digest}`);
 		},
 
@@ -312,7 +313,8 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 					if (match.notice) doc.notice = match.notice;
 					return doc;
 				});
-				const ids = docs.map((doc) => doc._id);
+				// One digest names the batch's mail-due mark and its distributions message.
+				const digest = batchDigest(docs.map((doc) => doc._id));
 				// The batch's mail-due mark after its notifications: a sweep that ends a client's mark
 				// meanwhile finds these unmailed (mailChecked). Of every client in the batch, not only
 				// those new: a store retried after a crash before the mark makes it then.
@@ -320,7 +322,7 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 					const inserted = await this.insertNew(docs);
 					if (docs.length > 0)
 						await this.insertNew([
-							mailDueBatch(ids, [...new Set(docs.map((doc) => doc.subscriberId))], createdAt),
+							mailDueBatch(digest, [...new Set(docs.map((doc) => doc.subscriberId))], createdAt),
 						]);
 					return inserted;
 				});
@@ -335,7 +337,11 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 						? docs
 						: await this.adapter.findByIds<StoredNotification>(docs.map((d) => d._id));
 				await timeStage(this.stageTime, "distributions", () =>
-					this.publishDistributions(publicationId, stored),
+					this.publishDistributions(
+						publicationId,
+						stored,
+						stored === docs ? digest : batchDigest(stored.map((doc) => doc._id)),
+					),
 				);
 				// Every stored one, not only the new: a batch redelivered because the node died
 				// between the insert and the broadcast is then pushed after all (live skips what a

@@ -10,6 +10,7 @@
  * Nothing queries inside them. Documents stored before `detail` keep the three as fields
  * and read the same.
  */
+import { createHash } from "node:crypto";
 import type { MatchAudit } from "../../domain/audit.ts";
 import type { FieldChange } from "../../domain/changes.ts";
 import type { MatchToStore } from "../../domain/contracts.ts";
@@ -35,6 +36,15 @@ export interface StoredNotification extends Omit<Notification, "id" | keyof Noti
 
 /** A stored notification with its detail read back. */
 export type ReadNotification = Omit<StoredNotification, "detail"> & NotificationDetail;
+
+/**
+ * A stored batch's name, from its notifications' ids: the same batch stored again (a retry
+ * after a crash) has the same one. Its mail-due mark and its distributions message are named
+ * by it, so each is made once.
+ */
+export function batchDigest(notificationIds: readonly string[]): string {
+	return createHash("sha256").update(notificationIds.join("\n")).digest("base64url");
+}
 
 /** The longest detail text the store takes (a match is about 700 bytes, detail included). */
 export const maxDetailLength = 65_536;
