@@ -21,6 +21,7 @@
  * counted by insights_queue_dead_letters_total and listed on the Operador page.
  */
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import NeDB from "@seald-io/nedb";
 import type { ServiceBroker } from "moleculer";
 import {
@@ -109,6 +110,34 @@ const replayId = (letter: DeadLetter, clock: Clock) => `replay:${letter.id}:${cl
 
 const newestFirst = (letters: DeadLetter[]) => letters.sort((a, b) => b.failedAt.localeCompare(a.failedAt));
 
+/** NATS error codes a JetStream publish gives while the server's streams recover from a restart. */
+const transientCodes = new Set(["TIMEOUT", "503"]);
+/** How long a JetStream publish waits for its acknowledgement, per attempt (below the broker's 10 s). */
+const publishTimeoutMs = 2_000;
+
+/**
+ * Runs `publish` again, after a growing wait, when it fails with a transient code; `attempts`
+ * times at most. JetStream just back from a restart can time out or answer "no responders"
+ * while its streams recover (test/hostile/nats-restart.test.ts). Repeating is safe: the
+ * message id deduplicates.
+ */
+export async function withPublishRetries(
+	publish: () => Promise<unknown>,
+	attempts = 3,
+	waitMs = 250,
+): Promise<void> {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			await publish();
+			return;
+		} catch (err) {
+			const code = (err as { code?: unknown } | undefined)?.code;
+			if (attempt >= attempts || typeof code !== "string" || !transientCodes.has(code)) throw err;
+			await sleep(waitMs * 2 ** (attempt - 1));
+		}
+	}
+}
+
 async function jetStreamQueue(
 	url: string,
 	namespace: string,
@@ -150,7 +179,10 @@ async function jetStreamQueue(
 	const stops: (() => void)[] = [];
 	const running = new Set<Promise<void>>();
 	const publish: DurableQueue<AnyMessages>["publish"] = async (subject, payload, id) => {
-		await js.publish(subjectOf(subject), codec.encode(payload), { msgID: id });
+		const data = codec.encode(payload);
+		await withPublishRetries(() =>
+			js.publish(subjectOf(subject), data, { msgID: id, timeout: publishTimeoutMs }),
+		);
 	};
 	return {
 		async deadLetters() {
