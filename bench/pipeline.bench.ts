@@ -186,7 +186,6 @@ export async function run(): Promise<BenchRow[]> {
 
 /** The clients, the publication and what it should bring, seeded once for every run of a case. */
 interface Prepared {
-	at: number;
 	products: Product[];
 	expected: number;
 	connected: Set<string>;
@@ -225,7 +224,7 @@ async function prepare(): Promise<Prepared> {
 	const rows: SeedRow[] = clients.map((c) => ({ ...c, session: connected.has(c.id) }));
 	const seed = tempDir("insights-bench-seed-");
 	const tokens = await seedSubscribers(seed.path, rows, secret);
-	return { at, products, expected, connected, tokens, seed };
+	return { products, expected, connected, tokens, seed };
 }
 
 /** What one publication measured, in this run's system and its own baselines. */
@@ -251,7 +250,7 @@ const ratioOf = (m: Measured) => inboxRate(m) / spread(m.storedRates).median;
 /**
  * The morning publication on one node, or (`cluster`) over NATS with two matcher nodes;
  * `runs` times, each on a fresh system with its own baselines right after it. The table is
- * the run whose ratio is the median of them, with every run's spread beside it: on a shared
+ * the run whose ratio is the median of them, with every run's rows below it: on a shared
  * 2-core machine one publication's time or one baseline can move by half between runs.
  */
 async function runCase(cluster: boolean, runs: number): Promise<BenchRow[]> {

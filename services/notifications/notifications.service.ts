@@ -347,17 +347,17 @@ export default defineService<NotificationsSettings, NotificationsLocals>()({
 				// between the insert and the broadcast is then pushed after all (live skips what a
 				// socket already has, by cursor). One event for the batch: each live node picks the
 				// clients whose sockets it holds (a few), not one event per client (thousands).
-				const subscribers: Events["notifications.created"]["subscribers"] = [];
-				const bySubscriber = new Map<string, string[]>();
+				const bySubscriber = new Map<string, Events["notifications.created"]["subscribers"][number]>();
 				for (const doc of stored) {
-					const notificationIds = bySubscriber.get(doc.subscriberId);
-					if (notificationIds) notificationIds.push(doc._id);
-					else {
-						const first = [doc._id];
-						bySubscriber.set(doc.subscriberId, first);
-						subscribers.push({ subscriberId: doc.subscriberId, notificationIds: first });
-					}
+					const told = bySubscriber.get(doc.subscriberId);
+					if (told) told.notificationIds.push(doc._id);
+					else
+						bySubscriber.set(doc.subscriberId, {
+							subscriberId: doc.subscriberId,
+							notificationIds: [doc._id],
+						});
 				}
+				const subscribers = [...bySubscriber.values()];
 				if (subscribers.length > 0)
 					await broadcast(ctx, "notifications.created", { publicationId, subscribers });
 				return { created: created.length, existing: docs.length - created.length };
