@@ -15,7 +15,9 @@
  *
  * BENCH_SUBSCRIBERS (100000) and BENCH_PIPELINE_SOCKETS (1000) change the size;
  * BENCH_CPU_PROFILE=<file> writes a CPU profile (.cpuprofile) of publish → analytics done
- * (of the last run); BENCH_PIPELINE_CASES=single (or cluster) runs one case of the two.
+ * (of the last run), and beside it (<name>.baseline.cpuprofile) one of that run's first bare
+ * insert, so the two can be set side by side: what NeDB does either way, and what the
+ * pipeline adds (the publication's first seconds, up to its "every inbox persisted" row); BENCH_PIPELINE_CASES=single (or cluster) runs one case of the two.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
@@ -51,6 +53,9 @@ const PRODUCTS = 200;
 const MATCHERS = 2;
 /** Publications of the single-node case, each on a fresh system (BENCH_PIPELINE_RUNS). */
 const PUBLICATIONS = Number(process.env.BENCH_PIPELINE_RUNS ?? 5);
+/** BENCH_CPU_PROFILE: the publication's profile; its baseline's beside it (`baselineProfileOf`). */
+const profileFile = process.env.BENCH_CPU_PROFILE;
+const baselineProfileOf = (file: string) => file.replace(/(\.cpuprofile)?$/, ".baseline.cpuprofile");
 const indexScript = fileURLToPath(new URL("../index.ts", import.meta.url));
 /** Bound on every wait: a stage that never finishes fails the bench, it does not hang it. */
 const WAIT_MS = Number(process.env.BENCH_TIMEOUT ?? 300_000);
@@ -104,25 +109,30 @@ function spread(rates: number[]): { median: number; slowest: number; fastest: nu
 	};
 }
 
-/** The notifications store's own bulk insert of `docs`, in the matcher's batches, into a fresh store. */
-async function bareInsert(docs: object[]): Promise<number> {
+/**
+ * The notifications store's own bulk insert of `docs`, in the matcher's batches, into a fresh
+ * store; profiled into the file `profileTo` when given.
+ */
+async function bareInsert(docs: object[], profileTo?: string): Promise<number> {
 	const system = await startSystem({ SERVICES: "notifications", LOG_LEVEL: "error" });
 	collected();
 	try {
 		const store = system.broker.getLocalService("notifications") as unknown as {
 			adapter: { insertMany(docs: object[]): Promise<unknown> };
 		};
+		const profile = await startProfile(profileTo);
 		const t = now();
 		for (let i = 0; i < docs.length; i += 1_000) await store.adapter.insertMany(docs.slice(i, i + 1_000));
-		return now() - t;
+		const ms = now() - t;
+		await profile?.();
+		return ms;
 	} finally {
 		await system.stop();
 	}
 }
 
-/** With BENCH_CPU_PROFILE, starts profiling this process; the returned function writes the file. */
-async function startProfile(): Promise<(() => Promise<void>) | undefined> {
-	const file = process.env.BENCH_CPU_PROFILE;
+/** With a file, starts profiling this process; the returned function writes the file. */
+async function startProfile(file: string | undefined): Promise<(() => Promise<void>) | undefined> {
 	if (!file) return undefined;
 	const session = new Session();
 	session.connect();
@@ -316,7 +326,7 @@ async function publishOnce(prepared: Prepared, cluster: boolean): Promise<Measur
 			throw new Error(`pipeline bench: ${ready?.connected ?? 0} of ${connected.size} sockets connected`);
 
 		collected();
-		const profile = await startProfile();
+		const profile = await startProfile(profileFile);
 		const published = now();
 		await broker.call("products.publish", { id: "bench", sources: ["bench"], products });
 		await until(() => created(broker) >= expected, `${expected} notifications persisted`);
@@ -345,7 +355,8 @@ async function publishOnce(prepared: Prepared, cluster: boolean): Promise<Measur
 		const idRates: number[] = [];
 		// Alternated, so a drift of the machine's speed moves both alike.
 		for (let run = 0; run < BASELINE_RUNS; run++) {
-			storedRates.push(asStored.length / ((await bareInsert(asStored)) / 1000));
+			const baselineProfile = run === 0 && profileFile ? baselineProfileOf(profileFile) : undefined;
+			storedRates.push(asStored.length / ((await bareInsert(asStored, baselineProfile)) / 1000));
 			idRates.push(byId.length / ((await bareInsert(byId)) / 1000));
 		}
 		// The mailer's pick-up last: the e-mails it queues are written out in the background.
@@ -375,7 +386,7 @@ async function publishOnce(prepared: Prepared, cluster: boolean): Promise<Measur
 }
 
 const stageNames: [PipelineStage, string][] = [
-	["match", "matching (match tasks, stores excluded)"],
+	["match", "matching (each task in two parts, stores excluded)"],
 	["inbox", "inbox writes (batches of up to 1,000)"],
 	["distributions", "distributions queued for analytics"],
 	["live", "live broadcast (this node's sockets)"],
@@ -408,7 +419,7 @@ function rowsOf(prepared: Prepared, cluster: boolean, measured: Measured[]): Ben
 	// On the cluster, matching runs on the matcher nodes: each one's share.
 	const matcherRows = m.matcherStages.flatMap((s, i) => [
 		row(`matcher node ${i + 1}: matching total`, seconds(s.sum * 1000), "s"),
-		row(`matcher node ${i + 1}: match tasks`, s.count, "count"),
+		row(`matcher node ${i + 1}: matching runs (two per task)`, s.count, "count"),
 	]);
 	// Every run, in the order run, when there were several: each publication's ratio is over its own baselines.
 	const runRows =

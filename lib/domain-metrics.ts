@@ -190,7 +190,7 @@ export const domainMetrics = {
 		type: "histogram",
 		name: "insights_pipeline_stage_seconds",
 		description:
-			"Time a stage of the fan-out spends on one unit of its work: match (a match task, stores excluded), inbox (a batch written), distributions (a batch queued for analytics), live (a batch told to this node's sockets), analytics (a batch ingested), mail (a digest sweep)",
+			"Time a stage of the fan-out spends on one unit of its work: match (a part of a match task: its first products or the rest, stores excluded), inbox (a batch written), distributions (a batch queued for analytics), live (a batch told to this node's sockets), analytics (a batch ingested), mail (a digest sweep)",
 		labelNames: ["stage"],
 		buckets: [0.001, 0.005, 0.025, 0.1, 0.5, 2, 10, 60],
 		quantiles: [0.5, 0.99],

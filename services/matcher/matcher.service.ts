@@ -50,6 +50,12 @@ interface MatcherLocals {
 
 /** Products per match task: small enough to redo cheaply, large enough to batch stores. */
 const chunkSize = 100;
+/**
+ * Products of each task matched and stored before the rest (matchTask): about a thousand
+ * clients' notifications stored and on screen after a tenth of the matching. Only a tenth
+ * of a task's matches, so the rest still reach the store as neighbours (store-order.ts).
+ */
+const leadProducts = 10;
 /** Matches per notifications.store call: a NATS message holds about 1 MB, a match with its audit ~700 bytes. */
 const storeBatch = 1_000;
 
@@ -179,50 +185,61 @@ export default defineService<MatcherSettings, MatcherLocals>()({
 		},
 
 		/**
-		 * A task's products and every client each reaches, at the venue that fits them.
+		 * Every client each of these products reaches at `now`, at the venue that fits them.
 		 * `changes`: per product that was published before, what changed (services/matcher/changes.ts).
 		 */
-		async matchesOf(payload: MatchTask): Promise<{ products: Product[]; matches: Match[] }> {
-			const products = await call(this.broker, "products.getMany", { ids: payload.productIds });
-			// Profiles that lapsed by now count as conservative (the index checks each expiry).
-			const now = this.now();
+		matchesOf(products: Product[], changes: MatchTask["changes"], now: number): Match[] {
 			const matches: Match[] = [];
 			for (const product of products) {
-				const changed = payload.changes?.[product.id];
 				const asMatched = productVersion(product);
 				const matchVenues = (version: Product): MatchResult[] =>
 					matchAtVenues(version, (at): MatchResult[] => this.index.match(at, now));
 				// The detail is written here, while the result's objects are fresh (Match).
-				for (const { subscriberId, reasons, changes, venue, notice, slot } of changeAware(
+				for (const { subscriberId, reasons, changes: changed, venue, notice, slot } of changeAware(
 					product,
-					changed,
+					changes?.[product.id],
 					matchVenues,
 				))
 					matches.push(
 						matchOf(
 							product,
 							subscriberId,
-							{ reasons, changes, audit: this.index.auditOf(subscriberId, asMatched, now, slot) },
+							{ reasons, changes: changed, audit: this.index.auditOf(subscriberId, asMatched, now, slot) },
 							{ venue, notice },
 						),
 					);
 			}
-			return { products, matches };
+			return matches;
 		},
 
+		/**
+		 * A task's products matched and stored in two parts, its first `leadProducts` and then the
+		 * rest, both at one instant: the first clients have the publication once a tenth of the
+		 * first task is matched, not all of it.
+		 */
 		async matchTask(payload: MatchTask): Promise<void> {
-			const { products, matches } = await timeStage(this.stageTime, "match", () => this.matchesOf(payload));
-			for (const batch of chunks(inStoreOrder(matches), storeBatch))
-				await call(this.broker, "notifications.store", {
-					publicationId: payload.publicationId,
-					matches: batch,
-				});
-			this.matches.increment(undefined, matches.length);
+			const products = await call(this.broker, "products.getMany", { ids: payload.productIds });
+			// Profiles that lapsed by now count as conservative (the index checks each expiry).
+			const now = this.now();
+			let matched = 0;
+			for (const part of [products.slice(0, leadProducts), products.slice(leadProducts)]) {
+				if (part.length === 0) continue;
+				const matches = await timeStage(this.stageTime, "match", async () =>
+					inStoreOrder(this.matchesOf(part, payload.changes, now)),
+				);
+				for (const batch of chunks(matches, storeBatch))
+					await call(this.broker, "notifications.store", {
+						publicationId: payload.publicationId,
+						matches: batch,
+					});
+				matched += matches.length;
+			}
+			this.matches.increment(undefined, matched);
 			this.tasksHandled = (this.tasksHandled ?? 0) + 1;
 			this.logger.debug("Matched", {
 				publicationId: payload.publicationId,
 				products: products.length,
-				matches: matches.length,
+				matches: matched,
 			});
 		},
 
