@@ -51,8 +51,8 @@ interface MatcherLocals {
 /** Products per match task: small enough to redo cheaply, large enough to batch stores. */
 const chunkSize = 100;
 /**
- * Products of each task matched and stored before the rest (matchTask): about a thousand
- * clients' notifications stored and on screen after a tenth of the matching. Only a tenth
+ * Products of each task matched and stored before the rest (matchTask): the first clients'
+ * notifications are stored and on screen after a tenth of the task's matching. Only a tenth
  * of a task's matches, so the rest still reach the store as neighbours (store-order.ts).
  */
 const leadProducts = 10;

@@ -277,6 +277,31 @@ describe("processes", () => {
 		}
 	});
 
+	it("stops cleanly on SIGTERM while still starting: a matcher node waiting for the services it needs", async () => {
+		const data = tempDir();
+		const matcher = run("index.ts", {
+			TRANSPORTER: natsUrl,
+			NAMESPACE: uniqueNamespace(),
+			SERVICES: "matcher",
+			NODE_ID: "lonely-matcher",
+			METRICS_PORT: "0",
+			DATA_DIR: data.path,
+			LOG_LEVEL: "info",
+		});
+		try {
+			// No node holds its dependencies: its start waits for them until it is told to stop.
+			await waitFor(() => /Waiting for service/.test(matcher.output()), {
+				timeoutMs: 30_000,
+				what: "the matcher node waiting for its dependencies",
+			});
+			matcher.child.kill("SIGTERM");
+			assert.equal(await within(matcher.exited, 20_000, "the stop"), 0, matcher.output().slice(-3000));
+			assert.doesNotMatch(matcher.output(), /failed to start/);
+		} finally {
+			data.remove();
+		}
+	});
+
 	it("runs every service in the local cluster topology, and the matcher and live on two nodes", () => {
 		const placed = topology.flatMap((node) => node.services);
 		assert.deepEqual([...new Set(placed)].sort(), [...serviceNames].sort());
