@@ -17,7 +17,8 @@
  * BENCH_CPU_PROFILE=<file> writes a CPU profile (.cpuprofile) of publish → analytics done
  * (of the last run), and beside it (<name>.baseline.cpuprofile) one of that run's first bare
  * insert, so the two can be set side by side: what NeDB does either way, and what the
- * pipeline adds (the publication's first seconds, up to its "every inbox persisted" row); BENCH_PIPELINE_CASES=single (or cluster) runs one case of the two.
+ * pipeline adds (the publication's first seconds, up to its "every inbox persisted" row).
+ * BENCH_PIPELINE_CASES=single (or cluster) runs one case of the two.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
